@@ -1,0 +1,244 @@
+/**
+ * Turns one version's mapping into its artifacts (file name → exact bytes as text). Pure: the
+ * same mapping and sources always give the same text.
+ */
+import { createHash } from 'node:crypto';
+import type { Evidence, EventInfo, MappingRow, VersionMapping } from '../mapping/types.ts';
+import { toCsv } from './csv.ts';
+import { stringifyJson } from './json.ts';
+
+export interface SourceRecord {
+  /** What the file is for: attack-bundle, attack-index, ossem-legacy, ossem-dm, ossem-dd. */
+  role: string;
+  url: string;
+  sha256: string;
+  size: number;
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const uniqSorted = (xs: Iterable<string>): string[] => [...new Set(xs)].sort(cmp);
+
+function eventOrder(events: EventInfo[]): Map<string, number> {
+  return new Map(events.map((e, i) => [e.key, i]));
+}
+
+export interface TechniqueArtifact {
+  id: string;
+  name: string;
+  url: string;
+  tactics: string[];
+  platforms: string[];
+  isSubtechnique: boolean;
+  parent: string;
+  subtechniques: string[];
+  dataComponents: Array<{ dataSource: string; dataComponent: string; dataComponentId: string; events: string[] }>;
+  events: Array<{ key: string; log: string; eventId: string; name: string; evidence: Array<{ kind: Evidence; ref: string; detail: string }> }>;
+}
+
+export interface EventArtifact extends EventInfo {
+  techniques: string[];
+  tactics: string[];
+  dataComponents: string[];
+}
+
+export interface TacticArtifact {
+  id: string;
+  shortname: string;
+  name: string;
+  url: string;
+  techniques: string[];
+  /** The union of the tactic's techniques' events, most techniques first. */
+  events: Array<{ key: string; techniques: number }>;
+}
+
+export interface DataComponentArtifact {
+  id: string;
+  name: string;
+  dataSource: string;
+  techniques: string[];
+  events: string[];
+}
+
+function techniquesArtifact(m: VersionMapping, order: Map<string, number>): TechniqueArtifact[] {
+  const byId = new Map<string, TechniqueArtifact>();
+  for (const t of m.techniques) {
+    byId.set(t.id, { id: t.id, name: t.name, url: t.url, tactics: t.tactics, platforms: t.platforms, isSubtechnique: t.isSubtechnique, parent: t.parent, subtechniques: [], dataComponents: [], events: [] });
+  }
+  for (const t of m.techniques) {
+    if (t.parent) byId.get(t.parent)?.subtechniques.push(t.id);
+  }
+  const comps = new Map<string, Map<string, { dataSource: string; dataComponent: string; dataComponentId: string; events: Set<string> }>>();
+  const evs = new Map<string, Map<string, { key: string; log: string; eventId: string; name: string; evidence: Map<string, { kind: Evidence; ref: string; detail: string }> }>>();
+  for (const r of m.rows) {
+    if (!r.dataSource && !r.dataComponent && !r.eventId) continue;
+    const key = r.eventId ? `${r.eventLog}:${r.eventId}` : '';
+    const ck = `${r.dataSource}\u0000${r.dataComponent}`;
+    const tc = comps.get(r.techniqueId) ?? new Map();
+    comps.set(r.techniqueId, tc);
+    const c = tc.get(ck) ?? { dataSource: r.dataSource, dataComponent: r.dataComponent, dataComponentId: r.dataComponentId, events: new Set<string>() };
+    tc.set(ck, c);
+    if (!key || !r.evidence) continue;
+    c.events.add(key);
+    const te = evs.get(r.techniqueId) ?? new Map();
+    evs.set(r.techniqueId, te);
+    const e = te.get(key) ?? { key, log: r.eventLog, eventId: r.eventId, name: r.eventName, evidence: new Map() };
+    te.set(key, e);
+    e.evidence.set(`${r.evidence}\u0000${r.evidenceRef}\u0000${r.detail}`, { kind: r.evidence, ref: r.evidenceRef, detail: r.detail });
+  }
+  const byEvent = (a: string, b: string): number => (order.get(a) ?? 0) - (order.get(b) ?? 0);
+  for (const t of byId.values()) {
+    t.subtechniques.sort(cmp);
+    t.dataComponents = [...(comps.get(t.id)?.values() ?? [])]
+      .map((c) => ({ dataSource: c.dataSource, dataComponent: c.dataComponent, dataComponentId: c.dataComponentId, events: [...c.events].sort(byEvent) }))
+      .sort((a, b) => cmp(a.dataSource, b.dataSource) || cmp(a.dataComponent, b.dataComponent));
+    t.events = [...(evs.get(t.id)?.values() ?? [])]
+      .sort((a, b) => byEvent(a.key, b.key))
+      .map((e) => ({
+        key: e.key,
+        log: e.log,
+        eventId: e.eventId,
+        name: e.name,
+        evidence: [...e.evidence.values()].sort((a, b) => cmp(a.kind, b.kind) || cmp(a.ref, b.ref) || cmp(a.detail, b.detail)),
+      }));
+  }
+  return [...byId.values()];
+}
+
+function eventsArtifact(m: VersionMapping): EventArtifact[] {
+  const techs = new Map<string, Set<string>>();
+  const comps = new Map<string, Set<string>>();
+  const tacticsOf = new Map(m.techniques.map((t) => [t.id, t.tactics]));
+  for (const r of m.rows) {
+    if (!r.eventId || !r.evidence) continue;
+    const key = `${r.eventLog}:${r.eventId}`;
+    (techs.get(key) ?? techs.set(key, new Set()).get(key))?.add(r.techniqueId);
+    const comp = r.dataComponent || r.dataSource;
+    if (comp) (comps.get(key) ?? comps.set(key, new Set()).get(key))?.add(comp);
+  }
+  const tacticRank = new Map(m.tactics.map((t, i) => [t.shortname, i]));
+  return m.events.map((e) => {
+    const ts = uniqSorted(techs.get(e.key) ?? []);
+    const tactics = [...new Set(ts.flatMap((t) => tacticsOf.get(t) ?? []))].sort((a, b) => (tacticRank.get(a) ?? 0) - (tacticRank.get(b) ?? 0));
+    return { ...e, enable: { ...e.enable }, techniques: ts, tactics, dataComponents: uniqSorted(comps.get(e.key) ?? []) };
+  });
+}
+
+function tacticsArtifact(m: VersionMapping, events: EventArtifact[]): TacticArtifact[] {
+  const order = eventOrder(m.events);
+  return m.tactics.map((t) => {
+    const techniques = m.techniques.filter((x) => x.tactics.includes(t.shortname)).map((x) => x.id);
+    const inTactic = new Set(techniques);
+    const counted = events
+      .map((e) => ({ key: e.key, techniques: e.techniques.filter((id) => inTactic.has(id)).length }))
+      .filter((e) => e.techniques > 0)
+      .sort((a, b) => b.techniques - a.techniques || (order.get(a.key) ?? 0) - (order.get(b.key) ?? 0));
+    return { id: t.id, shortname: t.shortname, name: t.name, url: t.url, techniques, events: counted };
+  });
+}
+
+function dataComponentsArtifact(m: VersionMapping, order: Map<string, number>): DataComponentArtifact[] {
+  const byKey = new Map<string, { id: string; name: string; dataSource: string; techniques: Set<string>; events: Set<string> }>();
+  for (const r of m.rows) {
+    if (!r.dataSource && !r.dataComponent) continue;
+    const k = `${r.dataSource}\u0000${r.dataComponent}`;
+    const c = byKey.get(k) ?? { id: r.dataComponentId, name: r.dataComponent || r.dataSource, dataSource: r.dataComponent ? r.dataSource : '', techniques: new Set<string>(), events: new Set<string>() };
+    byKey.set(k, c);
+    if (!c.id && r.dataComponentId) c.id = r.dataComponentId;
+    c.techniques.add(r.techniqueId);
+    if (r.eventId && r.evidence) c.events.add(`${r.eventLog}:${r.eventId}`);
+  }
+  return [...byKey.values()]
+    .map((c) => ({
+      id: c.id,
+      name: c.name,
+      dataSource: c.dataSource,
+      techniques: uniqSorted(c.techniques),
+      events: [...c.events].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0)),
+    }))
+    .sort((a, b) => cmp(a.dataSource, b.dataSource) || cmp(a.name, b.name) || cmp(a.id, b.id));
+}
+
+export interface VersionCounts {
+  techniques: number;
+  techniquesWithEvents: number;
+  tactics: number;
+  dataComponents: number;
+  events: number;
+  rows: number;
+  problems: number;
+}
+
+export interface VersionArtifacts {
+  files: Map<string, string>;
+  counts: VersionCounts;
+}
+
+export const ARTIFACT_FILES = ['mapping.csv', 'techniques.json', 'events.json', 'tactics.json', 'data-components.json', 'report.json', 'manifest.json'] as const;
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+export function buildVersionArtifacts(m: VersionMapping, sources: SourceRecord[]): VersionArtifacts {
+  const order = eventOrder(m.events);
+  const events = eventsArtifact(m);
+  const techniques = techniquesArtifact(m, order);
+  const tactics = tacticsArtifact(m, events);
+  const dataComponents = dataComponentsArtifact(m, order);
+  const counts: VersionCounts = {
+    techniques: techniques.length,
+    techniquesWithEvents: techniques.filter((t) => t.events.length > 0).length,
+    tactics: tactics.length,
+    dataComponents: dataComponents.length,
+    events: events.length,
+    rows: m.rows.length,
+    problems: m.problems.length,
+  };
+  const v = m.attackVersion;
+  const files = new Map<string, string>();
+  files.set('mapping.csv', toCsv(m.rows as MappingRow[]));
+  files.set('techniques.json', stringifyJson({ attackVersion: v, techniques }));
+  files.set('events.json', stringifyJson({ attackVersion: v, events }));
+  files.set('tactics.json', stringifyJson({ attackVersion: v, tactics }));
+  files.set('data-components.json', stringifyJson({ attackVersion: v, dataComponents }));
+  const byKind: Record<string, number> = {};
+  for (const p of m.problems) byKind[p.kind] = (byKind[p.kind] ?? 0) + 1;
+  files.set(
+    'report.json',
+    stringifyJson({
+      attackVersion: v,
+      era: m.era,
+      skipped: m.skipped,
+      problemCounts: Object.fromEntries(Object.entries(byKind).sort(([a], [b]) => cmp(a, b))),
+      problems: m.problems,
+      logSpellings: m.logSpellings,
+    }),
+  );
+  const sortedSources = [...sources].sort((a, b) => cmp(a.role, b.role) || cmp(a.url, b.url));
+  const fileList = [...files.entries()].map(([name, text]) => ({ name, sha256: sha256(text), size: Buffer.byteLength(text, 'utf8') }));
+  files.set('manifest.json', stringifyJson({ attackVersion: v, era: m.era, counts, sources: sortedSources, files: fileList }));
+  return { files, counts };
+}
+
+export interface IndexEntry {
+  version: string;
+  era: VersionMapping['era'];
+  path: string;
+  counts: VersionCounts;
+}
+
+/** Versions sort numerically (9.0 before 10.1); the newest is `latest`. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+export function buildIndex(entries: IndexEntry[]): string {
+  const versions = [...entries].sort((a, b) => compareVersions(a.version, b.version));
+  return stringifyJson({ domain: 'enterprise-attack', latest: versions.at(-1)?.version ?? '', versions });
+}

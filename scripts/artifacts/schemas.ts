@@ -1,0 +1,206 @@
+/**
+ * JSON Schemas of the published artifacts, written to `<out>/schemas/` with the data and used to
+ * validate every artifact before it is written. Strict: every field required, no extra fields.
+ */
+import { Ajv, type ValidateFunction } from 'ajv';
+
+type Schema = Record<string, unknown>;
+
+const str = { type: 'string' } as const;
+const strs = { type: 'array', items: str } as const;
+const int = { type: 'integer', minimum: 0 } as const;
+const ID = 'https://example.invalid/winevents-attack-map/schemas/';
+
+function obj(properties: Record<string, unknown>): Schema {
+  return { type: 'object', additionalProperties: false, required: Object.keys(properties), properties };
+}
+
+const evidenceKind = { enum: ['attack-analytic', 'ossem-dm', 'ossem-legacy'] };
+const era = { enum: ['data-source-strings', 'data-components', 'detection-strategies'] };
+const version = { type: 'string', pattern: '^\\d+\\.\\d+$' };
+const eventKey = { type: 'string', pattern: '^[^:]+:\\d+$' };
+const techniqueId = { type: 'string', pattern: '^T\\d{4}(\\.\\d{3})?$' };
+
+const counts = obj({ techniques: int, techniquesWithEvents: int, tactics: int, dataComponents: int, events: int, rows: int, problems: int });
+
+export const SCHEMAS: Record<string, Schema> = {
+  'techniques.schema.json': {
+    $id: `${ID}techniques.schema.json`,
+    title: 'Windows techniques of one ATT&CK version with the events that show them',
+    ...obj({
+      attackVersion: version,
+      techniques: {
+        type: 'array',
+        items: obj({
+          id: techniqueId,
+          name: str,
+          url: str,
+          tactics: strs,
+          platforms: strs,
+          isSubtechnique: { type: 'boolean' },
+          parent: { anyOf: [{ const: '' }, techniqueId] },
+          subtechniques: { type: 'array', items: techniqueId },
+          dataComponents: {
+            type: 'array',
+            items: obj({ dataSource: str, dataComponent: str, dataComponentId: str, events: { type: 'array', items: eventKey } }),
+          },
+          events: {
+            type: 'array',
+            items: obj({
+              key: eventKey,
+              log: str,
+              eventId: { type: 'string', pattern: '^\\d+$' },
+              name: str,
+              evidence: { type: 'array', minItems: 1, items: obj({ kind: evidenceKind, ref: str, detail: str }) },
+            }),
+          },
+        }),
+      },
+    }),
+  },
+  'events.schema.json': {
+    $id: `${ID}events.schema.json`,
+    title: 'Windows events of one ATT&CK version, each with the techniques it helps detect',
+    ...obj({
+      attackVersion: version,
+      events: {
+        type: 'array',
+        items: obj({
+          key: eventKey,
+          log: str,
+          eventId: { type: 'string', pattern: '^\\d+$' },
+          channel: str,
+          provider: str,
+          name: str,
+          description: str,
+          auditCategory: str,
+          auditSubcategory: str,
+          enable: obj({ auditpol: str, sysmonEventType: str, gpo: str }),
+          clientDefault: str,
+          serverDefault: str,
+          techniques: { type: 'array', items: techniqueId },
+          tactics: strs,
+          dataComponents: strs,
+        }),
+      },
+    }),
+  },
+  'tactics.schema.json': {
+    $id: `${ID}tactics.schema.json`,
+    title: 'Tactics of one ATT&CK version in matrix order, with their techniques and events',
+    ...obj({
+      attackVersion: version,
+      tactics: {
+        type: 'array',
+        items: obj({
+          id: str,
+          shortname: str,
+          name: str,
+          url: str,
+          techniques: { type: 'array', items: techniqueId },
+          events: { type: 'array', items: obj({ key: eventKey, techniques: { type: 'integer', minimum: 1 } }) },
+        }),
+      },
+    }),
+  },
+  'data-components.schema.json': {
+    $id: `${ID}data-components.schema.json`,
+    title: 'Data sources/components of one ATT&CK version with their techniques and events',
+    ...obj({
+      attackVersion: version,
+      dataComponents: {
+        type: 'array',
+        items: obj({ id: str, name: str, dataSource: str, techniques: { type: 'array', items: techniqueId }, events: { type: 'array', items: eventKey } }),
+      },
+    }),
+  },
+  'report.schema.json': {
+    $id: `${ID}report.schema.json`,
+    title: 'What did not map in one ATT&CK version, and why',
+    ...obj({
+      attackVersion: version,
+      era,
+      skipped: obj({ revoked: int, deprecated: int, notWindows: int }),
+      problemCounts: { type: 'object', additionalProperties: int },
+      problems: {
+        type: 'array',
+        items: obj({
+          kind: {
+            enum: [
+              'data-source-without-event',
+              'free-text-channel',
+              'not-a-windows-event-log',
+              'dangling-reference',
+              'no-detection',
+              'ossem-dm-without-attack',
+              'ossem-dm-not-windows-event',
+              'unknown-log-name',
+            ],
+          },
+          subject: str,
+          where: strs,
+          message: str,
+        }),
+      },
+      logSpellings: {
+        type: 'array',
+        items: obj({ spelling: str, log: str, source: { enum: ['attack', 'ossem-dm', 'ossem-legacy', 'ossem-dd'] }, count: { type: 'integer', minimum: 1 } }),
+      },
+    }),
+  },
+  'manifest.schema.json': {
+    $id: `${ID}manifest.schema.json`,
+    title: 'Sources (URL, sha256, size) and counts of one ATT&CK version build; no timestamps',
+    ...obj({
+      attackVersion: version,
+      era,
+      counts,
+      sources: {
+        type: 'array',
+        minItems: 1,
+        items: obj({ role: str, url: str, sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' }, size: int }),
+      },
+      files: { type: 'array', items: obj({ name: str, sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' }, size: int }) },
+    }),
+  },
+  'index.schema.json': {
+    $id: `${ID}index.schema.json`,
+    title: 'The ATT&CK versions present in this data folder',
+    ...obj({
+      domain: { const: 'enterprise-attack' },
+      latest: version,
+      versions: { type: 'array', minItems: 1, items: obj({ version, era, path: str, counts }) },
+    }),
+  },
+};
+
+/** Which schema checks which artifact file. */
+export const SCHEMA_FOR: Record<string, string> = {
+  'techniques.json': 'techniques.schema.json',
+  'events.json': 'events.schema.json',
+  'tactics.json': 'tactics.schema.json',
+  'data-components.json': 'data-components.schema.json',
+  'report.json': 'report.schema.json',
+  'manifest.json': 'manifest.schema.json',
+  'index.json': 'index.schema.json',
+};
+
+let compiled: Map<string, ValidateFunction> | undefined;
+
+function validators(): Map<string, ValidateFunction> {
+  if (!compiled) {
+    const ajv = new Ajv({ allErrors: true, strict: true });
+    compiled = new Map(Object.entries(SCHEMAS).map(([name, schema]) => [name, ajv.compile(schema)]));
+  }
+  return compiled;
+}
+
+/** Returns the problems of a JSON artifact against its schema; an empty list when it is valid. */
+export function validateArtifact(fileName: string, value: unknown): string[] {
+  const schemaName = SCHEMA_FOR[fileName];
+  if (!schemaName) return [];
+  const validate = validators().get(schemaName);
+  if (!validate) return [`no schema compiled for ${fileName}`];
+  if (validate(value)) return [];
+  return (validate.errors ?? []).slice(0, 10).map((e) => `${fileName}${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
+}

@@ -1,0 +1,103 @@
+/**
+ * `npm run data -- [--attack V[,V…]|latest|all] [--mirror DIR | --mirror-url URL | --offline]
+ *   [--out DIR] [--layout stix-data|cti] [--update-lock] [--lock FILE] [--cache DIR] [--include-deprecated]`
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { readLock } from '../sources/lock.ts';
+import type { SourceMode } from '../sources/types.ts';
+import type { AttackLayout } from '../sources/upstream.ts';
+import { runCli, UsageError } from './errors.ts';
+import { runBuild } from './pipeline.ts';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const DEFAULT_LOCK = path.join(REPO_ROOT, 'scripts', 'sources.lock.json');
+
+const USAGE = `Usage: npm run data -- [options]
+
+Builds the Windows event ↔ ATT&CK mapping artifacts into OUT/enterprise-attack/<version>/.
+
+  --attack LIST      versions to build: 18.1, 17.1,18.1, latest, all (default: the lock's attackVersions)
+  --out DIR          output folder (default: data)
+  --mirror DIR       read every upstream URL from a local folder laid out by URL path (air-gapped)
+  --mirror-url URL   fetch every upstream URL from an HTTP server laid out by URL path
+  --offline          use only the download cache; never touch the network
+  --layout NAME      ATT&CK bundle layout: stix-data (attack-stix-data, default) or cti (mitre/cti tags)
+  --update-lock      accept changed or new upstream files and re-pin them in the lock file
+  --lock FILE        lock file (default: scripts/sources.lock.json)
+  --cache DIR        download cache (default: .cache/sources)
+  --include-deprecated  keep revoked and deprecated ATT&CK objects
+  -h, --help         this text
+`;
+
+export function parseDataArgs(argv: string[]): { help: true } | { help: false; options: {
+  attack: string[]; outDir: string; mode: SourceMode; layout: AttackLayout; updateLock: boolean; lockPath: string; includeDeprecated: boolean;
+} } {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        attack: { type: 'string', multiple: true },
+        out: { type: 'string' },
+        mirror: { type: 'string' },
+        'mirror-url': { type: 'string' },
+        offline: { type: 'boolean' },
+        layout: { type: 'string' },
+        'update-lock': { type: 'boolean' },
+        lock: { type: 'string' },
+        cache: { type: 'string' },
+        'include-deprecated': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n\n${USAGE}`);
+  }
+  if (values.help) return { help: true };
+  const modes = [values.mirror !== undefined, values['mirror-url'] !== undefined, values.offline === true].filter(Boolean).length;
+  if (modes > 1) throw new UsageError('choose one of --mirror, --mirror-url and --offline');
+  const cacheDir = path.resolve(values.cache ?? path.join(REPO_ROOT, '.cache', 'sources'));
+  const mode: SourceMode =
+    values.mirror !== undefined
+      ? { kind: 'mirror', dir: path.resolve(values.mirror) }
+      : values['mirror-url'] !== undefined
+        ? { kind: 'mirror-url', baseUrl: values['mirror-url'].replace(/\/+$/, ''), cacheDir }
+        : values.offline
+          ? { kind: 'offline', cacheDir }
+          : { kind: 'network', cacheDir };
+  const layout = values.layout ?? 'stix-data';
+  if (layout !== 'stix-data' && layout !== 'cti') throw new UsageError(`--layout: "${layout}" is not stix-data or cti`);
+  return {
+    help: false,
+    options: {
+      attack: (values.attack ?? []).flatMap((a) => a.split(',')).map((a) => a.trim()).filter(Boolean),
+      outDir: path.resolve(values.out ?? path.join(REPO_ROOT, 'data')),
+      mode,
+      layout,
+      updateLock: values['update-lock'] === true,
+      lockPath: path.resolve(values.lock ?? DEFAULT_LOCK),
+      includeDeprecated: values['include-deprecated'] === true,
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const parsed = parseDataArgs(process.argv.slice(2));
+  if (parsed.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const o = parsed.options;
+  const lock = await readLock(o.lockPath);
+  const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  const result = await runBuild({ ...o, lock, log });
+  log(`wrote ${result.versions.length} version(s) to ${path.join(o.outDir, 'enterprise-attack')}`);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await runCli(main);
+}

@@ -1,0 +1,233 @@
+/**
+ * The build, step by step: sources → OSSEM catalogue → per version: bundle → mapping → artifacts.
+ * Everything is written into a temporary folder beside the output and swapped in only when every
+ * requested version has built and validated, so a failed build leaves the previous output as it was.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { parseBundle } from '../attack/stix.ts';
+import { buildIndex, buildVersionArtifacts, compareVersions, type IndexEntry, type SourceRecord } from '../artifacts/build.ts';
+import { stringifyJson } from '../artifacts/json.ts';
+import { SCHEMAS, validateArtifact } from '../artifacts/schemas.ts';
+import { buildCatalog, type OssemCatalog } from '../mapping/catalog.ts';
+import { mapVersion } from '../mapping/map.ts';
+import type { VersionMapping } from '../mapping/types.ts';
+import { parseDdEvent } from '../ossem/dd.ts';
+import { parseDm } from '../ossem/dm.ts';
+import { parseLegacy } from '../ossem/legacy.ts';
+import { parseAttackIndex } from '../sources/attack-index.ts';
+import { writeFileAtomic } from '../sources/atomic.ts';
+import { createFetcher, type Fetcher } from '../sources/fetcher.ts';
+import { verifyAgainstLock, writeLock } from '../sources/lock.ts';
+import type { Fetched, FetchTuning, LockFile, SourceMode } from '../sources/types.ts';
+import { ATTACK_INDEX_URL, attackBundleUrl, isDdUrl, OSSEM_DD_PREFIX, OSSEM_DM_URL, OSSEM_LEGACY_URL, type AttackLayout } from '../sources/upstream.ts';
+import { mirrorPathFor } from '../sources/url.ts';
+
+export const DOMAIN = 'enterprise-attack';
+
+export class BuildError extends Error {}
+
+export interface BuildOptions {
+  /** Versions, `latest`, `all`; empty means the lock's configured versions. */
+  attack: string[];
+  layout: AttackLayout;
+  mode: SourceMode;
+  outDir: string;
+  lock: LockFile;
+  lockPath: string;
+  updateLock: boolean;
+  includeDeprecated: boolean;
+  tuning?: Partial<FetchTuning>;
+  log?: (line: string) => void;
+}
+
+export interface StageTimes {
+  fetch: number;
+  parse: number;
+  map: number;
+  write: number;
+}
+
+export interface BuildResult {
+  versions: string[];
+  timings: Map<string, StageTimes>;
+}
+
+interface Verified {
+  fetched: Fetched;
+  record: SourceRecord;
+}
+
+function verify(opts: BuildOptions, fetched: Fetched, role: string): Verified {
+  const entry = verifyAgainstLock(opts.lock, fetched, { update: opts.updateLock, lockPath: opts.lockPath });
+  return { fetched, record: { role, url: entry.url, sha256: entry.sha256, size: entry.size } };
+}
+
+/** The OSSEM-DD files to read: the lock's list; when re-pinning from a mirror folder, the folder's files. */
+async function ddUrls(opts: BuildOptions): Promise<string[]> {
+  const pinned = Object.keys(opts.lock.files).filter(isDdUrl);
+  if (!(opts.updateLock && opts.mode.kind === 'mirror')) return pinned.sort();
+  const root = path.join(opts.mode.dir, mirrorPathFor(OSSEM_DD_PREFIX));
+  const found: string[] = [];
+  const walk = async (dir: string, rel: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const name = entry.name.replace(/\.gz$/, '');
+      if (entry.isDirectory()) await walk(path.join(dir, entry.name), `${rel}${entry.name}/`);
+      else found.push(`${OSSEM_DD_PREFIX}${rel}${name}`);
+    }
+  };
+  try {
+    await walk(root, '');
+  } catch {
+    throw new BuildError(`OSSEM-DD: no event dictionaries under ${root} to pin; check the --mirror folder`);
+  }
+  return found.filter(isDdUrl).sort();
+}
+
+async function loadCatalog(opts: BuildOptions, fetcher: Fetcher): Promise<{ catalog: OssemCatalog; sources: SourceRecord[] }> {
+  const dd = await ddUrls(opts);
+  const fetched = await fetcher.getMany([OSSEM_LEGACY_URL, OSSEM_DM_URL, ...dd]);
+  const take = (url: string, role: string): Verified => {
+    const f = fetched.get(url);
+    if (!f) throw new BuildError(`${role}: ${url} was not fetched`);
+    return verify(opts, f, role);
+  };
+  const legacy = take(OSSEM_LEGACY_URL, 'ossem-legacy');
+  const dm = take(OSSEM_DM_URL, 'ossem-dm');
+  const ddVerified = dd.map((u) => take(u, 'ossem-dd'));
+  const catalog = buildCatalog(
+    parseDm(dm.fetched.bytes.toString('utf8'), `OSSEM-DM ${OSSEM_DM_URL}`),
+    parseLegacy(legacy.fetched.bytes.toString('utf8'), `OSSEM legacy ${OSSEM_LEGACY_URL}`),
+    ddVerified.map((v) => parseDdEvent(v.fetched.bytes.toString('utf8'), `OSSEM-DD ${v.fetched.url}`)),
+  );
+  // One manifest line for the ~1,000 dictionary files: a digest over their sorted url/sha256 pairs.
+  const ddDigest = createHash('sha256');
+  let ddSize = 0;
+  for (const v of ddVerified) {
+    ddDigest.update(`${v.record.url} ${v.record.sha256}\n`);
+    ddSize += v.record.size;
+  }
+  const sources: SourceRecord[] = [legacy.record, dm.record];
+  if (ddVerified.length > 0) sources.push({ role: `ossem-dd (${ddVerified.length} files)`, url: OSSEM_DD_PREFIX, sha256: ddDigest.digest('hex'), size: ddSize });
+  return { catalog, sources };
+}
+
+async function resolveVersions(opts: BuildOptions, fetcher: Fetcher): Promise<string[]> {
+  const wanted = opts.attack.length > 0 ? opts.attack : opts.lock.attackVersions;
+  if (wanted.length === 0) throw new BuildError('no ATT&CK version to build: pass --attack VERSION[,VERSION…] (or latest, all), or list attackVersions in the lock file');
+  const needsIndex = wanted.some((w) => w === 'latest' || w === 'all');
+  let released: string[] = [];
+  if (needsIndex) {
+    const f = verify(opts, await fetcher.get(ATTACK_INDEX_URL), 'attack-index');
+    released = parseAttackIndex(f.fetched.bytes.toString('utf8'), `ATT&CK index ${ATTACK_INDEX_URL}`)
+      .map((r) => r.version)
+      .sort(compareVersions);
+    if (released.length === 0) throw new BuildError(`ATT&CK index ${ATTACK_INDEX_URL}: lists no Enterprise version`);
+  }
+  const out = new Set<string>();
+  for (const w of wanted) {
+    if (w === 'all') released.forEach((v) => out.add(v));
+    else if (w === 'latest') out.add(released.at(-1) ?? '');
+    else if (/^\d+\.\d+$/.test(w)) out.add(w);
+    else throw new BuildError(`--attack: "${w}" is not a version (like 18.1), "latest" or "all"`);
+  }
+  return [...out].sort(compareVersions);
+}
+
+export interface BuiltVersion {
+  mapping: VersionMapping;
+  files: Map<string, string>;
+  entry: IndexEntry;
+}
+
+/** Maps one bundle and checks its artifacts against the schemas; throws naming the file and field. */
+export function buildOneVersion(version: string, bundleText: string, label: string, catalog: OssemCatalog, sources: SourceRecord[], includeDeprecated: boolean): BuiltVersion {
+  const bundle = parseBundle(bundleText, label);
+  const mapping = mapVersion(bundle, catalog, version, { includeDeprecated });
+  const { files, counts } = buildVersionArtifacts(mapping, sources);
+  for (const [name, text] of files) {
+    if (!name.endsWith('.json')) continue;
+    const problems = validateArtifact(name, JSON.parse(text));
+    if (problems.length > 0) throw new BuildError(`ATT&CK ${version}: ${name} does not match its schema: ${problems.join('; ')}`);
+  }
+  return { mapping, files, entry: { version, era: mapping.era, path: `${DOMAIN}/${version}`, counts } };
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await stat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Index entries of versions already in the output folder that this build does not replace. */
+async function keptEntries(outDir: string, replaced: Set<string>): Promise<IndexEntry[]> {
+  const dir = path.join(outDir, DOMAIN);
+  if (!(await exists(dir))) return [];
+  const kept: IndexEntry[] = [];
+  for (const v of await readdir(dir)) {
+    if (replaced.has(v) || v.startsWith('.')) continue;
+    const manifestPath = path.join(dir, v, 'manifest.json');
+    if (!(await exists(manifestPath))) continue;
+    const m = JSON.parse(await readFile(manifestPath, 'utf8')) as { attackVersion: string; era: IndexEntry['era']; counts: IndexEntry['counts'] };
+    kept.push({ version: m.attackVersion, era: m.era, path: `${DOMAIN}/${m.attackVersion}`, counts: m.counts });
+  }
+  return kept;
+}
+
+export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
+  const log = opts.log ?? (() => {});
+  const fetcher = createFetcher(opts.mode, opts.tuning);
+  const staging = path.join(opts.outDir, `.staging-${process.pid}-${Date.now()}`);
+  const timings = new Map<string, StageTimes>();
+  try {
+    const versions = await resolveVersions(opts, fetcher);
+    const { catalog, sources } = await loadCatalog(opts, fetcher);
+    log(`OSSEM: ${catalog.events.size} events known, ${catalog.dmByComponent.size} data components in OSSEM-DM`);
+    const entries: IndexEntry[] = [];
+    for (const version of versions) {
+      const url = attackBundleUrl(version, opts.layout);
+      const t0 = performance.now();
+      const bundle = verify(opts, await fetcher.get(url), 'attack-bundle');
+      const t1 = performance.now();
+      const text = bundle.fetched.bytes.toString('utf8');
+      const built = buildOneVersion(version, text, `ATT&CK ${version} (${url})`, catalog, [bundle.record, ...sources], opts.includeDeprecated);
+      const t2 = performance.now();
+      const dir = path.join(staging, DOMAIN, version);
+      await mkdir(dir, { recursive: true });
+      for (const [name, content] of built.files) await writeFileAtomic(path.join(dir, name), content);
+      const t3 = performance.now();
+      timings.set(version, { fetch: t1 - t0, parse: 0, map: t2 - t1, write: t3 - t2 });
+      entries.push(built.entry);
+      log(`ATT&CK ${version}: ${built.entry.counts.techniques} Windows techniques, ${built.entry.counts.techniquesWithEvents} with events, ${built.entry.counts.events} events, ${built.entry.counts.rows} rows (${built.mapping.era})`);
+    }
+    // Everything built and validated: swap the new versions in, then rewrite index and schemas.
+    const replaced = new Set(versions);
+    const all = [...(await keptEntries(opts.outDir, replaced)), ...entries];
+    const index = buildIndex(all);
+    const indexProblems = validateArtifact('index.json', JSON.parse(index));
+    if (indexProblems.length > 0) throw new BuildError(`index.json does not match its schema: ${indexProblems.join('; ')}`);
+    await mkdir(path.join(opts.outDir, DOMAIN), { recursive: true });
+    for (const version of versions) {
+      const target = path.join(opts.outDir, DOMAIN, version);
+      const old = path.join(opts.outDir, DOMAIN, `.old-${version}-${process.pid}`);
+      if (await exists(target)) await rename(target, old);
+      await rename(path.join(staging, DOMAIN, version), target);
+      await rm(old, { recursive: true, force: true });
+    }
+    for (const [name, schema] of Object.entries(SCHEMAS)) await writeFileAtomic(path.join(opts.outDir, 'schemas', name), stringifyJson(schema));
+    await writeFileAtomic(path.join(opts.outDir, 'index.json'), index);
+    if (opts.updateLock) {
+      opts.lock.attackVersions = [...new Set([...opts.lock.attackVersions, ...versions])].sort(compareVersions);
+      await writeLock(opts.lockPath, opts.lock);
+      log(`lock: ${opts.lockPath} updated`);
+    }
+    return { versions, timings };
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+    await fetcher.close();
+  }
+}

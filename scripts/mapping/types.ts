@@ -1,0 +1,99 @@
+/** The mapping's own records: what `artifacts/` serialises. Pure data, no I/O. */
+
+export type Evidence = 'attack-analytic' | 'ossem-dm' | 'ossem-legacy';
+
+/** One technique × data source/component × event link, with where it came from. */
+export interface MappingRow {
+  techniqueId: string;
+  technique: string;
+  /** Tactic shortnames in matrix order. */
+  tactics: string[];
+  dataSource: string;
+  dataComponent: string;
+  /** DC0032 style, when the ATT&CK version has data-component objects. */
+  dataComponentId: string;
+  /** Short log name (Security, Sysmon, …); empty when the data source/component maps to no log. */
+  eventLog: string;
+  /** Empty when no event ID is known for this link. */
+  eventId: string;
+  eventName: string;
+  /** Empty for a data source/component that maps to no event. */
+  evidence: Evidence | '';
+  /** DET0103/AN0110 for analytics, REL-2022-0001 for OSSEM-DM, the OSSEM sub data source for the legacy table. */
+  evidenceRef: string;
+  /** Upstream qualifier: the analytic's channel text, or the OSSEM-DM relationship name. */
+  detail: string;
+}
+
+export interface EventInfo {
+  key: string;
+  log: string;
+  eventId: string;
+  channel: string;
+  provider: string;
+  name: string;
+  description: string;
+  auditCategory: string;
+  auditSubcategory: string;
+  /** How to turn the event on: an auditpol command, a Sysmon event type, a GPO path. */
+  enable: { auditpol: string; sysmonEventType: string; gpo: string };
+  /** Windows default audit policy per OSSEM legacy (`Success`, `No auditing`…); empty when unknown. */
+  clientDefault: string;
+  serverDefault: string;
+}
+
+export interface TacticInfo {
+  id: string;
+  shortname: string;
+  name: string;
+  url: string;
+}
+
+export interface TechniqueInfo {
+  id: string;
+  name: string;
+  url: string;
+  tactics: string[];
+  platforms: string[];
+  isSubtechnique: boolean;
+  parent: string;
+}
+
+export type ProblemKind =
+  | 'data-source-without-event'
+  | 'free-text-channel'
+  | 'not-a-windows-event-log'
+  | 'dangling-reference'
+  | 'no-detection'
+  | 'ossem-dm-without-attack'
+  | 'ossem-dm-not-windows-event'
+  | 'unknown-log-name';
+
+export interface Problem {
+  kind: ProblemKind;
+  /** What it is about: a data source/component name, a channel, a STIX ID. */
+  subject: string;
+  /** Where it was met: technique IDs, analytic refs, OSSEM relationship IDs (sorted, unique). */
+  where: string[];
+  message: string;
+}
+
+export interface LogSpelling {
+  spelling: string;
+  log: string;
+  /** Which upstream file spelled it this way. */
+  source: 'attack' | 'ossem-dm' | 'ossem-legacy' | 'ossem-dd';
+  count: number;
+}
+
+export interface VersionMapping {
+  attackVersion: string;
+  era: 'data-source-strings' | 'data-components' | 'detection-strategies';
+  tactics: TacticInfo[];
+  techniques: TechniqueInfo[];
+  rows: MappingRow[];
+  events: EventInfo[];
+  problems: Problem[];
+  logSpellings: LogSpelling[];
+  skipped: { revoked: number; deprecated: number; notWindows: number };
+}
