@@ -1,0 +1,194 @@
+/**
+ * The whole pipeline against the offline mirror, served by a real HTTP server on 127.0.0.1:
+ * every version, byte-identical to the committed data/, and every fetch fault leaving the output as it was.
+ */
+import { execFile } from 'node:child_process';
+import { cp, readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBuild, type BuildOptions } from '../../scripts/cli/pipeline.ts';
+import { readLock } from '../../scripts/sources/lock.ts';
+import type { LockFile } from '../../scripts/sources/types.ts';
+import { sourceErrorOf } from '../helpers/expect-source-error.ts';
+import { repoRoot, sharedSourcesDir, startMirrorServer, type MirrorServer } from '../helpers/mirror-server.ts';
+import { tempDirs } from '../helpers/tmp-dir.ts';
+
+const run = promisify(execFile);
+const DATA = path.join(repoRoot, 'data');
+const LOCK = path.join(repoRoot, 'scripts', 'sources.lock.json');
+const tmp = tempDirs();
+let server: MirrorServer;
+let lock: LockFile;
+
+/** Every file under `dir`, relative path → bytes. */
+async function tree(dir: string): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  const walk = async (d: string): Promise<void> => {
+    for (const e of await readdir(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) await walk(p);
+      else out.set(path.relative(dir, p), await readFile(p));
+    }
+  };
+  await walk(dir);
+  return out;
+}
+
+function expectSameTree(a: Map<string, Buffer>, b: Map<string, Buffer>): void {
+  expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
+  for (const [k, v] of a) expect(v.equals(b.get(k) ?? Buffer.alloc(0)), `${k} differs`).toBe(true);
+}
+
+async function options(over: Partial<BuildOptions>): Promise<BuildOptions> {
+  return {
+    attack: [],
+    layout: 'stix-data',
+    mode: { kind: 'mirror-url', baseUrl: server.baseUrl, cacheDir: await tmp.make('cache-') },
+    outDir: await tmp.make('out-'),
+    lock: structuredClone(lock),
+    lockPath: path.join(await tmp.make('lock-'), 'sources.lock.json'),
+    updateLock: false,
+    includeDeprecated: false,
+    tuning: { retries: 1, backoffMs: 10, bodyTimeoutMs: 500, headersTimeoutMs: 2000 },
+    ...over,
+  };
+}
+
+/** An output folder already holding version 6.3, as data/ would before a failed nightly. */
+async function seededOut(): Promise<string> {
+  const out = await tmp.make('seeded-');
+  await cp(path.join(DATA, 'enterprise-attack', '6.3'), path.join(out, 'enterprise-attack', '6.3'), { recursive: true });
+  await cp(path.join(DATA, 'index.json'), path.join(out, 'index.json'));
+  return out;
+}
+
+beforeAll(async () => {
+  server = await startMirrorServer(sharedSourcesDir());
+  lock = await readLock(LOCK);
+});
+afterAll(async () => {
+  await server.close();
+  await tmp.cleanup();
+});
+
+describe('the committed data/', () => {
+  it('is what the pipeline builds for every version of the mirror, fetched over HTTP, byte for byte', async () => {
+    const o = await options({ attack: ['all'] });
+    const result = await runBuild(o);
+    expect(result.versions).toEqual(['6.3', '8.2', '9.0', '10.1', '13.1', '15.1', '17.1', '18.0', '18.1']);
+    expectSameTree(await tree(o.outDir), await tree(DATA));
+  });
+
+  it('is rebuilt identically twice (mirror folder, then HTTP)', async () => {
+    const a = await options({ attack: ['18.1'], mode: { kind: 'mirror', dir: sharedSourcesDir() } });
+    const b = await options({ attack: ['18.1'] });
+    await runBuild(a);
+    await runBuild(b);
+    expectSameTree(await tree(a.outDir), await tree(b.outDir));
+  });
+
+  it('maps the mitre/cti tag layout (STIX 2.0) exactly like attack-stix-data (STIX 2.1)', async () => {
+    const o = await options({ attack: ['6.3', '18.1'], layout: 'cti' });
+    await runBuild(o);
+    for (const v of ['6.3', '18.1']) {
+      for (const f of ['mapping.csv', 'techniques.json', 'events.json', 'tactics.json', 'data-components.json', 'report.json']) {
+        const built = await readFile(path.join(o.outDir, 'enterprise-attack', v, f));
+        expect(built.equals(await readFile(path.join(DATA, 'enterprise-attack', v, f))), `${v}/${f}`).toBe(true);
+      }
+      const manifest = JSON.parse(await readFile(path.join(o.outDir, 'enterprise-attack', v, 'manifest.json'), 'utf8')) as { sources: Array<{ url: string }> };
+      expect(manifest.sources.map((s) => s.url)).toContain(`https://raw.githubusercontent.com/mitre/cti/ATT%26CK-v${v}/enterprise-attack/enterprise-attack.json`);
+    }
+  });
+
+  it('resolves "latest" through index.json', async () => {
+    const o = await options({ attack: ['latest'] });
+    expect((await runBuild(o)).versions).toEqual(['18.1']);
+  });
+});
+
+describe('fetch faults', () => {
+  it('retries a 500 and then builds', async () => {
+    server.faults.fail500('_all_ossem_relationships.yml', 1);
+    const o = await options({ attack: ['6.3'] });
+    await runBuild(o);
+    expect(server.requestsFor('_all_ossem_relationships.yml').map((r) => r.status).slice(-2)).toEqual([500, 200]);
+    server.faults.clear();
+  });
+
+  it.each([
+    ['a lasting 500', (s: MirrorServer) => s.faults.fail500('_all_ossem_relationships.yml', 99), 'http-status'],
+    ['a stalled body', (s: MirrorServer) => s.faults.stall('enterprise-attack-6.3.json'), 'timeout'],
+    ['a truncated body', (s: MirrorServer) => s.faults.truncate('enterprise-attack-6.3.json'), 'truncated'],
+    ['a changed checksum', (s: MirrorServer) => s.faults.override('all_data_sources.yml', '- data_source: X\n  event_id: 1\n'), 'checksum'],
+  ] as const)('%s fails the build and leaves the output untouched', async (_name, fault, reason) => {
+    const out = await seededOut();
+    const before = await tree(out);
+    fault(server);
+    try {
+      const o = await options({ attack: ['6.3'], outDir: out });
+      const error = await sourceErrorOf(runBuild(o));
+      expect(error.reason).toBe(reason);
+      expect(error.message).toContain('https://raw.githubusercontent.com/');
+    } finally {
+      server.faults.clear();
+    }
+    expectSameTree(await tree(out), before);
+  });
+
+  it('re-pins a changed file with --update-lock', async () => {
+    const changed = '- data_source: Windows Registry\n  event_id: 4657\n  provider_name: Microsoft-Windows-Security-Auditing\n  event_channel: Security\n';
+    server.faults.override('all_data_sources.yml', changed);
+    try {
+      const o = await options({ attack: ['6.3'], updateLock: true });
+      await runBuild(o);
+      const written = await readLock(o.lockPath);
+      const legacyUrl = Object.keys(written.files).find((u) => u.endsWith('all_data_sources.yml')) ?? '';
+      expect(written.files[legacyUrl]?.size).toBe(Buffer.byteLength(changed));
+      expect(written.files[legacyUrl]?.sha256).not.toBe(lock.files[legacyUrl]?.sha256);
+    } finally {
+      server.faults.clear();
+    }
+  });
+
+  it('revalidates the cache with If-None-Match and takes the 304', async () => {
+    const o = await options({ attack: ['6.3'] });
+    await runBuild(o);
+    const first = server.requests.length;
+    await runBuild({ ...o, outDir: await tmp.make('out2-') });
+    const second = server.requests.slice(first).filter((r) => r.path.includes('enterprise-attack-6.3.json'));
+    expect(second).toHaveLength(1);
+    expect(second[0]?.headers['if-none-match']).toBeTruthy();
+    expect(second[0]?.status).toBe(304);
+  });
+});
+
+describe('npm run data (the command line)', () => {
+  const cli = path.join(repoRoot, 'scripts', 'cli', 'data.ts');
+  const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
+
+  it('builds DIR/enterprise-attack/18.1 from a mirror folder', async () => {
+    const out = await tmp.make('cli-');
+    await run(tsx, [cli, '--attack', '18.1', '--mirror', sharedSourcesDir(), '--out', out], { cwd: repoRoot });
+    const files = (await readdir(path.join(out, 'enterprise-attack', '18.1'))).sort();
+    expect(files).toEqual(['data-components.json', 'events.json', 'manifest.json', 'mapping.csv', 'report.json', 'tactics.json', 'techniques.json']);
+  });
+
+  // BASE stands for the test server's URL.
+  it.each([
+    [['--attack', '99.9', '--mirror-url', 'BASE'], /error: https:\/\/raw\.githubusercontent\.com\/mitre-attack\/attack-stix-data\/master\/enterprise-attack\/enterprise-attack-99\.9\.json/],
+    [['--attack', 'newest', '--mirror-url', 'BASE'], /error: --attack: "newest" is not a version/],
+    [['--attack', '18.1', '--offline', '--cache', '/nonexistent-cache-dir'], /error: .*cache/i],
+  ])('fails with one actionable line and no stack trace: %j', async (args, message) => {
+    const out = await tmp.make('cli-fail-');
+    const argv = [cli, ...args.map((a) => (a === 'BASE' ? server.baseUrl : a)), '--out', out];
+    const failed = await run(tsx, argv, { cwd: repoRoot }).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(failed?.code).toBe(1);
+    expect(failed?.stderr).toMatch(message);
+    expect(failed?.stderr).not.toMatch(/\n\s+at /);
+    expect(await readdir(out)).toEqual([]);
+  });
+});
