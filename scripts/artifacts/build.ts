@@ -170,6 +170,8 @@ export interface VersionCounts {
 
 export interface VersionArtifacts {
   files: Map<string, string>;
+  /** The JSON artifacts as objects, for schema validation without parsing the text again. */
+  json: Map<string, unknown>;
   counts: VersionCounts;
 }
 
@@ -196,28 +198,33 @@ export function buildVersionArtifacts(m: VersionMapping, sources: SourceRecord[]
   };
   const v = m.attackVersion;
   const files = new Map<string, string>();
+  const json = new Map<string, unknown>();
+  const setJson = (name: string, value: unknown): void => {
+    json.set(name, value);
+    files.set(name, stringifyJson(value));
+  };
   files.set('mapping.csv', toCsv(m.rows as MappingRow[]));
-  files.set('techniques.json', stringifyJson({ attackVersion: v, techniques }));
-  files.set('events.json', stringifyJson({ attackVersion: v, events }));
-  files.set('tactics.json', stringifyJson({ attackVersion: v, tactics }));
-  files.set('data-components.json', stringifyJson({ attackVersion: v, dataComponents }));
+  setJson('techniques.json', { attackVersion: v, techniques });
+  setJson('events.json', { attackVersion: v, events });
+  setJson('tactics.json', { attackVersion: v, tactics });
+  setJson('data-components.json', { attackVersion: v, dataComponents });
   const byKind: Record<string, number> = {};
   for (const p of m.problems) byKind[p.kind] = (byKind[p.kind] ?? 0) + 1;
-  files.set(
+  setJson(
     'report.json',
-    stringifyJson({
+    {
       attackVersion: v,
       era: m.era,
       skipped: m.skipped,
       problemCounts: Object.fromEntries(Object.entries(byKind).sort(([a], [b]) => cmp(a, b))),
       problems: m.problems,
       logSpellings: m.logSpellings,
-    }),
+    },
   );
   const sortedSources = [...sources].sort((a, b) => cmp(a.role, b.role) || cmp(a.url, b.url));
   const fileList = [...files.entries()].map(([name, text]) => ({ name, sha256: sha256(text), size: Buffer.byteLength(text, 'utf8') }));
-  files.set('manifest.json', stringifyJson({ attackVersion: v, era: m.era, counts, sources: sortedSources, files: fileList }));
-  return { files, counts };
+  setJson('manifest.json', { attackVersion: v, era: m.era, counts, sources: sortedSources, files: fileList });
+  return { files, json, counts };
 }
 
 export interface IndexEntry {

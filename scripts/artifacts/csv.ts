@@ -38,7 +38,10 @@ export function mappingRecord(r: MappingRow): Record<MappingColumn, string> {
 }
 
 export function toCsv(rows: MappingRow[]): string {
-  const data = rows.map((r) => MAPPING_COLUMNS.map((c) => mappingRecord(r)[c]));
+  const data = rows.map((r) => {
+    const rec = mappingRecord(r);
+    return MAPPING_COLUMNS.map((c) => rec[c]);
+  });
   const body = Papa.unparse({ fields: [...MAPPING_COLUMNS], data }, { newline: '\n', quotes: false, escapeFormulae: false });
   return `${body}\n`;
 }

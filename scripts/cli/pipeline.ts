@@ -145,10 +145,9 @@ export interface BuiltVersion {
 export function buildOneVersion(version: string, bundleText: string, label: string, catalog: OssemCatalog, sources: SourceRecord[], includeDeprecated: boolean): BuiltVersion {
   const bundle = parseBundle(bundleText, label);
   const mapping = mapVersion(bundle, catalog, version, { includeDeprecated });
-  const { files, counts } = buildVersionArtifacts(mapping, sources);
-  for (const [name, text] of files) {
-    if (!name.endsWith('.json')) continue;
-    const problems = validateArtifact(name, JSON.parse(text));
+  const { files, json, counts } = buildVersionArtifacts(mapping, sources);
+  for (const [name, value] of json) {
+    const problems = validateArtifact(name, value);
     if (problems.length > 0) throw new BuildError(`ATT&CK ${version}: ${name} does not match its schema: ${problems.join('; ')}`);
   }
   return { mapping, files, entry: { version, era: mapping.era, path: `${DOMAIN}/${version}`, counts } };

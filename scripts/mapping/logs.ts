@@ -64,6 +64,9 @@ export const LOGS: readonly LogDef[] = [
   },
   { log: 'DHCP', channel: 'Microsoft-Windows-Dhcp-Server/Operational', aliases: ['WinEventLog:DHCP', 'WinEventLog:Microsoft-Windows-Dhcp-Server/Operational'] },
   { log: 'AppLocker', channel: 'Microsoft-Windows-AppLocker/EXE and DLL', aliases: ['WinEventLog:AppLocker'] },
+  { log: 'IIS', channel: 'Microsoft-IIS-Configuration/Operational', aliases: ['WinEventLog:iis', 'WinEventLog:Microsoft-IIS-Configuration', 'WinEventLog:Microsoft-IIS-Configuration/Operational'] },
+  { log: 'ADFS', channel: 'AD FS/Admin', aliases: ['WinEventLog:ADFS', 'WinEventLog:AD FS/Admin'] },
+  { log: 'SMBClient', channel: 'Microsoft-Windows-SMBClient/Security', aliases: ['WinEventLog:Microsoft-Windows-SMBClient/Security', 'WinEventLog:SMBClient'] },
   { log: 'WinRM', channel: 'Microsoft-Windows-WinRM/Operational', aliases: ['WinEventLog:WinRM', 'WinEventLog:Microsoft-Windows-WinRM/Operational'] },
 ];
 

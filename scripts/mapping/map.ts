@@ -158,7 +158,17 @@ export function mapVersion(bundle: StixBundle, catalog: OssemCatalog, attackVers
   };
 
   /** OSSEM-DM route for one technique × data component; returns whether it found an event. */
+  const dmDone = new Map<string, boolean>();
   const viaDm = (t: StixTechnique, dataSource: string, component: string, componentId: string): boolean => {
+    // Many strategies of one technique name the same component: join it once.
+    const doneKey = `${t.stixId}\u0000${dataSource}\u0000${component}`;
+    const done = dmDone.get(doneKey);
+    if (done !== undefined) return done;
+    const found = joinDm(t, dataSource, component, componentId);
+    dmDone.set(doneKey, found);
+    return found;
+  };
+  const joinDm = (t: StixTechnique, dataSource: string, component: string, componentId: string): boolean => {
     const links = catalog.dmByComponent.get(fold(component)) ?? [];
     let found = false;
     for (const link of links) {

@@ -132,7 +132,7 @@ describe('ATT&CK ≥ 18: detection strategies → Windows analytics → log-sour
     analytic('2', ['Linux'], [{ dc: '1', name: 'auditd:SYSCALL', channel: 'execve' }]),
     analytic('3', ['Windows'], [
       { dc: '5', name: 'etw:Microsoft-Windows-Kernel-Process', channel: 'API calls' },
-      { dc: '2', name: 'WinEventLog:Microsoft-Windows-SMBClient/Security', channel: 'EventID=31001' },
+      { dc: '2', name: 'WinEventLog:Microsoft-Windows-TCPIP', channel: 'EventID=31001' },
       { dc: '404', name: 'WinEventLog:System', channel: 'Service crash warnings' },
     ]),
     analytic('4', ['Windows'], [{ dc: '1', name: 'WinEventLog:Security', channel: 'EventCode=4624 (LogonType=10), EventCode=4648' }]),
@@ -144,7 +144,7 @@ describe('ATT&CK ≥ 18: detection strategies → Windows analytics → log-sour
   it('reads event IDs from Windows analytics with strategy and analytic as evidence', () => {
     expect(m.era).toBe('detection-strategies');
     const analyticRows = rowsOf(m, 'T1112').filter((r) => r.evidence === 'attack-analytic' && r.eventId);
-    expect(analyticRows.map((r) => `${r.eventLog}:${r.eventId}`).sort()).toEqual(['Microsoft-Windows-SMBClient/Security:31001', 'Security:4657', 'Sysmon:1', 'Sysmon:13', 'Sysmon:14']);
+    expect(analyticRows.map((r) => `${r.eventLog}:${r.eventId}`).sort()).toEqual(['Microsoft-Windows-TCPIP:31001', 'Security:4657', 'Sysmon:1', 'Sysmon:13', 'Sysmon:14']);
     expect(analyticRows.find((r) => r.eventId === '4657')).toMatchObject({ evidenceRef: 'DET0001/AN0001', detail: 'EventCode=4657 (ObjectType=Key)', dataComponent: 'Windows Registry Key Modification' });
   });
 

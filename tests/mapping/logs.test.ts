@@ -24,7 +24,7 @@ describe('log names', () => {
   });
 
   it('keeps an unknown WinEventLog channel verbatim and says it is unknown', () => {
-    expect(resolveLog('WinEventLog:Microsoft-Windows-SMBClient/Security')).toEqual({ log: 'Microsoft-Windows-SMBClient/Security', channel: 'Microsoft-Windows-SMBClient/Security', known: false });
+    expect(resolveLog('WinEventLog:Microsoft-Windows-TCPIP')).toEqual({ log: 'Microsoft-Windows-TCPIP', channel: 'Microsoft-Windows-TCPIP', known: false });
   });
 
   it.each(['linux:syslog', 'etw:Microsoft-Windows-Kernel-Process', 'Microsoft Defender for Endpoint', 'WinEventLog:'])('%s is not a Windows event log', (name) => {

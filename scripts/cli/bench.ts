@@ -1,0 +1,128 @@
+/**
+ * `npm run bench`: speed and memory of the build, per stage and per version, against the floor of
+ * `JSON.parse` of the same bundle in the same run; then the whole offline build of every version.
+ * Figures go to stdout as a Markdown table (paste into the README with the machine they came from).
+ */
+import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { readBundle } from '../attack/stix.ts';
+import { buildVersionArtifacts } from '../artifacts/build.ts';
+import { validateArtifact } from '../artifacts/schemas.ts';
+import { buildCatalog } from '../mapping/catalog.ts';
+import { mapVersion } from '../mapping/map.ts';
+import { parseDdEvent } from '../ossem/dd.ts';
+import { parseDm } from '../ossem/dm.ts';
+import { parseLegacy } from '../ossem/legacy.ts';
+import { createFetcher } from '../sources/fetcher.ts';
+import { readLock } from '../sources/lock.ts';
+import { attackBundleUrl, isDdUrl, OSSEM_DM_URL, OSSEM_LEGACY_URL } from '../sources/upstream.ts';
+import { DEFAULT_LOCK, REPO_ROOT } from './data.ts';
+import { runCli } from './errors.ts';
+import { runBuild } from './pipeline.ts';
+
+interface Row {
+  version: string;
+  read: number;
+  floor: number;
+  parse: number;
+  map: number;
+  write: number;
+  total: number;
+  peakMb: number;
+}
+
+const ms = (n: number): string => n.toFixed(0);
+
+/** Peak resident memory, sampled: good enough to compare versions, not to the byte. */
+class PeakMemory {
+  private peak = 0;
+  private timer: NodeJS.Timeout | undefined;
+  start(): void {
+    this.peak = process.memoryUsage().rss;
+    this.timer = setInterval(() => this.sample(), 5);
+  }
+  sample(): void {
+    this.peak = Math.max(this.peak, process.memoryUsage().rss);
+  }
+  stop(): number {
+    this.sample();
+    if (this.timer) clearInterval(this.timer);
+    return this.peak / 1024 / 1024;
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { mirror: { type: 'string' }, attack: { type: 'string' } }, strict: true });
+  const mirror = path.resolve(values.mirror ?? path.join(REPO_ROOT, '..', 'shared', 'sources'));
+  const lock = await readLock(DEFAULT_LOCK);
+  const versions = values.attack ? values.attack.split(',') : lock.attackVersions;
+  const fetcher = createFetcher({ kind: 'mirror', dir: mirror });
+  const out = await mkdtemp(path.join(os.tmpdir(), 'bench-'));
+  try {
+    const dd = Object.keys(lock.files).filter(isDdUrl);
+    const c0 = performance.now();
+    const got = await fetcher.getMany([OSSEM_LEGACY_URL, OSSEM_DM_URL, ...dd]);
+    const text = (u: string): string => got.get(u)?.bytes.toString('utf8') ?? '';
+    const catalog = buildCatalog(parseDm(text(OSSEM_DM_URL), 'dm'), parseLegacy(text(OSSEM_LEGACY_URL), 'legacy'), dd.map((u) => parseDdEvent(text(u), u)));
+    const catalogMs = performance.now() - c0;
+
+    const rows: Row[] = [];
+    for (const version of versions) {
+      global.gc?.();
+      const mem = new PeakMemory();
+      mem.start();
+      const t0 = performance.now();
+      const bytes = (await fetcher.get(attackBundleUrl(version, 'stix-data'))).bytes;
+      const t1 = performance.now();
+      const raw = bytes.toString('utf8');
+      // The floor: parsing the same bundle and nothing else.
+      const f0 = performance.now();
+      JSON.parse(raw);
+      const floor = performance.now() - f0;
+      const p0 = performance.now();
+      const bundle = readBundle(JSON.parse(raw) as Parameters<typeof readBundle>[0], version);
+      const p1 = performance.now();
+      const mapping = mapVersion(bundle, catalog, version);
+      const p2 = performance.now();
+      const { files, json } = buildVersionArtifacts(mapping, []);
+      for (const [name, value] of json) validateArtifact(name, value);
+      const dir = path.join(out, version);
+      await mkdir(dir, { recursive: true });
+      for (const [name, content] of files) await writeFile(path.join(dir, name), content);
+      const p3 = performance.now();
+      rows.push({ version, read: t1 - t0, floor, parse: p1 - p0, map: p2 - p1, write: p3 - p2, total: p3 - t0 - floor, peakMb: mem.stop() });
+    }
+
+    const w0 = performance.now();
+    await runBuild({
+      attack: versions,
+      layout: 'stix-data',
+      mode: { kind: 'mirror', dir: mirror },
+      outDir: path.join(out, 'whole'),
+      lock,
+      lockPath: DEFAULT_LOCK,
+      updateLock: false,
+      includeDeprecated: false,
+    });
+    const whole = performance.now() - w0;
+
+    const lines = [
+      `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+      `OSSEM catalogue (legacy + DM + ${dd.length} DD files): ${ms(catalogMs)} ms`,
+      '',
+      '| ATT&CK | read (gunzip) ms | JSON.parse floor ms | parse ms | map ms | write ms | build ms (read→write, less floor) | build / floor | peak RSS MB |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+      ...rows.map((r) => `| ${r.version} | ${ms(r.read)} | ${ms(r.floor)} | ${ms(r.parse)} | ${ms(r.map)} | ${ms(r.write)} | ${ms(r.total)} | ${(r.total / r.floor).toFixed(2)}× | ${r.peakMb.toFixed(0)} |`),
+      '',
+      `Whole offline build of ${versions.length} versions (npm run data -- --mirror, all stages, fresh process state): ${(whole / 1000).toFixed(2)} s`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    await fetcher.close();
+    await rm(out, { recursive: true, force: true });
+  }
+}
+
+await runCli(main);
