@@ -1,0 +1,34 @@
+/**
+ * Node-only: reads one version's artifacts from a data folder (data/index.json and
+ * data/<path>/{techniques,events,tactics}.json). Not part of the browser core.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { resolveVersion, versionDataFromJson } from './data.ts';
+import { CoverageError, type VersionData } from './types.ts';
+
+async function readJson(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new CoverageError(code === 'ENOENT' ? `${file} does not exist (build the data with npm run data, or pass --data DIR)` : `cannot read ${file}: ${(e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new CoverageError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/** Loads `attack` (`latest`, `18.1`, `18`) from `dataDir`. */
+export async function loadVersionData(dataDir: string, attack: string): Promise<VersionData> {
+  const index = await readJson(path.join(dataDir, 'index.json'));
+  const v = resolveVersion(index, attack);
+  const dir = path.join(dataDir, ...v.path.split('/'));
+  const [techniques, events, tactics] = await Promise.all(['techniques.json', 'events.json', 'tactics.json'].map((f) => readJson(path.join(dir, f))));
+  const data = versionDataFromJson({ techniques, events, tactics });
+  if (data.attackVersion !== v.version) throw new CoverageError(`${dir}: artifacts are for ATT&CK ${data.attackVersion}, index.json says ${v.version}`);
+  return data;
+}
