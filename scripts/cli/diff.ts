@@ -1,0 +1,119 @@
+/**
+ * `npm run diff -- OLD_DIR NEW_DIR [--json] [--out FILE] [--check] [--title TEXT] [--max-chars N]`
+ *
+ * Each DIR is a version folder (data/enterprise-attack/17.1) or a data root (data/). Prints the
+ * change report as Markdown (or JSON with --json). With --check, exits 1 when the two differ (after
+ * printing the report): the staleness check of CI. When $GITHUB_OUTPUT is set, appends changed=true|false.
+ */
+import { appendFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { diffArtifacts, DiffError } from '../diff/diff.ts';
+import { loadArtifacts, LoadError } from '../diff/load.ts';
+import { renderJson, renderMarkdown } from '../diff/markdown.ts';
+import { runCli, UsageError } from './errors.ts';
+
+const USAGE = `Usage: npm run diff -- OLD_DIR NEW_DIR [options]
+
+Compares two artifact folders: two version folders (data/enterprise-attack/17.1 data/enterprise-attack/18.1)
+or two data roots (data/ and a rebuild: every version present in both, plus versions added and removed).
+
+  --json          print the full report as JSON (nothing capped)
+  --out FILE      write the report to FILE instead of stdout
+  --check         exit 1 when the folders differ (the report is still written)
+  --title TEXT    heading of the Markdown report (default: "Change report")
+  --max-chars N   shrink the Markdown until it fits N characters (GitHub bodies: 65536)
+  -h, --help      this text
+`;
+
+export interface DiffCliOptions {
+  oldDir: string;
+  newDir: string;
+  json: boolean;
+  out: string | null;
+  check: boolean;
+  title: string | undefined;
+  maxChars: number | undefined;
+}
+
+export function parseDiffArgs(argv: string[]): { help: true } | { help: false; options: DiffCliOptions } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        json: { type: 'boolean' },
+        out: { type: 'string' },
+        check: { type: 'boolean' },
+        title: { type: 'string' },
+        'max-chars': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n\n${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { help: true };
+  if (positionals.length !== 2) throw new UsageError(`expected two folders (OLD_DIR NEW_DIR), got ${positionals.length}\n\n${USAGE}`);
+  let maxChars: number | undefined;
+  if (values['max-chars'] !== undefined) {
+    maxChars = Number(values['max-chars']);
+    if (!Number.isInteger(maxChars) || maxChars < 1000) throw new UsageError(`--max-chars: "${values['max-chars']}" is not a whole number of at least 1000`);
+  }
+  return {
+    help: false,
+    options: {
+      oldDir: positionals[0] as string,
+      newDir: positionals[1] as string,
+      json: values.json === true,
+      out: values.out === undefined ? null : path.resolve(values.out),
+      check: values.check === true,
+      title: values.title,
+      maxChars,
+    },
+  };
+}
+
+/** Appends `key=value` lines to the file named by $GITHUB_OUTPUT, when running in GitHub Actions. */
+export async function setGithubOutputs(outputs: Record<string, string>, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const file = env['GITHUB_OUTPUT'];
+  if (!file) return;
+  const lines = Object.entries(outputs).map(([k, v]) => `${k}=${v.replace(/[\r\n]+/g, ' ')}\n`);
+  await appendFile(file, lines.join(''));
+}
+
+async function main(): Promise<void> {
+  const parsed = parseDiffArgs(process.argv.slice(2));
+  if (parsed.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const o = parsed.options;
+  let report;
+  try {
+    const [oldData, newData] = await Promise.all([loadArtifacts(path.resolve(o.oldDir), o.oldDir), loadArtifacts(path.resolve(o.newDir), o.newDir)]);
+    report = diffArtifacts(oldData, newData);
+  } catch (e) {
+    // Expected failures (a folder that is not an artifact folder, two kinds of folder): one line, exit 1.
+    if (!(e instanceof LoadError || e instanceof DiffError)) throw e;
+    process.stderr.write(`error: ${e.message}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const text = o.json ? renderJson(report) : renderMarkdown(report, { title: o.title, maxChars: o.maxChars });
+  if (o.out === null) process.stdout.write(text);
+  else await writeFile(o.out, text);
+  await setGithubOutputs({ changed: String(report.changed) });
+  if (o.check && report.changed) {
+    process.stderr.write(`error: ${o.newDir} differs from ${o.oldDir}; rebuild with npm run data and commit data/ (the report above says what changed)\n`);
+    process.exitCode = 1;
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await runCli(main);
+}

@@ -1,0 +1,219 @@
+/** The change report: a pure function of two loaded artifact folders (see load.ts for the I/O). */
+import { compareVersions } from '../artifacts/build.ts';
+import {
+  COUNT_NAMES,
+  type ChangeReport,
+  type CountChange,
+  type CountName,
+  type DataComponentRef,
+  type DataSet,
+  type EventRef,
+  type FileChange,
+  type SourceChange,
+  type TechniqueRef,
+  type VersionData,
+  type VersionDiff,
+  type VersionSummary,
+} from './types.ts';
+
+export class DiffError extends Error {}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** `Security:4624` before `Security:4625` before `Security:10000`, then by log name. */
+export function compareEventKeys(a: string, b: string): number {
+  const ia = a.lastIndexOf(':');
+  const ib = b.lastIndexOf(':');
+  const la = a.slice(0, ia);
+  const lb = b.slice(0, ib);
+  return cmp(la, lb) || Number(a.slice(ia + 1)) - Number(b.slice(ib + 1)) || cmp(a, b);
+}
+
+/** T1003 < T1003.001 < T1005; plain code-unit order does exactly that for ATT&CK IDs. */
+const compareIds = cmp;
+
+function fileChanges(oldFiles: Record<string, string>, newFiles: Record<string, string>): FileChange[] {
+  const names = [...new Set([...Object.keys(oldFiles), ...Object.keys(newFiles)])].sort(cmp);
+  const out: FileChange[] = [];
+  for (const name of names) {
+    const o = oldFiles[name];
+    const n = newFiles[name];
+    if (o === undefined) out.push({ name, change: 'added' });
+    else if (n === undefined) out.push({ name, change: 'removed' });
+    else if (o !== n) out.push({ name, change: 'modified' });
+  }
+  return out;
+}
+
+function sourceChanges(oldData: VersionData, newData: VersionData): SourceChange[] {
+  const key = (s: { role: string; url: string }): string => `${s.role}\u0000${s.url}`;
+  const olds = new Map(oldData.sources.map((s) => [key(s), s]));
+  const news = new Map(newData.sources.map((s) => [key(s), s]));
+  const out: SourceChange[] = [];
+  for (const k of [...new Set([...olds.keys(), ...news.keys()])].sort(cmp)) {
+    const o = olds.get(k);
+    const n = news.get(k);
+    if (o && n && o.sha256 === n.sha256 && o.size === n.size) continue;
+    const any = (n ?? o) as { role: string; url: string };
+    out.push({ role: any.role, url: any.url, old: o ? { sha256: o.sha256, size: o.size } : null, new: n ? { sha256: n.sha256, size: n.size } : null });
+  }
+  return out;
+}
+
+function setDiff<T>(from: Map<string, T>, to: Map<string, T>): T[] {
+  return [...from].filter(([k]) => !to.has(k)).map(([, v]) => v);
+}
+
+/** Everything that differs between two versions' artifacts. Pure; lists are sorted. */
+export function diffVersions(oldData: VersionData, newData: VersionData): VersionDiff {
+  const counts = {} as Record<CountName, CountChange>;
+  for (const name of COUNT_NAMES) {
+    const o = oldData.counts[name];
+    const n = newData.counts[name];
+    counts[name] = { old: o, new: n, delta: n - o };
+  }
+
+  // Techniques: by ID.
+  const oldTech = new Map(oldData.techniques.map((t) => [t.id, t]));
+  const newTech = new Map(newData.techniques.map((t) => [t.id, t]));
+  const techRef = (t: { id: string; name: string }): TechniqueRef => ({ id: t.id, name: t.name });
+  const techName = (id: string): string => newTech.get(id)?.name ?? oldTech.get(id)?.name ?? '';
+  const withEvents = (t: (typeof newData.techniques)[number]): TechniqueRef & { events: number } => ({ ...techRef(t), events: t.events.length });
+  const techniques: VersionDiff['techniques'] = {
+    added: setDiff(newTech, oldTech).map(withEvents).sort((a, b) => compareIds(a.id, b.id)),
+    removed: setDiff(oldTech, newTech).map(withEvents).sort((a, b) => compareIds(a.id, b.id)),
+    renamed: [...newTech.values()]
+      .filter((t) => oldTech.has(t.id) && oldTech.get(t.id)?.name !== t.name)
+      .map((t) => ({ id: t.id, oldName: oldTech.get(t.id)?.name ?? '', newName: t.name }))
+      .sort((a, b) => compareIds(a.id, b.id)),
+  };
+
+  // Events: by key (`Security:4688`). Names come from events.json, falling back to the techniques'.
+  const oldEv = new Map(oldData.events.map((e) => [e.key, e]));
+  const newEv = new Map(newData.events.map((e) => [e.key, e]));
+  const eventName = (key: string): string => newEv.get(key)?.name || oldEv.get(key)?.name || '';
+  const evRef = (key: string): EventRef => ({ key, name: eventName(key) });
+  const evWithTechniques = (e: (typeof newData.events)[number]): EventRef & { techniques: number } => ({ key: e.key, name: e.name, techniques: e.techniques.length });
+  const events: VersionDiff['events'] = {
+    added: setDiff(newEv, oldEv).map(evWithTechniques).sort((a, b) => compareEventKeys(a.key, b.key)),
+    removed: setDiff(oldEv, newEv).map(evWithTechniques).sort((a, b) => compareEventKeys(a.key, b.key)),
+    renamed: [...newEv.values()]
+      .filter((e) => oldEv.has(e.key) && oldEv.get(e.key)?.name !== e.name)
+      .map((e) => ({ key: e.key, oldName: oldEv.get(e.key)?.name ?? '', newName: e.name }))
+      .sort((a, b) => compareEventKeys(a.key, b.key)),
+  };
+
+  // Events gained and lost by each technique present on both sides.
+  const techniqueEvents: VersionDiff['techniqueEvents'] = [];
+  for (const t of [...newTech.values()].sort((a, b) => compareIds(a.id, b.id))) {
+    const before = oldTech.get(t.id);
+    if (!before) continue;
+    const was = new Set(before.events.map((e) => e.key));
+    const is = new Set(t.events.map((e) => e.key));
+    const nameOf = new Map([...before.events, ...t.events].map((e) => [e.key, e.name]));
+    const ref = (key: string): EventRef => ({ key, name: eventName(key) || nameOf.get(key) || '' });
+    const gained = [...is].filter((k) => !was.has(k)).sort(compareEventKeys).map(ref);
+    const lost = [...was].filter((k) => !is.has(k)).sort(compareEventKeys).map(ref);
+    if (gained.length > 0 || lost.length > 0) techniqueEvents.push({ id: t.id, name: t.name, gained, lost });
+  }
+
+  // Techniques gained and lost by each event present on both sides.
+  const eventTechniques: VersionDiff['eventTechniques'] = [];
+  for (const e of [...newEv.values()].sort((a, b) => compareEventKeys(a.key, b.key))) {
+    const before = oldEv.get(e.key);
+    if (!before) continue;
+    const was = new Set(before.techniques);
+    const is = new Set(e.techniques);
+    const gained = [...is].filter((id) => !was.has(id)).sort(compareIds).map((id) => ({ id, name: techName(id) }));
+    const lost = [...was].filter((id) => !is.has(id)).sort(compareIds).map((id) => ({ id, name: techName(id) }));
+    if (gained.length > 0 || lost.length > 0) eventTechniques.push({ ...evRef(e.key), gained, lost });
+  }
+
+  // Data components: by name (unique per version; IDs only exist from ATT&CK 18 in this mapping).
+  const dcRef = (c: DataComponentRef): DataComponentRef => ({ name: c.name, id: c.id, dataSource: c.dataSource });
+  const oldDc = new Map(oldData.dataComponents.map((c) => [c.name, dcRef(c)]));
+  const newDc = new Map(newData.dataComponents.map((c) => [c.name, dcRef(c)]));
+  const byName = (a: DataComponentRef, b: DataComponentRef): number => cmp(a.name, b.name);
+  const dataComponents: VersionDiff['dataComponents'] = {
+    added: setDiff(newDc, oldDc).sort(byName),
+    removed: setDiff(oldDc, newDc).sort(byName),
+    changed: [...newDc.values()]
+      .filter((c) => {
+        const o = oldDc.get(c.name);
+        return o !== undefined && (o.id !== c.id || o.dataSource !== c.dataSource);
+      })
+      .sort(byName)
+      .map((c) => ({ name: c.name, old: oldDc.get(c.name) as DataComponentRef, new: c })),
+  };
+
+  const files = fileChanges(oldData.files, newData.files);
+  return {
+    oldVersion: oldData.version,
+    newVersion: newData.version,
+    identical: files.length === 0,
+    counts,
+    techniques,
+    techniqueEvents,
+    events,
+    eventTechniques,
+    dataComponents,
+    sources: sourceChanges(oldData, newData),
+    files,
+  };
+}
+
+const summary = (v: VersionData): VersionSummary => ({ version: v.version, era: v.era, counts: { ...v.counts } });
+
+/**
+ * Compares two loaded artifact folders: two version folders (any two versions, e.g. 17.1 → 18.1),
+ * or two data roots (each version present in both, plus versions added and removed; an added
+ * version is also compared with the newest older version of the old side).
+ */
+export function diffArtifacts(oldData: DataSet, newData: DataSet): ChangeReport {
+  if (oldData.kind !== newData.kind) {
+    throw new DiffError(`cannot compare a ${oldData.kind === 'version' ? 'version folder' : 'data root'} (${oldData.label}) with a ${newData.kind === 'version' ? 'version folder' : 'data root'} (${newData.label}); pass two of the same kind`);
+  }
+  const base = { kind: oldData.kind, oldLabel: oldData.label, newLabel: newData.label };
+  if (oldData.kind === 'version') {
+    const [o] = oldData.versions;
+    const [n] = newData.versions;
+    if (!o || !n) throw new DiffError('a version folder data set must hold exactly one version');
+    const d = diffVersions(o, n);
+    return { ...base, changed: !d.identical, versionsAdded: [], versionsRemoved: [], compared: [d], releases: [], otherFiles: [] };
+  }
+  const olds = new Map(oldData.versions.map((v) => [v.version, v]));
+  const news = new Map(newData.versions.map((v) => [v.version, v]));
+  const byVersion = (a: VersionData, b: VersionData): number => compareVersions(a.version, b.version);
+  const added = setDiff(news, olds).sort(byVersion);
+  const removed = setDiff(olds, news).sort(byVersion);
+  const compared = [...news.values()]
+    .filter((v) => olds.has(v.version))
+    .sort(byVersion)
+    .map((v) => diffVersions(olds.get(v.version) as VersionData, v));
+  const oldSorted = [...olds.values()].sort(byVersion);
+  const releases: VersionDiff[] = [];
+  for (const v of added) {
+    const previous = oldSorted.filter((o) => compareVersions(o.version, v.version) < 0).at(-1);
+    if (previous) releases.push(diffVersions(previous, v));
+  }
+  const otherFiles = fileChanges(oldData.rootFiles, newData.rootFiles);
+  const changed = added.length > 0 || removed.length > 0 || otherFiles.length > 0 || compared.some((d) => !d.identical);
+  return { ...base, changed, versionsAdded: added.map(summary), versionsRemoved: removed.map(summary), compared, releases, otherFiles };
+}
+
+/**
+ * Each version compared with the one before it (6.3 → 8.2, 8.2 → 9.0, …): the input of the site's
+ * "what changed" pages, one `renderVersionChanges` per element.
+ */
+export function consecutiveVersionDiffs(data: DataSet): VersionDiff[] {
+  const sorted = [...data.versions].sort((a, b) => compareVersions(a.version, b.version));
+  const out: VersionDiff[] = [];
+  for (let i = 1; i < sorted.length; i++) out.push(diffVersions(sorted[i - 1] as VersionData, sorted[i] as VersionData));
+  return out;
+}
+
+/** Keeps only the given versions of a data root (the nightly compares just what it rebuilt). */
+export function selectVersions(data: DataSet, versions: Iterable<string>): DataSet {
+  const keep = new Set(versions);
+  return { ...data, versions: data.versions.filter((v) => keep.has(v.version)) };
+}

@@ -1,0 +1,134 @@
+/**
+ * Contracts of the change report: what a loaded artifact folder holds, and what `diffArtifacts`
+ * says about two of them. Plain data only, so the report serialises to JSON as is.
+ */
+import type { DataComponentArtifact, EventArtifact, SourceRecord, TechniqueArtifact, VersionCounts } from '../artifacts/build.ts';
+
+/** One `enterprise-attack/<version>/` folder, as read from disk. */
+export interface VersionData {
+  version: string;
+  era: string;
+  counts: VersionCounts;
+  /** The upstream files the version was built from (manifest.json). */
+  sources: SourceRecord[];
+  techniques: TechniqueArtifact[];
+  events: EventArtifact[];
+  dataComponents: DataComponentArtifact[];
+  /** sha256 of every file in the folder, by file name: "identical" means byte-identical. */
+  files: Record<string, string>;
+}
+
+/**
+ * Either one version folder (`data/enterprise-attack/17.1`) or a data root (`data/`) holding any
+ * number of versions. Two data sets are compared like with like.
+ */
+export interface DataSet {
+  kind: 'version' | 'root';
+  /** Where it came from, for headings (a path, or a label such as "main"). */
+  label: string;
+  /** Sorted by version, oldest first. */
+  versions: VersionData[];
+  /** Root only: sha256 of `index.json` and `schemas/*.json`, by path relative to the root. */
+  rootFiles: Record<string, string>;
+}
+
+export const COUNT_NAMES = ['techniques', 'techniquesWithEvents', 'events', 'rows', 'dataComponents', 'tactics', 'problems'] as const;
+export type CountName = (typeof COUNT_NAMES)[number];
+
+export interface CountChange {
+  old: number;
+  new: number;
+  delta: number;
+}
+
+export interface TechniqueRef {
+  id: string;
+  name: string;
+}
+
+export interface EventRef {
+  key: string;
+  name: string;
+}
+
+export interface DataComponentRef {
+  name: string;
+  /** DC0032 style; empty before ATT&CK had data-component IDs in this mapping. */
+  id: string;
+  /** Empty from ATT&CK 18, which dropped data sources. */
+  dataSource: string;
+}
+
+export interface FileChange {
+  name: string;
+  change: 'added' | 'removed' | 'modified';
+}
+
+export interface SourceChange {
+  role: string;
+  url: string;
+  old: { sha256: string; size: number } | null;
+  new: { sha256: string; size: number } | null;
+}
+
+/** Everything that differs between two builds of the mapping (one version each). */
+export interface VersionDiff {
+  oldVersion: string;
+  newVersion: string;
+  /** Every artifact file is byte-identical. */
+  identical: boolean;
+  counts: Record<CountName, CountChange>;
+  techniques: {
+    added: Array<TechniqueRef & { events: number }>;
+    removed: Array<TechniqueRef & { events: number }>;
+    /** Same ID, another name. */
+    renamed: Array<{ id: string; oldName: string; newName: string }>;
+  };
+  /** Techniques present on both sides whose set of events changed. */
+  techniqueEvents: Array<TechniqueRef & { gained: EventRef[]; lost: EventRef[] }>;
+  events: {
+    added: Array<EventRef & { techniques: number }>;
+    removed: Array<EventRef & { techniques: number }>;
+    /** Same key, another name. */
+    renamed: Array<{ key: string; oldName: string; newName: string }>;
+  };
+  /** Events present on both sides whose set of techniques changed. */
+  eventTechniques: Array<EventRef & { gained: TechniqueRef[]; lost: TechniqueRef[] }>;
+  dataComponents: {
+    added: DataComponentRef[];
+    removed: DataComponentRef[];
+    /** Same name, another ID or data source (ATT&CK 18 gave components IDs and dropped data sources). */
+    changed: Array<{ name: string; old: DataComponentRef; new: DataComponentRef }>;
+  };
+  /** Upstream files whose pin changed, appeared or disappeared. */
+  sources: SourceChange[];
+  files: FileChange[];
+}
+
+export interface VersionSummary {
+  version: string;
+  era: string;
+  counts: VersionCounts;
+}
+
+export interface ChangeReport {
+  kind: DataSet['kind'];
+  oldLabel: string;
+  newLabel: string;
+  /** Anything at all differs (a byte in any file, a version added or removed). */
+  changed: boolean;
+  versionsAdded: VersionSummary[];
+  versionsRemoved: VersionSummary[];
+  /**
+   * Version folders: the one pair. Data roots: every version present on both sides, changed or not
+   * (`identical` tells), oldest first.
+   */
+  compared: VersionDiff[];
+  /**
+   * Data roots: for each added version, what it changes compared with the newest older version of
+   * the old side (a new ATT&CK release compared with the previous one). Empty when there is none.
+   */
+  releases: VersionDiff[];
+  /** Data roots: index.json and schemas/ (derived files, listed so that no byte change goes unseen). */
+  otherFiles: FileChange[];
+}
