@@ -1,0 +1,357 @@
+/** The change report on hand-made artifact pairs (one kind of change at a time) and on the committed data. */
+import { execFile } from 'node:child_process';
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consecutiveVersionDiffs, diffArtifacts, diffVersions, DiffError } from '../../scripts/diff/diff.ts';
+import { loadArtifacts, LoadError } from '../../scripts/diff/load.ts';
+import { GITHUB_BODY_LIMIT, renderJson, renderMarkdown, renderVersionChanges } from '../../scripts/diff/markdown.ts';
+import type { ChangeReport, DataSet, VersionDiff } from '../../scripts/diff/types.ts';
+import { repoRoot } from '../helpers/mirror-server.ts';
+import { tempDirs } from '../helpers/tmp-dir.ts';
+import { baseSpec, clone, writeRoot, writeVersion, type Spec } from './fixtures.ts';
+
+const run = promisify(execFile);
+const tmp = tempDirs();
+afterAll(() => tmp.cleanup());
+
+async function versionSet(spec: Spec): Promise<DataSet> {
+  const dir = path.join(await tmp.make('diff-version-'), spec.version);
+  await writeVersion(dir, spec);
+  return loadArtifacts(dir);
+}
+
+/** The report between the base spec and the base spec changed by `edit`. */
+async function reportFor(edit: (s: Spec) => void, oldSpec: Spec = baseSpec()): Promise<{ report: ChangeReport; d: VersionDiff; md: string }> {
+  const newSpec = clone(oldSpec);
+  edit(newSpec);
+  const report = diffArtifacts(await versionSet(oldSpec), await versionSet(newSpec));
+  const [d] = report.compared;
+  if (!d) throw new Error('no comparison');
+  return { report, d, md: renderMarkdown(report) };
+}
+
+describe('diffArtifacts on hand-made version folders', () => {
+  it('says "No change." for identical inputs', async () => {
+    const { report, d, md } = await reportFor(() => {});
+    expect(report.changed).toBe(false);
+    expect(d.identical).toBe(true);
+    expect(d.files).toEqual([]);
+    expect(md).toContain('\nNo change.\n');
+    expect(md).not.toContain('|');
+  });
+
+  it('finds an added technique, with its events counted but not listed per technique', async () => {
+    const { report, d, md } = await reportFor((s) => {
+      s.techniques['T1680'] = 'Local Storage Discovery';
+      s.links.push(['T1680', 'Security:4688', 'Process Creation']);
+    });
+    expect(report.changed).toBe(true);
+    expect(d.techniques.added).toEqual([{ id: 'T1680', name: 'Local Storage Discovery', events: 1 }]);
+    expect(d.techniques.removed).toEqual([]);
+    expect(d.techniqueEvents).toEqual([]);
+    expect(d.counts.techniques).toEqual({ old: 4, new: 5, delta: 1 });
+    // The event gained a technique.
+    expect(d.eventTechniques).toEqual([{ key: 'Security:4688', name: 'A new process has been created.', gained: [{ id: 'T1680', name: 'Local Storage Discovery' }], lost: [] }]);
+    expect(md).toContain('Techniques: 1 added');
+    expect(md).toContain('| T1680 | Local Storage Discovery | 1 |');
+    expect(md).toContain('| Techniques | 4 | 5 | +1 |');
+  });
+
+  it('finds a removed technique', async () => {
+    const { d, md } = await reportFor((s) => {
+      delete s.techniques['T1070'];
+      s.links = s.links.filter(([t]) => t !== 'T1070');
+    });
+    expect(d.techniques.removed).toEqual([{ id: 'T1070', name: 'Indicator Removal', events: 1 }]);
+    expect(d.events.removed).toEqual([{ key: 'Security:1102', name: 'The audit log was cleared.', techniques: 1 }]);
+    expect(d.dataComponents.removed.map((c) => c.name)).toEqual(['Log Deletion']);
+    expect(md).toContain('Techniques: 1 removed');
+    expect(md).toContain('**Removed (1)**');
+    expect(md).toContain('| Techniques | 4 | 3 | −1 |');
+  });
+
+  it('finds a renamed technique (same ID, new name) and nothing else about it', async () => {
+    const { d, md } = await reportFor((s) => {
+      s.techniques['T1070'] = 'Indicator Removal on Host';
+    });
+    expect(d.techniques).toEqual({ added: [], removed: [], renamed: [{ id: 'T1070', oldName: 'Indicator Removal', newName: 'Indicator Removal on Host' }] });
+    expect(d.techniqueEvents).toEqual([]);
+    expect(md).toContain('| T1070 | Indicator Removal | Indicator Removal on Host |');
+    expect(md).toContain('Techniques: 1 renamed');
+  });
+
+  it('finds events gained and lost per technique, and techniques gained and lost per event', async () => {
+    const { d, md } = await reportFor((s) => {
+      // T1059 loses Sysmon:1 and gains PowerShell:4104; T1003 gains Sysmon:10 (already used by T1003.001).
+      s.links = s.links.filter(([t, k]) => !(t === 'T1059' && k === 'Sysmon:1'));
+      s.links.push(['T1059', 'PowerShell:4104', 'Script Execution'], ['T1003', 'Sysmon:10', 'Process Access']);
+      s.links.push(['T1070', 'Sysmon:1', 'Process Creation']);
+    });
+    expect(d.techniqueEvents).toEqual([
+      { id: 'T1003', name: 'OS Credential Dumping', gained: [{ key: 'Sysmon:10', name: 'Event Sysmon:10' }], lost: [] },
+      { id: 'T1059', name: 'Command and Scripting Interpreter', gained: [{ key: 'PowerShell:4104', name: 'Event PowerShell:4104' }], lost: [{ key: 'Sysmon:1', name: 'Process creation' }] },
+      { id: 'T1070', name: 'Indicator Removal', gained: [{ key: 'Sysmon:1', name: 'Process creation' }], lost: [] },
+    ]);
+    expect(d.eventTechniques).toEqual([
+      { key: 'Sysmon:1', name: 'Process creation', gained: [{ id: 'T1070', name: 'Indicator Removal' }], lost: [{ id: 'T1059', name: 'Command and Scripting Interpreter' }] },
+      { key: 'Sysmon:10', name: 'Event Sysmon:10', gained: [{ id: 'T1003', name: 'OS Credential Dumping' }], lost: [] },
+    ]);
+    expect(d.events.added).toEqual([{ key: 'PowerShell:4104', name: 'Event PowerShell:4104', techniques: 1 }]);
+    expect(d.dataComponents.added.map((c) => c.name)).toEqual(['Script Execution']);
+    expect(md).toContain('Events per technique: 3 techniques changed (+3 / −1 event links)');
+    expect(md).toContain('| T1059 Command and Scripting Interpreter | +1: PowerShell:4104 | −1: Sysmon:1 |');
+    expect(md).toContain('Techniques per event: 2 events changed (+2 / −1 technique links)');
+    expect(md).toContain('| Sysmon:1 | Process creation | +1: T1070 | −1: T1059 |');
+  });
+
+  it('finds new and dropped data components, and components whose ID or data source changed', async () => {
+    const { d, md } = await reportFor((s) => {
+      s.links = s.links.map(([t, k, c]) => [t, k, c === 'Log Deletion' ? 'Log Clearing' : c]);
+      s.componentIds = { 'Process Creation': 'DC0032' };
+      s.dataSources = { 'Process Access': 'Process' };
+    });
+    expect(d.dataComponents.added).toEqual([{ name: 'Log Clearing', id: '', dataSource: 'Source of Log Clearing' }]);
+    expect(d.dataComponents.removed).toEqual([{ name: 'Log Deletion', id: '', dataSource: 'Source of Log Deletion' }]);
+    expect(d.dataComponents.changed).toEqual([
+      { name: 'Process Access', old: { name: 'Process Access', id: '', dataSource: 'Source of Process Access' }, new: { name: 'Process Access', id: '', dataSource: 'Process' } },
+      { name: 'Process Creation', old: { name: 'Process Creation', id: '', dataSource: 'Source of Process Creation' }, new: { name: 'Process Creation', id: 'DC0032', dataSource: 'Source of Process Creation' } },
+    ]);
+    expect(d.techniqueEvents).toEqual([]);
+    expect(md).toContain('Data components: 1 new, 1 dropped, 2 with a new ID or data source');
+    expect(md).toContain('**New (1):** Log Clearing (data source Source of Log Clearing)');
+    expect(md).toContain('**Dropped (1):** Log Deletion');
+    expect(md).toContain('| Process Creation | no ID, data source Source of Process Creation | DC0032, data source Source of Process Creation |');
+  });
+
+  it('reports a changed upstream pin even when the mapping is the same', async () => {
+    const { report, d, md } = await reportFor((s) => {
+      s.bundleSha256 = 'b'.repeat(64);
+    });
+    expect(report.changed).toBe(true);
+    expect(d.identical).toBe(false);
+    expect(d.files).toEqual([{ name: 'manifest.json', change: 'modified' }]);
+    expect(d.sources).toHaveLength(1);
+    expect(d.sources[0]?.old?.sha256).toBe('a'.repeat(64));
+    expect(md).toContain('Upstream sources: 1 pin changed');
+    expect(md).toContain('No technique, event or data component changed.');
+  });
+
+  it('escapes names so that upstream text cannot break a table or inject HTML', async () => {
+    const { md } = await reportFor((s) => {
+      s.techniques['T1070'] = 'Pipe | <script>alert(1)</script>';
+    });
+    expect(md).toContain('Pipe \\| &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(md).not.toContain('<script>');
+  });
+
+  it('caps long lists in Markdown with "… and N more", while the JSON keeps everything', async () => {
+    const many = clone(baseSpec());
+    const { report, d, md } = await reportFor((s) => {
+      for (let i = 0; i < 120; i++) {
+        const id = `T${2000 + i}`;
+        s.techniques[id] = `Technique ${i}`;
+        s.links.push([id, 'Security:4688', 'Process Creation']);
+      }
+      for (let i = 0; i < 30; i++) s.links.push(['T1059', `Security:${5000 + i}`, 'Process Creation']);
+    }, many);
+    expect(d.techniques.added).toHaveLength(120);
+    expect(md).toContain('… and 70 more techniques');
+    expect(md).toMatch(/\+30: Security:5000, Security:5001, .*… and 22 more/);
+    expect(md).toContain('<details>');
+    const json = JSON.parse(renderJson(report)) as ChangeReport;
+    expect(json.compared[0]?.techniques.added).toHaveLength(120);
+    expect(json.compared[0]?.eventTechniques[0]?.gained).toHaveLength(120);
+  });
+});
+
+describe('diffArtifacts on data roots', () => {
+  it('compares every version present in both, and lists versions added (compared with the previous one) and removed', async () => {
+    const oldRoot = await tmp.make('diff-root-old-');
+    const newRoot = await tmp.make('diff-root-new-');
+    const v15 = baseSpec('15.1');
+    const v17 = baseSpec('17.1');
+    const v17b = clone(v17);
+    v17b.techniques['T1059'] = 'Command Interpreter';
+    const v18 = clone(v17);
+    v18.version = '18.1';
+    v18.techniques['T1680'] = 'Local Storage Discovery';
+    v18.links.push(['T1680', 'Sysmon:1', 'Process Creation']);
+    await writeRoot(oldRoot, [v15, v17]);
+    await writeRoot(newRoot, [v17b, v18]);
+    const report = diffArtifacts(await loadArtifacts(oldRoot, 'old'), await loadArtifacts(newRoot, 'new'));
+    expect(report.kind).toBe('root');
+    expect(report.changed).toBe(true);
+    expect(report.versionsAdded.map((v) => v.version)).toEqual(['18.1']);
+    expect(report.versionsRemoved.map((v) => v.version)).toEqual(['15.1']);
+    expect(report.compared.map((d) => [d.newVersion, d.identical])).toEqual([['17.1', false]]);
+    expect(report.compared[0]?.techniques.renamed).toEqual([{ id: 'T1059', oldName: 'Command and Scripting Interpreter', newName: 'Command Interpreter' }]);
+    expect(report.releases.map((d) => [d.oldVersion, d.newVersion])).toEqual([['17.1', '18.1']]);
+    expect(report.releases[0]?.techniques.added.map((t) => t.id)).toEqual(['T1680']);
+    expect(report.otherFiles).toEqual([{ name: 'index.json', change: 'modified' }]);
+    const md = renderMarkdown(report);
+    expect(md).toContain('**Versions added:** 18.1');
+    expect(md).toContain('**Versions removed:** 15.1');
+    expect(md).toContain('ATT&CK 18.1: new, compared with 17.1');
+    expect(md).toContain('ATT&CK 17.1: changed');
+    expect(md).toContain('ATT&CK 15.1: removed');
+  });
+
+  it('says "No change." for two identical roots, and lists unchanged versions otherwise', async () => {
+    const a = await tmp.make('diff-root-a-');
+    const b = await tmp.make('diff-root-b-');
+    await writeRoot(a, [baseSpec('17.1'), baseSpec('18.1')]);
+    await writeRoot(b, [baseSpec('17.1'), baseSpec('18.1')]);
+    const same = diffArtifacts(await loadArtifacts(a), await loadArtifacts(b));
+    expect(same.changed).toBe(false);
+    expect(same.compared.every((d) => d.identical)).toBe(true);
+    expect(renderMarkdown(same)).toMatch(/\nNo change\.\n$/);
+  });
+
+  it('loads an empty data root (a base branch without data) and reports every version as added', async () => {
+    const empty = await tmp.make('diff-root-empty-');
+    await writeRoot(empty, []);
+    const full = await tmp.make('diff-root-full-');
+    await writeRoot(full, [baseSpec('17.1')]);
+    const report = diffArtifacts(await loadArtifacts(empty), await loadArtifacts(full));
+    expect(report.versionsAdded.map((v) => v.version)).toEqual(['17.1']);
+    expect(renderMarkdown(report)).toContain('ATT&CK 17.1: new');
+  });
+
+  it('refuses to compare a version folder with a data root, and names folders that are neither', async () => {
+    const root = await tmp.make('diff-root-kind-');
+    await writeRoot(root, [baseSpec('17.1')]);
+    const version = await loadArtifacts(path.join(root, 'enterprise-attack', '17.1'));
+    expect(() => diffArtifacts(version, { ...version, kind: 'root' })).toThrow(DiffError);
+    const notData = await tmp.make('diff-not-data-');
+    await writeFile(path.join(notData, 'hello.txt'), 'hi');
+    await expect(loadArtifacts(notData)).rejects.toThrow(LoadError);
+    await rm(path.join(root, 'enterprise-attack', '17.1', 'techniques.json'));
+    await expect(loadArtifacts(path.join(root, 'enterprise-attack', '17.1'))).rejects.toThrow(/techniques\.json: missing/);
+  });
+});
+
+describe('the committed data, 17.1 → 18.1', () => {
+  let report: ChangeReport;
+  let md: string;
+  beforeAll(async () => {
+    const data = path.join(repoRoot, 'data', 'enterprise-attack');
+    report = diffArtifacts(await loadArtifacts(path.join(data, '17.1')), await loadArtifacts(path.join(data, '18.1')));
+    md = renderMarkdown(report);
+  });
+
+  it('has sensible numbers', () => {
+    const d = report.compared[0] as VersionDiff;
+    expect(report.changed).toBe(true);
+    expect([d.oldVersion, d.newVersion]).toEqual(['17.1', '18.1']);
+    // ATT&CK 18 added a handful of techniques and retired none of the Windows ones.
+    expect(d.techniques.added.length).toBeGreaterThanOrEqual(5);
+    expect(d.techniques.added.length).toBeLessThan(30);
+    expect(d.techniques.added.map((t) => t.id)).toContain('T1680');
+    expect(d.techniques.renamed.map((r) => r.id)).toContain('T1497.003');
+    expect(d.counts.techniques.delta).toBe(d.techniques.added.length - d.techniques.removed.length);
+    // Detection strategies rewired most techniques' events.
+    expect(d.techniqueEvents.length).toBeGreaterThan(300);
+    const gained = d.techniqueEvents.reduce((s, r) => s + r.gained.length, 0);
+    expect(gained).toBeGreaterThan(1000);
+    // 18 has components with IDs and no data sources: names carry over, IDs change.
+    expect(d.dataComponents.changed.length).toBeGreaterThan(40);
+    expect(d.dataComponents.changed.find((c) => c.name === 'Process Creation')?.new.id).toBe('DC0032');
+    expect(d.counts.events.new).toBe(d.counts.events.old + d.events.added.length - d.events.removed.length);
+  });
+
+  it('renders counts first, then every section, readable within a GitHub comment', () => {
+    const order = ['| Techniques |', '| Techniques with events |', '| Events |', '| Mapping rows |', '| Data components |', '#### Techniques:', '#### Events per technique:', '#### Techniques per event:', '#### Events:', '#### Data components:'];
+    const at = order.map((s) => md.indexOf(s));
+    expect(at.every((i) => i >= 0), `missing: ${order.filter((_, i) => (at[i] ?? -1) < 0).join(', ')}`).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(md).toContain('… and ');
+    expect(md.length).toBeLessThan(GITHUB_BODY_LIMIT);
+  });
+
+  it('fits a tight budget by shrinking the lists', () => {
+    const small = renderMarkdown(report, { maxChars: 8000 });
+    expect(small.length).toBeLessThanOrEqual(8000);
+    expect(small).toContain('| Techniques | 463 | 472 | +9 |');
+    expect(small).toContain('#### Events per technique:');
+  });
+
+  it('renders the site page for 17.1 → 18.1 with every row, links, and a generated-file note', () => {
+    const d = report.compared[0] as VersionDiff;
+    const page = renderVersionChanges('17.1', '18.1', d, { techniqueHref: (id, v) => `/${v}/techniques/${id}/` });
+    expect(page.startsWith('<!-- Generated by scripts/diff')).toBe(true);
+    expect(page).toContain('# What changed from ATT&CK 17.1 to 18.1');
+    expect(page).toContain('[T1680](/18.1/techniques/T1680/)');
+    expect(page).not.toContain('… and ');
+    expect(page).not.toContain('Upstream sources');
+    expect(page).not.toContain('<details>');
+    for (const r of d.techniqueEvents) expect(page).toContain(`/${d.newVersion}/techniques/${r.id}/`);
+    expect(() => renderVersionChanges('17.1', '18.0', report)).toThrow(/does not compare/);
+    expect(renderVersionChanges('17.1', '18.1', report)).toBe(renderVersionChanges('17.1', '18.1', d));
+  });
+});
+
+describe('consecutiveVersionDiffs', () => {
+  it('pairs each version with the one before it, in version order', async () => {
+    const root = await tmp.make('diff-consecutive-');
+    await writeRoot(root, [baseSpec('9.0'), baseSpec('10.1'), baseSpec('8.2')]);
+    const diffs = consecutiveVersionDiffs(await loadArtifacts(root));
+    expect(diffs.map((d) => `${d.oldVersion}→${d.newVersion}`)).toEqual(['8.2→9.0', '9.0→10.1']);
+    expect(diffs.every((d) => !d.identical && d.techniques.added.length === 0)).toBe(true);
+    const page = renderVersionChanges('8.2', '9.0', diffs[0] as VersionDiff);
+    expect(page).toContain('No technique, event or data component changed.');
+    const loaded = await loadArtifacts(path.join(root, 'enterprise-attack', '9.0'));
+    const [v9] = loaded.versions;
+    if (!v9) throw new Error('9.0 not loaded');
+    expect(diffVersions(v9, v9).identical).toBe(true);
+  });
+});
+
+describe('npm run diff', () => {
+  const cli = path.join(repoRoot, 'scripts', 'cli', 'diff.ts');
+  const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
+
+  it('prints Markdown, JSON with --json, and exits 1 with --check when the folders differ', async () => {
+    const a = await tmp.make('diff-cli-a-');
+    const b = await tmp.make('diff-cli-b-');
+    await writeRoot(a, [baseSpec('17.1')]);
+    const changed = baseSpec('17.1');
+    changed.techniques['T1070'] = 'Renamed';
+    await writeRoot(b, [changed]);
+    const outputFile = path.join(await tmp.make('diff-cli-out-'), 'github_output');
+    await writeFile(outputFile, '');
+
+    const same = await run(tsx, [cli, a, a, '--check'], { env: { ...process.env, GITHUB_OUTPUT: outputFile } });
+    expect(same.stdout).toContain('No change.');
+    const md = await run(tsx, [cli, a, b]);
+    expect(md.stdout).toContain('| T1070 | Indicator Removal | Renamed |');
+    const json = JSON.parse((await run(tsx, [cli, a, b, '--json'])).stdout) as ChangeReport;
+    expect(json.compared[0]?.techniques.renamed).toHaveLength(1);
+    const check = await run(tsx, [cli, a, b, '--check'], { env: { ...process.env, GITHUB_OUTPUT: outputFile } }).then(
+      () => null,
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+    expect(check?.code).toBe(1);
+    expect(check?.stdout).toContain('Techniques: 1 renamed');
+    expect(check?.stderr).toMatch(/^error: .* differs from /m);
+    expect(await readFile(outputFile, 'utf8')).toBe('changed=false\nchanged=true\n');
+  });
+
+  it('fails with one error line for a folder that is not artifacts', async () => {
+    const a = await tmp.make('diff-cli-bad-');
+    const e = await run(tsx, [cli, a, path.join(a, 'missing')]).then(
+      () => null,
+      (err: { code: number; stderr: string }) => err,
+    );
+    expect(e?.code).toBe(1);
+    expect(e?.stderr.trim()).toMatch(/^error: .*missing: no such folder/);
+  });
+
+  it('compares the committed 17.1 folder with a copy of itself as "No change."', async () => {
+    const copy = path.join(await tmp.make('diff-cli-copy-'), '17.1');
+    await cp(path.join(repoRoot, 'data', 'enterprise-attack', '17.1'), copy, { recursive: true });
+    const { stdout } = await run(tsx, [cli, path.join(repoRoot, 'data', 'enterprise-attack', '17.1'), copy]);
+    expect(stdout).toMatch(/\nNo change\.\n$/);
+  });
+});
