@@ -9,7 +9,7 @@ import { readLock } from '../sources/lock.ts';
 import type { SourceMode } from '../sources/types.ts';
 import type { AttackLayout } from '../sources/upstream.ts';
 import { runCli, UsageError } from './errors.ts';
-import { runBuild } from './pipeline.ts';
+import { BuildError, runBuild } from './pipeline.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEFAULT_LOCK = path.join(REPO_ROOT, 'scripts', 'sources.lock.json');
@@ -28,11 +28,12 @@ Builds the Windows event ↔ ATT&CK mapping artifacts into OUT/enterprise-attack
   --lock FILE        lock file (default: scripts/sources.lock.json)
   --cache DIR        download cache (default: .cache/sources)
   --include-deprecated  keep revoked and deprecated ATT&CK objects
+  --check            rebuild in a temporary folder and compare with OUT; exit 1 listing stale files
   -h, --help         this text
 `;
 
 export function parseDataArgs(argv: string[]): { help: true } | { help: false; options: {
-  attack: string[]; outDir: string; mode: SourceMode; layout: AttackLayout; updateLock: boolean; lockPath: string; includeDeprecated: boolean;
+  attack: string[]; outDir: string; mode: SourceMode; layout: AttackLayout; updateLock: boolean; lockPath: string; includeDeprecated: boolean; check: boolean;
 } } {
   let values;
   try {
@@ -49,6 +50,7 @@ export function parseDataArgs(argv: string[]): { help: true } | { help: false; o
         lock: { type: 'string' },
         cache: { type: 'string' },
         'include-deprecated': { type: 'boolean' },
+        check: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -60,6 +62,7 @@ export function parseDataArgs(argv: string[]): { help: true } | { help: false; o
   if (values.help) return { help: true };
   const modes = [values.mirror !== undefined, values['mirror-url'] !== undefined, values.offline === true].filter(Boolean).length;
   if (modes > 1) throw new UsageError('choose one of --mirror, --mirror-url and --offline');
+  if (values.check && values['update-lock']) throw new UsageError('--check compares with the pinned sources; it cannot be combined with --update-lock');
   const cacheDir = path.resolve(values.cache ?? path.join(REPO_ROOT, '.cache', 'sources'));
   const mode: SourceMode =
     values.mirror !== undefined
@@ -81,6 +84,7 @@ export function parseDataArgs(argv: string[]): { help: true } | { help: false; o
       updateLock: values['update-lock'] === true,
       lockPath: path.resolve(values.lock ?? DEFAULT_LOCK),
       includeDeprecated: values['include-deprecated'] === true,
+      check: values.check === true,
     },
   };
 }
@@ -95,6 +99,13 @@ async function main(): Promise<void> {
   const lock = await readLock(o.lockPath);
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   const result = await runBuild({ ...o, lock, log });
+  if (o.check) {
+    if (result.stale.length > 0) {
+      throw new BuildError(`${o.outDir} is stale: ${result.stale.length} file(s) differ from a fresh build (${result.stale.slice(0, 8).join(', ')}${result.stale.length > 8 ? ', …' : ''}); run npm run data and commit the result`);
+    }
+    log(`${o.outDir} is up to date for ${result.versions.join(', ')}`);
+    return;
+  }
   log(`wrote ${result.versions.length} version(s) to ${path.join(o.outDir, 'enterprise-attack')}`);
 }
 

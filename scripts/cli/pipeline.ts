@@ -38,6 +38,8 @@ export interface BuildOptions {
   lockPath: string;
   updateLock: boolean;
   includeDeprecated: boolean;
+  /** Build into a temporary folder and compare with the output instead of replacing it. */
+  check?: boolean;
   tuning?: Partial<FetchTuning>;
   log?: (line: string) => void;
 }
@@ -52,6 +54,19 @@ export interface StageTimes {
 export interface BuildResult {
   versions: string[];
   timings: Map<string, StageTimes>;
+  /** With `check`: output files (relative to the output folder) that differ from a fresh build, or are missing. */
+  stale: string[];
+}
+
+/** Files of the staged build that are missing from the output folder or differ from it. */
+async function compareWithOutput(staging: string, outDir: string, rel: string[]): Promise<string[]> {
+  const stale: string[] = [];
+  for (const r of rel) {
+    const fresh = await readFile(path.join(staging, r));
+    const current = await readFile(path.join(outDir, r)).catch(() => undefined);
+    if (!current || !current.equals(fresh)) stale.push(r);
+  }
+  return stale;
 }
 
 interface Verified {
@@ -209,6 +224,13 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
     const index = buildIndex(all);
     const indexProblems = validateArtifact('index.json', JSON.parse(index));
     if (indexProblems.length > 0) throw new BuildError(`index.json does not match its schema: ${indexProblems.join('; ')}`);
+    if (opts.check) {
+      await writeFileAtomic(path.join(staging, 'index.json'), index);
+      for (const [name, schema] of Object.entries(SCHEMAS)) await writeFileAtomic(path.join(staging, 'schemas', name), stringifyJson(schema));
+      const rel = ['index.json', ...Object.keys(SCHEMAS).map((n) => path.join('schemas', n))];
+      for (const version of versions) for (const name of await readdir(path.join(staging, DOMAIN, version))) rel.push(path.join(DOMAIN, version, name));
+      return { versions, timings, stale: await compareWithOutput(staging, opts.outDir, rel) };
+    }
     await mkdir(path.join(opts.outDir, DOMAIN), { recursive: true });
     for (const version of versions) {
       const target = path.join(opts.outDir, DOMAIN, version);
@@ -224,7 +246,7 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
       await writeLock(opts.lockPath, opts.lock);
       log(`lock: ${opts.lockPath} updated`);
     }
-    return { versions, timings };
+    return { versions, timings, stale: [] };
   } finally {
     await rm(staging, { recursive: true, force: true });
     await fetcher.close();

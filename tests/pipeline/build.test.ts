@@ -3,10 +3,11 @@
  * every version, byte-identical to the committed data/, and every fetch fault leaving the output as it was.
  */
 import { execFile } from 'node:child_process';
-import { cp, readdir, readFile } from 'node:fs/promises';
+import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildIndex, type IndexEntry } from '../../scripts/artifacts/build.ts';
 import { runBuild, type BuildOptions } from '../../scripts/cli/pipeline.ts';
 import { readLock } from '../../scripts/sources/lock.ts';
 import type { LockFile } from '../../scripts/sources/types.ts';
@@ -59,7 +60,8 @@ async function options(over: Partial<BuildOptions>): Promise<BuildOptions> {
 async function seededOut(): Promise<string> {
   const out = await tmp.make('seeded-');
   await cp(path.join(DATA, 'enterprise-attack', '6.3'), path.join(out, 'enterprise-attack', '6.3'), { recursive: true });
-  await cp(path.join(DATA, 'index.json'), path.join(out, 'index.json'));
+  const index = JSON.parse(await readFile(path.join(DATA, 'index.json'), 'utf8')) as { versions: IndexEntry[] };
+  await writeFile(path.join(out, 'index.json'), buildIndex(index.versions.filter((v) => v.version === '6.3')));
   return out;
 }
 
@@ -172,6 +174,24 @@ describe('npm run data (the command line)', () => {
     await run(tsx, [cli, '--attack', '18.1', '--mirror', sharedSourcesDir(), '--out', out], { cwd: repoRoot });
     const files = (await readdir(path.join(out, 'enterprise-attack', '18.1'))).sort();
     expect(files).toEqual(['data-components.json', 'events.json', 'manifest.json', 'mapping.csv', 'report.json', 'tactics.json', 'techniques.json']);
+  });
+
+  it('--check passes on an up-to-date folder and fails naming the stale file', async () => {
+    const out = await seededOut();
+    await cp(path.join(DATA, 'schemas'), path.join(out, 'schemas'), { recursive: true });
+    const argv = [cli, '--attack', '6.3', '--mirror', sharedSourcesDir(), '--out', out, '--check'];
+    const ok = await run(tsx, argv, { cwd: repoRoot });
+    expect(ok.stderr).toMatch(/is up to date for 6\.3/);
+    const report = path.join(out, 'enterprise-attack', '6.3', 'report.json');
+    await writeFile(report, `${await readFile(report, 'utf8')} `);
+    const before = await tree(out);
+    const failed = await run(tsx, argv, { cwd: repoRoot }).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(failed?.code).toBe(1);
+    expect(failed?.stderr).toMatch(/stale: 1 file\(s\) differ .*enterprise-attack\/6\.3\/report\.json/);
+    expectSameTree(await tree(out), before);
   });
 
   // BASE stands for the test server's URL.

@@ -1,0 +1,157 @@
+/**
+ * `npm run site:pages -- [--data DIR] [--out DIR]`: reads the artifacts of every version in DIR
+ * (default: data/) and writes the site's generated Markdown pages into OUT (default:
+ * site/_generated/), wiping it first. The page builders in scripts/pages/ are pure; this file
+ * does the reading and the writing.
+ */
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { DataComponentArtifact, EventArtifact, IndexEntry, TacticArtifact, TechniqueArtifact } from '../artifacts/build.ts';
+import { buildSite } from '../pages/site.ts';
+import type { FileInfo, GeneratedFile, SiteInput, VersionInput } from '../pages/types.ts';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const DEFAULT_DATA = path.join(REPO_ROOT, 'data');
+export const DEFAULT_OUT = path.join(REPO_ROOT, 'site', '_generated');
+/** The file that marks a folder as written by this CLI (and so safe to wipe). */
+const MARKER = 'site.yaml';
+
+export class PagesError extends Error {}
+
+const USAGE = `Usage: npm run site:pages -- [--data DIR] [--out DIR]
+
+Writes the documentation site's pages (Markdown with front matter) from the mapping artifacts.
+
+  --data DIR   data folder with index.json and enterprise-attack/<version>/ (default: data)
+  --out DIR    output folder, wiped and rewritten (default: site/_generated)
+  -h, --help   this text
+`;
+
+export function parsePagesArgs(argv: string[]): { help: true } | { help: false; dataDir: string; outDir: string } {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { data: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    throw new PagesError(`${(e as Error).message}\n\n${USAGE}`);
+  }
+  if (values.help) return { help: true };
+  return { help: false, dataDir: path.resolve(values.data ?? DEFAULT_DATA), outDir: path.resolve(values.out ?? DEFAULT_OUT) };
+}
+
+async function readJson<T>(file: string): Promise<T> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new PagesError(`cannot read ${file}: ${(e as Error).message}. Run npm run data first, or pass --data DIR.`);
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (e) {
+    throw new PagesError(`${file} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+async function listFiles(dir: string, filter: (name: string) => boolean = () => true): Promise<FileInfo[]> {
+  const names = (await readdir(dir).catch(() => [] as string[])).filter(filter).sort();
+  const out: FileInfo[] = [];
+  for (const name of names) {
+    const s = await stat(path.join(dir, name));
+    if (s.isFile()) out.push({ name, size: s.size });
+  }
+  return out;
+}
+
+function label(dir: string): string {
+  const rel = path.relative(REPO_ROOT, dir);
+  return (rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : dir).split(path.sep).join('/');
+}
+
+/** Reads index.json and every version it lists. */
+export async function readSiteInput(dataDir: string): Promise<SiteInput> {
+  const index = await readJson<{ latest?: string; versions?: IndexEntry[] }>(path.join(dataDir, 'index.json'));
+  if (!index.latest || !Array.isArray(index.versions) || index.versions.length === 0) {
+    throw new PagesError(`${path.join(dataDir, 'index.json')} lists no versions: run npm run data first.`);
+  }
+  const versions: VersionInput[] = [];
+  for (const entry of index.versions) {
+    const dir = path.join(dataDir, entry.path);
+    const [techniques, events, tactics, dataComponents, files] = await Promise.all([
+      readJson<{ techniques: TechniqueArtifact[] }>(path.join(dir, 'techniques.json')),
+      readJson<{ events: EventArtifact[] }>(path.join(dir, 'events.json')),
+      readJson<{ tactics: TacticArtifact[] }>(path.join(dir, 'tactics.json')),
+      readJson<{ dataComponents: DataComponentArtifact[] }>(path.join(dir, 'data-components.json')),
+      listFiles(dir),
+    ]);
+    versions.push({
+      version: entry.version,
+      era: entry.era,
+      counts: entry.counts,
+      techniques: techniques.techniques,
+      events: events.events,
+      tactics: tactics.tactics,
+      dataComponents: dataComponents.dataComponents,
+      files,
+    });
+  }
+  return {
+    versions,
+    latest: index.latest,
+    schemas: await listFiles(path.join(dataDir, 'schemas'), (n) => n.endsWith('.json')),
+    rootFiles: await listFiles(dataDir, (n) => n.endsWith('.json')),
+    dataLabel: label(dataDir),
+    dataDir,
+  };
+}
+
+/** Wipes `outDir` (only if this CLI wrote it, or it is empty) and writes the files. */
+export async function writeGenerated(files: GeneratedFile[], outDir: string): Promise<void> {
+  const existing = await readdir(outDir).catch(() => [] as string[]);
+  if (existing.length > 0 && !existing.includes(MARKER)) {
+    throw new PagesError(`${outDir} holds files this command did not write (no ${MARKER}): refusing to wipe it. Pick an empty or generated folder with --out.`);
+  }
+  await rm(outDir, { recursive: true, force: true });
+  const dirs = new Set(files.map((f) => path.dirname(path.join(outDir, f.path))));
+  for (const d of [...dirs].sort()) await mkdir(d, { recursive: true });
+  const queue = [...files];
+  const worker = async (): Promise<void> => {
+    for (let f = queue.pop(); f; f = queue.pop()) await writeFile(path.join(outDir, f.path), f.text);
+  };
+  await Promise.all(Array.from({ length: 32 }, worker));
+}
+
+async function main(): Promise<void> {
+  const args = parsePagesArgs(process.argv.slice(2));
+  if (args.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const t0 = performance.now();
+  const input = await readSiteInput(args.dataDir);
+  const t1 = performance.now();
+  const site = buildSite(input);
+  const t2 = performance.now();
+  await writeGenerated(site.files, args.outDir);
+  const t3 = performance.now();
+  process.stderr.write(
+    `wrote ${site.pages} pages of ${input.versions.length} versions to ${label(args.outDir)} ` +
+      `(read ${(t1 - t0).toFixed(0)} ms, build ${(t2 - t1).toFixed(0)} ms, ${Math.round(site.pages / ((t2 - t1) / 1000))} pages/s, write ${(t3 - t2).toFixed(0)} ms)\n`,
+  );
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    await main();
+  } catch (e) {
+    if (!(e instanceof PagesError)) throw e;
+    process.stderr.write(`error: ${e.message}\n`);
+    process.exitCode = 1;
+  }
+}
