@@ -202,10 +202,19 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
     const { catalog, sources } = await loadCatalog(opts, fetcher);
     log(`OSSEM: ${catalog.events.size} events known, ${catalog.dmByComponent.size} data components in OSSEM-DM`);
     const entries: IndexEntry[] = [];
-    for (const version of versions) {
+    // Fetch (and gunzip, on the thread pool) the next bundle while this one is mapped.
+    const fetchBundle = (version: string): Promise<Fetched> => fetcher.get(attackBundleUrl(version, opts.layout));
+    let next: Promise<Fetched> | undefined = versions[0] ? fetchBundle(versions[0]) : undefined;
+    for (let i = 0; i < versions.length; i++) {
+      const version = versions[i] ?? '';
       const url = attackBundleUrl(version, opts.layout);
       const t0 = performance.now();
-      const bundle = verify(opts, await fetcher.get(url), 'attack-bundle');
+      const current = next ?? fetchBundle(version);
+      const following = versions[i + 1];
+      // A rejected prefetch is awaited (and reported) only when its turn comes.
+      next = following ? fetchBundle(following) : undefined;
+      next?.catch(() => {});
+      const bundle = verify(opts, await current, 'attack-bundle');
       const t1 = performance.now();
       const text = bundle.fetched.bytes.toString('utf8');
       const built = buildOneVersion(version, text, `ATT&CK ${version} (${url})`, catalog, [bundle.record, ...sources], opts.includeDeprecated);
