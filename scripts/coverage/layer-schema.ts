@@ -24,7 +24,7 @@ const metadata = {
   items: { oneOf: [obj({ name: { type: 'string', minLength: 1 }, value: str }), obj({ divider: bool })] },
 } as const;
 
-export const LAYER_SCHEMA = {
+export const LAYER_SCHEMA: Readonly<Record<string, unknown>> = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://example.invalid/winevents-attack-map/schemas/navigator-layer-4.5.schema.json',
   title: 'ATT&CK Navigator layer (format 4.5), the subset written by winevents-attack-map',
@@ -77,7 +77,7 @@ export const LAYER_SCHEMA = {
     },
     ['name', 'versions', 'domain', 'description', 'filters', 'techniques', 'gradient', 'legendItems'],
   ),
-} as const;
+};
 
 let compiled: ValidateFunction | undefined;
 
