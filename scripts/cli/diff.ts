@@ -5,13 +5,14 @@
  * change report as Markdown (or JSON with --json). With --check, exits 1 when the two differ (after
  * printing the report): the staleness check of CI. When $GITHUB_OUTPUT is set, appends changed=true|false.
  */
-import { appendFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { diffArtifacts, DiffError } from '../diff/diff.ts';
 import { loadArtifacts, LoadError } from '../diff/load.ts';
 import { renderJson, renderMarkdown } from '../diff/markdown.ts';
+import { setGithubOutputs } from '../nightly/github.ts';
 import { runCli, UsageError } from './errors.ts';
 
 const USAGE = `Usage: npm run diff -- OLD_DIR NEW_DIR [options]
@@ -76,14 +77,6 @@ export function parseDiffArgs(argv: string[]): { help: true } | { help: false; o
       maxChars,
     },
   };
-}
-
-/** Appends `key=value` lines to the file named by $GITHUB_OUTPUT, when running in GitHub Actions. */
-export async function setGithubOutputs(outputs: Record<string, string>, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const file = env['GITHUB_OUTPUT'];
-  if (!file) return;
-  const lines = Object.entries(outputs).map(([k, v]) => `${k}=${v.replace(/[\r\n]+/g, ' ')}\n`);
-  await appendFile(file, lines.join(''));
 }
 
 async function main(): Promise<void> {

@@ -1,0 +1,202 @@
+/**
+ * The nightly update, step by step:
+ *
+ *   1. fetch the ATT&CK index (a conditional request when the cache has a copy);
+ *   2. plan: the lock's versions plus any release newer than the newest one we have;
+ *   3. rebuild them into a staging folder inside the data folder, re-pinning changed upstream files
+ *      in a copy of the lock (`--update-lock` semantics, by the pipeline's own runBuild);
+ *   4. compare with the data folder (scripts/diff);
+ *   5. if anything changed: swap the changed versions in, rewrite index.json, then write the lock.
+ *
+ * Every failure before step 5 (fetch, checksum, parse, schema, a suspicious shrink) throws and
+ * leaves the data folder and the lock exactly as they were. The report is returned, not written.
+ */
+import { mkdir, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { parseAttackIndex } from '../sources/attack-index.ts';
+import { createFetcher } from '../sources/fetcher.ts';
+import { readLock, serializeLock, verifyAgainstLock, writeLock } from '../sources/lock.ts';
+import type { FetchTuning, LockFile, SourceMode } from '../sources/types.ts';
+import { ATTACK_INDEX_URL } from '../sources/upstream.ts';
+import { BuildError, runBuild } from '../cli/pipeline.ts';
+import { diffArtifacts, selectVersions } from '../diff/diff.ts';
+import { loadArtifacts, LoadError } from '../diff/load.ts';
+import { GITHUB_BODY_LIMIT, renderMarkdown } from '../diff/markdown.ts';
+import type { ChangeReport, DataSet, VersionDiff } from '../diff/types.ts';
+import { installRootFiles, installVersions } from './apply.ts';
+import { diffLocks, lockChanged, planVersions, type LockChanges } from './plan.ts';
+
+/** Expected nightly failures; a BuildError, so the CLI prints one `error:` line and exits 1. */
+export class NightlyError extends BuildError {}
+
+export interface NightlyOptions {
+  mode: SourceMode;
+  dataDir: string;
+  lockPath: string;
+  /** Accept a rebuilt version with less than half the rows or techniques of the committed one. */
+  allowShrink?: boolean;
+  tuning?: Partial<FetchTuning>;
+  log?: (line: string) => void;
+}
+
+export interface NightlyResult {
+  /** data/ or the lock changed (and both were updated). */
+  changed: boolean;
+  /** Versions rebuilt, oldest first. */
+  versions: string[];
+  newReleases: string[];
+  report: ChangeReport;
+  lockChanges: LockChanges;
+  /** The change report as Markdown, within GitHub's body limit (the nightly PR body). */
+  markdown: string;
+  /** One line for logs and the PR title. */
+  summary: string;
+  title: string;
+}
+
+/** Below this share of the committed rows or techniques, a rebuilt version looks broken, not updated. */
+const SHRINK_LIMIT = 0.5;
+
+async function isDir(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function onlySchemas(data: DataSet): DataSet {
+  return { ...data, rootFiles: Object.fromEntries(Object.entries(data.rootFiles).filter(([k]) => k.startsWith('schemas/'))) };
+}
+
+function shrinkProblems(report: ChangeReport): string[] {
+  const problems: string[] = [];
+  for (const d of report.compared) {
+    for (const key of ['rows', 'techniques'] as const) {
+      const c = d.counts[key];
+      if (c.old > 0 && c.new < c.old * SHRINK_LIMIT) problems.push(`ATT&CK ${d.newVersion} would go from ${c.old} to ${c.new} ${key === 'rows' ? 'mapping rows' : 'techniques'}`);
+    }
+  }
+  return problems;
+}
+
+function lockIntro(c: LockChanges, indexOrigin: string): string {
+  const lines = [`ATT&CK index: ${indexOrigin}.`];
+  const list = (title: string, urls: string[]): void => {
+    if (urls.length === 0) return;
+    const shown = urls.slice(0, 15).map((u) => `\`${u}\``);
+    lines.push(`${title} (${urls.length}): ${shown.join(', ')}${urls.length > shown.length ? `, … and ${urls.length - shown.length} more` : ''}.`);
+  };
+  list('Lock: re-pinned', c.changed);
+  list('Lock: newly pinned', c.added);
+  list('Lock: no longer pinned', c.removed);
+  if (!lockChanged(c)) lines.push('Lock: every upstream file is as pinned.');
+  return lines.join('\n\n');
+}
+
+function describe(report: ChangeReport, c: LockChanges): { summary: string; title: string } {
+  const added = report.versionsAdded.map((v) => v.version);
+  const changed = report.compared.filter((d: VersionDiff) => !d.identical).map((d) => d.newVersion);
+  const parts: string[] = [];
+  if (added.length > 0) parts.push(`ATT&CK ${added.join(', ')} new`);
+  if (changed.length > 0) parts.push(`ATT&CK ${changed.join(', ')} changed`);
+  const pins = c.changed.length + c.added.length + c.removed.length;
+  if (pins > 0) parts.push(`${pins} upstream file${pins === 1 ? '' : 's'} re-pinned`);
+  const title =
+    added.length > 0 ? `Upstream update: ATT&CK ${added.join(', ')}` : changed.length > 0 ? `Upstream update: ATT&CK ${changed.join(', ')} changed` : 'Upstream update: sources re-pinned';
+  return { summary: parts.join('; '), title };
+}
+
+export async function runNightly(opts: NightlyOptions): Promise<NightlyResult> {
+  const log = opts.log ?? (() => {});
+  if (!(await isDir(opts.dataDir))) throw new NightlyError(`--data ${opts.dataDir}: no such folder; the nightly updates an existing data folder (create it with npm run data)`);
+  const lockBefore = await readLock(opts.lockPath);
+  const lock: LockFile = structuredClone(lockBefore);
+
+  // 1. The index, revalidated against the cache (If-None-Match / If-Modified-Since).
+  const fetcher = createFetcher(opts.mode, opts.tuning);
+  let indexText: string;
+  let indexOrigin: string;
+  try {
+    const index = await fetcher.get(ATTACK_INDEX_URL);
+    verifyAgainstLock(lock, index, { update: true, lockPath: opts.lockPath });
+    indexText = index.bytes.toString('utf8');
+    indexOrigin = { download: 'downloaded', 'not-modified': 'not modified since the last run (304)', cache: 'from the cache', mirror: 'read from the mirror folder' }[index.origin];
+  } finally {
+    await fetcher.close();
+  }
+  const released = parseAttackIndex(indexText, `ATT&CK index ${ATTACK_INDEX_URL}`).map((r) => r.version);
+  log(`index.json: ${released.length} Enterprise versions (${indexOrigin})`);
+
+  // 2. The plan.
+  let oldData: DataSet;
+  try {
+    oldData = await loadArtifacts(opts.dataDir, path.relative(process.cwd(), opts.dataDir) || '.');
+  } catch (e) {
+    if (e instanceof LoadError) throw new NightlyError(`--data: ${e.message}`);
+    throw e;
+  }
+  const plan = planVersions(lock.attackVersions, oldData.versions.map((v) => v.version), released);
+  if (plan.versions.length === 0) throw new NightlyError(`nothing to build: the lock ${opts.lockPath} lists no attackVersions and the ATT&CK index lists no version`);
+  log(`rebuilding ATT&CK ${plan.versions.join(', ')}${plan.newReleases.length > 0 ? ` (new: ${plan.newReleases.join(', ')})` : ''}`);
+
+  // 3. Build into staging (inside the data folder: same file system, so installing is a rename).
+  const staging = path.join(opts.dataDir, `.nightly-${process.pid}-${Date.now()}`);
+  const built = path.join(staging, 'build');
+  try {
+    await mkdir(staging, { recursive: true });
+    await runBuild({
+      attack: plan.versions,
+      layout: 'stix-data',
+      mode: opts.mode,
+      outDir: built,
+      lock,
+      lockPath: path.join(staging, 'sources.lock.json'),
+      updateLock: true,
+      includeDeprecated: false,
+      ...(opts.tuning ? { tuning: opts.tuning } : {}),
+      // The pipeline reports writing the staging copy of the lock; the real one is written below.
+      log: (line) => {
+        if (!line.startsWith('lock: ')) log(line);
+      },
+    });
+
+    // 4. Compare what was rebuilt with what is committed.
+    const newData = await loadArtifacts(built, 'upstream rebuild');
+    const report = diffArtifacts(onlySchemas(selectVersions(oldData, plan.versions)), onlySchemas(newData));
+    if (report.versionsRemoved.length > 0) throw new NightlyError(`nightly: the rebuild lacks ATT&CK ${report.versionsRemoved.map((v) => v.version).join(', ')}; refusing to remove data`);
+    const shrink = shrinkProblems(report);
+    if (shrink.length > 0 && !opts.allowShrink) {
+      throw new NightlyError(`${shrink.join('; ')}: refusing to update data/ (upstream may be serving a broken file); check the sources, or rerun with --allow-shrink if this is intended`);
+    }
+    const lockChanges = diffLocks(lockBefore, lock);
+    const changed = report.changed || lockChanged(lockChanges);
+    const { summary, title } = describe(report, lockChanges);
+    const markdown = renderMarkdown(report, {
+      title: 'Nightly upstream update',
+      intro: lockIntro(lockChanges, indexOrigin),
+      maxChars: GITHUB_BODY_LIMIT - 1000,
+    });
+
+    // 5. Install: versions first (each atomically), then index and schemas, the lock last.
+    if (changed) {
+      const install = [...report.versionsAdded.map((v) => v.version), ...report.compared.filter((d) => !d.identical).map((d) => d.newVersion)];
+      await installVersions(built, opts.dataDir, install);
+      await installRootFiles(built, opts.dataDir);
+      if (serializeLock(lock) !== serializeLock(lockBefore)) await writeLock(opts.lockPath, lock);
+      log(`installed ${install.length > 0 ? `ATT&CK ${install.join(', ')}` : 'no version'} into ${opts.dataDir}; lock ${lockChanged(lockChanges) ? 'updated' : 'unchanged'}`);
+    }
+    return {
+      changed,
+      versions: plan.versions,
+      newReleases: plan.newReleases,
+      report,
+      lockChanges,
+      markdown,
+      summary: changed ? `changed: ${summary || 'artifacts differ'}` : `no change: ATT&CK ${plan.versions.join(', ')} rebuilt from upstream match the data and the lock`,
+      title,
+    };
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
