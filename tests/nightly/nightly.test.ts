@@ -1,0 +1,326 @@
+/**
+ * The nightly against a real HTTP server on 127.0.0.1 serving the offline mirror, with the ATT&CK
+ * index rewritten per test (one more release than the data has, or none) and faults injected.
+ * The data folder and the lock are temp copies of a baseline built once from the mirror (17.1 only).
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BundleError } from '../../scripts/attack/stix.ts';
+import { runBuild } from '../../scripts/cli/pipeline.ts';
+import { diffLocks, lockChanged, planVersions } from '../../scripts/nightly/plan.ts';
+import { NightlyError, runNightly, type NightlyOptions } from '../../scripts/nightly/run.ts';
+import { SourceError } from '../../scripts/sources/errors.ts';
+import { emptyLock, readLock, writeLock } from '../../scripts/sources/lock.ts';
+import type { FetchTuning, LockFile } from '../../scripts/sources/types.ts';
+import { ATTACK_INDEX_URL, attackBundleUrl, OSSEM_DM_URL } from '../../scripts/sources/upstream.ts';
+import { repoRoot, sharedSourcesDir, startMirrorServer, type MirrorServer } from '../helpers/mirror-server.ts';
+import { tempDirs } from '../helpers/tmp-dir.ts';
+
+const run = promisify(execFile);
+const tmp = tempDirs();
+const FAST: Partial<FetchTuning> = { retries: 1, backoffMs: 10, headersTimeoutMs: 5000, bodyTimeoutMs: 5000 };
+const INDEX_PATH = '/mitre-attack/attack-stix-data/master/index.json';
+const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
+
+let server: MirrorServer;
+let baseline: string;
+let sharedIndex: { collections: Array<{ name: string; versions: Array<{ version: string; url: string; modified?: string }> }> };
+
+/** The mirror's index.json with the Enterprise collection cut down to `versions` (unknown ones get a plausible entry). */
+function indexListing(versions: string[]): string {
+  const doc = structuredClone(sharedIndex);
+  for (const c of doc.collections) {
+    if (c.name !== 'Enterprise ATT&CK') continue;
+    c.versions = versions.map((v) => c.versions.find((x) => x.version === v) ?? { version: v, url: attackBundleUrl(v, 'stix-data'), modified: '2030-01-01T00:00:00.000Z' });
+  }
+  return `${JSON.stringify(doc, null, 4)}\n`;
+}
+
+/** Every file under `dir`, relative path → bytes. */
+async function tree(dir: string): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  const walk = async (d: string): Promise<void> => {
+    for (const e of await readdir(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) await walk(p);
+      else out.set(path.relative(dir, p), await readFile(p));
+    }
+  };
+  await walk(dir);
+  return out;
+}
+
+function expectSameTree(actual: Map<string, Buffer>, expected: Map<string, Buffer>): void {
+  expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
+  for (const [k, v] of actual) expect(v.equals(expected.get(k) ?? Buffer.alloc(0)), `${k} differs`).toBe(true);
+}
+
+interface Workspace {
+  dataDir: string;
+  lockPath: string;
+  cacheDir: string;
+  options: NightlyOptions;
+}
+
+/** A fresh copy of the baseline: data/ with 17.1, and its lock. */
+async function workspace(): Promise<Workspace> {
+  const dir = await tmp.make('nightly-ws-');
+  await cp(baseline, dir, { recursive: true });
+  const dataDir = path.join(dir, 'data');
+  const lockPath = path.join(dir, 'sources.lock.json');
+  const cacheDir = path.join(dir, 'cache');
+  return { dataDir, lockPath, cacheDir, options: { mode: { kind: 'mirror-url', baseUrl: server.baseUrl, cacheDir }, dataDir, lockPath, tuning: FAST } };
+}
+
+/** data/ and the lock, to check that a failure left them untouched. */
+async function snapshot(ws: Workspace): Promise<{ data: Map<string, Buffer>; lock: Buffer }> {
+  return { data: await tree(ws.dataDir), lock: await readFile(ws.lockPath) };
+}
+
+async function expectUntouched(ws: Workspace, before: { data: Map<string, Buffer>; lock: Buffer }): Promise<void> {
+  const after = await snapshot(ws);
+  expectSameTree(after.data, before.data);
+  expect(after.lock.equals(before.lock)).toBe(true);
+}
+
+beforeAll(async () => {
+  server = await startMirrorServer(sharedSourcesDir());
+  sharedIndex = JSON.parse(await readFile(path.join(sharedSourcesDir(), 'raw.githubusercontent.com', ...INDEX_PATH.split('/').filter(Boolean)), 'utf8')) as typeof sharedIndex;
+  // The state before the nightly: ATT&CK 17.1 built from the mirror, every file pinned, and the
+  // index pinned as listing 17.1 only.
+  baseline = await tmp.make('nightly-baseline-');
+  const lock: LockFile = emptyLock();
+  const lockPath = path.join(baseline, 'sources.lock.json');
+  await runBuild({ attack: ['17.1'], layout: 'stix-data', mode: { kind: 'mirror', dir: sharedSourcesDir() }, outDir: path.join(baseline, 'data'), lock, lockPath, updateLock: true, includeDeprecated: false });
+  const index = indexListing(['17.1']);
+  lock.files[ATTACK_INDEX_URL] = { url: ATTACK_INDEX_URL, sha256: sha256(index), size: Buffer.byteLength(index) };
+  await writeLock(lockPath, lock);
+});
+
+afterAll(async () => {
+  await server.close();
+  await tmp.cleanup();
+});
+
+beforeEach(() => {
+  server.faults.clear();
+  server.requests.length = 0;
+});
+
+describe('planVersions and diffLocks', () => {
+  it('builds the lock versions plus every release newer than the newest one we have', () => {
+    expect(planVersions(['17.1'], ['17.1'], ['18.1', '18.0', '17.1', '9.0'])).toEqual({ versions: ['17.1', '18.0', '18.1'], newReleases: ['18.0', '18.1'] });
+    expect(planVersions(['9.0', '17.1'], ['9.0', '17.1'], ['17.1'])).toEqual({ versions: ['9.0', '17.1'], newReleases: [] });
+    // A version only in data/ (not in the lock) counts as one we have, but is not rebuilt.
+    expect(planVersions(['17.1'], ['17.1', '18.0'], ['18.0', '18.1'])).toEqual({ versions: ['17.1', '18.1'], newReleases: ['18.1'] });
+    // 10.1 is newer than 9.0 (numeric order).
+    expect(planVersions(['9.0'], [], ['10.1', '9.0'])).toEqual({ versions: ['9.0', '10.1'], newReleases: ['10.1'] });
+    expect(planVersions([], [], ['17.1', '18.1'])).toEqual({ versions: ['17.1', '18.1'], newReleases: ['17.1', '18.1'] });
+  });
+
+  it('lists re-pinned, newly pinned and dropped files', () => {
+    const a = emptyLock(['17.1']);
+    a.files['u1'] = { url: 'u1', sha256: '1'.repeat(64), size: 1 };
+    a.files['u2'] = { url: 'u2', sha256: '2'.repeat(64), size: 2 };
+    const b = structuredClone(a);
+    expect(lockChanged(diffLocks(a, b))).toBe(false);
+    b.files['u1'] = { url: 'u1', sha256: '9'.repeat(64), size: 1 };
+    delete b.files['u2'];
+    b.files['u3'] = { url: 'u3', sha256: '3'.repeat(64), size: 3 };
+    b.attackVersions.push('18.1');
+    expect(diffLocks(a, b)).toEqual({ added: ['u3'], changed: ['u1'], removed: ['u2'], versionsChanged: true });
+  });
+});
+
+describe('runNightly', () => {
+  it('detects a new ATT&CK release, builds it, writes the change report and updates the lock', async () => {
+    const ws = await workspace();
+    const before = await snapshot(ws);
+    const index = indexListing(['17.1', '18.1']);
+    server.faults.override(INDEX_PATH, index);
+
+    const result = await runNightly(ws.options);
+
+    expect(result.changed).toBe(true);
+    expect(result.newReleases).toEqual(['18.1']);
+    expect(result.versions).toEqual(['17.1', '18.1']);
+    expect(result.summary).toMatch(/^changed: ATT&CK 18\.1 new; 2 upstream files re-pinned$/);
+    expect(result.title).toBe('Upstream update: ATT&CK 18.1');
+    // data/: 18.1 added, 17.1 untouched byte for byte, index.json lists both, no staging left behind.
+    const after = await tree(ws.dataDir);
+    for (const [name, bytes] of before.data) {
+      if (name.startsWith('enterprise-attack')) expect(bytes.equals(after.get(name) ?? Buffer.alloc(0)), `${name} changed`).toBe(true);
+    }
+    expect(after.has(path.join('enterprise-attack', '18.1', 'mapping.csv'))).toBe(true);
+    const dataIndex = JSON.parse((after.get('index.json') ?? Buffer.alloc(0)).toString('utf8')) as { latest: string; versions: Array<{ version: string }> };
+    expect(dataIndex.latest).toBe('18.1');
+    expect(dataIndex.versions.map((v) => v.version)).toEqual(['17.1', '18.1']);
+    expect((await readdir(ws.dataDir)).filter((n) => n.startsWith('.'))).toEqual([]);
+    expect((await readdir(path.join(ws.dataDir, 'enterprise-attack'))).sort()).toEqual(['17.1', '18.1']);
+    // The lock: 18.1 configured and pinned, the new index re-pinned.
+    const lock = await readLock(ws.lockPath);
+    expect(lock.attackVersions).toEqual(['17.1', '18.1']);
+    const bundle18 = lock.files[attackBundleUrl('18.1', 'stix-data')];
+    expect(bundle18?.size).toBeGreaterThan(40_000_000);
+    expect(lock.files[ATTACK_INDEX_URL]?.sha256).toBe(sha256(index));
+    expect(result.lockChanges).toEqual({ added: [attackBundleUrl('18.1', 'stix-data')], changed: [ATTACK_INDEX_URL], removed: [], versionsChanged: true });
+    // The report: the new release compared with the previous one.
+    expect(result.report.versionsAdded.map((v) => v.version)).toEqual(['18.1']);
+    expect(result.report.releases.map((d) => `${d.oldVersion}→${d.newVersion}`)).toEqual(['17.1→18.1']);
+    expect(result.report.compared.map((d) => [d.newVersion, d.identical])).toEqual([['17.1', true]]);
+    const md = result.markdown;
+    expect(md).toContain('## Nightly upstream update');
+    expect(md).toContain('**Versions added:** 18.1');
+    expect(md).toContain('### ATT&CK 18.1: new, compared with 17.1');
+    expect(md).toContain('| Techniques | 463 | 472 | +9 |');
+    expect(md).toContain('#### Events per technique:');
+    expect(md).toContain(`Lock: newly pinned (1): \`${attackBundleUrl('18.1', 'stix-data')}\``);
+    expect(md.length).toBeLessThan(65_536);
+  });
+
+  it('reports no change for an unchanged upstream, leaves data/ and the lock byte-identical, and revalidates with conditional requests', async () => {
+    const ws = await workspace();
+    const before = await snapshot(ws);
+    server.faults.override(INDEX_PATH, indexListing(['17.1']));
+
+    const first = await runNightly(ws.options);
+    expect(first.changed).toBe(false);
+    expect(first.newReleases).toEqual([]);
+    expect(first.summary).toBe('no change: ATT&CK 17.1 rebuilt from upstream match the data and the lock');
+    expect(first.markdown).toMatch(/\nNo change\.\n$/);
+    await expectUntouched(ws, before);
+
+    // A second night with the same download cache: every file is revalidated, none downloaded again.
+    server.requests.length = 0;
+    const second = await runNightly(ws.options);
+    expect(second.changed).toBe(false);
+    await expectUntouched(ws, before);
+    const indexRequests = server.requestsFor(INDEX_PATH);
+    const bundleRequests = server.requestsFor('enterprise-attack-17.1.json');
+    const dmRequests = server.requestsFor('_all_ossem_relationships.yml');
+    for (const r of [...indexRequests, ...bundleRequests, ...dmRequests]) {
+      expect(r.headers['if-none-match']).toMatch(/^"[0-9a-f]{64}"$/);
+      expect(r.status).toBe(304);
+    }
+    expect([indexRequests.length, bundleRequests.length, dmRequests.length]).toEqual([1, 1, 1]);
+    expect(server.requests.every((r) => r.status === 304)).toBe(true);
+    expect(second.markdown).toContain('not modified since the last run (304)');
+  });
+
+  it('fails on a server error for the OSSEM-DM file without touching data/ or the lock', async () => {
+    const ws = await workspace();
+    const before = await snapshot(ws);
+    server.faults.override(INDEX_PATH, indexListing(['17.1', '18.1']));
+    server.faults.fail500('_all_ossem_relationships.yml', 100);
+
+    const error = await runNightly(ws.options).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(SourceError);
+    expect((error as SourceError).url).toBe(OSSEM_DM_URL);
+    expect((error as Error).message).toMatch(/500 Internal Server Error; gave up after 2 attempts/);
+    await expectUntouched(ws, before);
+  });
+
+  it('fails on a truncated ATT&CK bundle (served whole, or cut mid-transfer) without touching data/ or the lock', async () => {
+    const gz = await readFile(path.join(sharedSourcesDir(), 'raw.githubusercontent.com/mitre-attack/attack-stix-data/master/enterprise-attack/enterprise-attack-18.1.json.gz'));
+    const half = gunzipSync(gz).subarray(0, 2_000_000);
+    const ws = await workspace();
+    const before = await snapshot(ws);
+    server.faults.override(INDEX_PATH, indexListing(['17.1', '18.1']));
+
+    server.faults.override('enterprise-attack-18.1.json', half);
+    const parsed = await runNightly(ws.options).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(parsed).toBeInstanceOf(BundleError);
+    expect((parsed as Error).message).toMatch(/ATT&CK 18\.1.*not valid JSON/);
+    await expectUntouched(ws, before);
+
+    server.faults.clear();
+    server.faults.override(INDEX_PATH, indexListing(['17.1', '18.1']));
+    server.faults.truncate('enterprise-attack-18.1.json');
+    const cut = await runNightly(ws.options).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(cut).toBeInstanceOf(SourceError);
+    expect((cut as SourceError).reason).toBe('truncated');
+    await expectUntouched(ws, before);
+  });
+
+  it('refuses to replace a version with one that lost most of its mapping (an upstream serving an empty bundle)', async () => {
+    const ws = await workspace();
+    const before = await snapshot(ws);
+    server.faults.override(INDEX_PATH, indexListing(['17.1']));
+    server.faults.override('enterprise-attack-17.1.json', JSON.stringify({ type: 'bundle', id: 'bundle--00000000-0000-4000-8000-000000000000', objects: [] }));
+    const error = await runNightly(ws.options).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(NightlyError);
+    expect((error as Error).message).toMatch(/ATT&CK 17\.1 would go from 8,?546 to 0 mapping rows.*refusing to update data/);
+    await expectUntouched(ws, before);
+  });
+});
+
+describe('npm run nightly', () => {
+  const cli = path.join(repoRoot, 'scripts', 'cli', 'nightly.ts');
+  const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
+
+  it('prints a one-line summary, writes the report, and sets the GitHub step outputs', async () => {
+    const ws = await workspace();
+    server.faults.override(INDEX_PATH, indexListing(['17.1', '18.1']));
+    const outputs = path.join(ws.dataDir, '..', 'github_output');
+    await writeFile(outputs, '');
+    const report = path.join(ws.dataDir, '..', 'report.md');
+    const json = path.join(ws.dataDir, '..', 'report.json');
+    const { stdout } = await run(tsx, [cli, '--mirror-url', server.baseUrl, '--data', ws.dataDir, '--lock', ws.lockPath, '--report', report, '--json', json, '--cache', ws.cacheDir], {
+      env: { ...process.env, GITHUB_OUTPUT: outputs },
+    });
+    expect(stdout).toBe('nightly: changed: ATT&CK 18.1 new; 2 upstream files re-pinned\n');
+    const out = await readFile(outputs, 'utf8');
+    expect(out).toContain('changed=true\n');
+    expect(out).toContain('new-releases=18.1\n');
+    expect(out).toContain('title=Upstream update: ATT&CK 18.1\n');
+    expect(await readFile(report, 'utf8')).toContain('### ATT&CK 18.1: new, compared with 17.1');
+    expect((JSON.parse(await readFile(json, 'utf8')) as { versionsAdded: unknown[] }).versionsAdded).toHaveLength(1);
+  });
+
+  it('exits 1 with one error line when a listed release cannot be fetched, leaving data/ and the lock untouched', async () => {
+    const ws = await workspace();
+    const before = await snapshot(ws);
+    server.faults.override(INDEX_PATH, indexListing(['17.1', '99.9']));
+    const outputs = path.join(ws.dataDir, '..', 'github_output');
+    await writeFile(outputs, '');
+    const failure = await run(tsx, [cli, '--mirror-url', server.baseUrl, '--data', ws.dataDir, '--lock', ws.lockPath, '--report', path.join(ws.dataDir, '..', 'report.md'), '--cache', ws.cacheDir], {
+      env: { ...process.env, GITHUB_OUTPUT: outputs },
+    }).then(
+      () => null,
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stdout).toBe('');
+    expect(failure?.stderr.trim().split('\n').at(-1)).toMatch(/^error: .*enterprise-attack-99\.9\.json.*404 Not Found/);
+    expect(await readFile(outputs, 'utf8')).toBe('');
+    await expectUntouched(ws, before);
+    await expect(readFile(path.join(ws.dataDir, '..', 'report.md'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('refuses a data folder that does not exist', async () => {
+    const ws = await workspace();
+    const failure = await run(tsx, [cli, '--mirror-url', server.baseUrl, '--data', path.join(ws.dataDir, 'nope'), '--lock', ws.lockPath, '--cache', ws.cacheDir]).then(
+      () => null,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toMatch(/^error: --data .*nope: no such folder/m);
+  });
+});
