@@ -8,10 +8,11 @@
  *
  * Pure module: no I/O, no node: imports.
  */
-import type { VersionArtifacts } from '../artifacts/build.ts';
+import { stringifyJson } from '../artifacts/json.ts';
 import { LOGS } from '../mapping/logs.ts';
 import type { CoverageReport } from './compute.ts';
-import { versionDataFromFiles } from './data.ts';
+import { versionDataFromFiles, versionDataFromJson } from './data.ts';
+import { validateLayer } from './layer-schema.ts';
 import { cmp, compareEventRefs, CoverageError, type CoverageEvent, type CoverageTechnique, type VersionData } from './types.ts';
 
 export const LAYER_FORMAT_VERSION = '4.5';
@@ -200,17 +201,19 @@ function heatLayer(data: VersionData, log: string | undefined): NavigatorLayer {
   const max = Math.max(1, ...scored.map((s) => s.evs.length));
   // Score 1 takes the lightest colour, the highest score the darkest (maxValue must exceed minValue).
   const maxValue = Math.max(2, max);
+  // Techniques without such events are left out (unscored, white): listing them would only add bulk
+  // to files published for every version and log.
   const techniques = scored.flatMap(({ t, evs }) => {
-    if (evs.length === 0) return techniqueEntries(t, { comment: `No ${what} is mapped to this technique in ATT&CK ${v}.`, enabled: false });
-    let metadata: LayerMetadata[];
+    if (evs.length === 0) return [];
+    const plural = evs.length === 1 ? '' : 's';
     if (log === undefined) {
       const perLog = new Map<string, number>();
       for (const e of evs) perLog.set(e.log, (perLog.get(e.log) ?? 0) + 1);
-      metadata = [...perLog.entries()].map(([l, n]) => ({ name: l, value: `${n} event${n === 1 ? '' : 's'}` }));
-    } else {
-      metadata = evs.map((e) => ({ name: e.key, value: e.name || '(no name recorded)' }));
+      const metadata = [...perLog.entries()].map(([l, n]) => ({ name: l, value: `${n} event${n === 1 ? '' : 's'}` }));
+      return techniqueEntries(t, { score: evs.length, comment: `${evs.length} mapped Windows event${plural}: ${evs.map((e) => e.key).join(', ')}.`, metadata });
     }
-    return techniqueEntries(t, { score: evs.length, comment: `${evs.length} mapped ${what}${evs.length === 1 ? '' : 's'}: ${evs.map((e) => e.key).join(', ')}.`, enabled: true, metadata });
+    const named = evs.map((e) => (e.name ? `${e.key} (${e.name.replace(/\.$/, '')})` : e.key));
+    return techniqueEntries(t, { score: evs.length, comment: `${evs.length} mapped ${what}${plural}: ${named.join('; ')}.` });
   });
   const withEvents = scored.filter((s) => s.evs.length > 0).length;
   const nEvents = new Set(scored.flatMap((s) => s.evs.map((e) => e.key))).size;
@@ -218,7 +221,7 @@ function heatLayer(data: VersionData, log: string | undefined): NavigatorLayer {
     name: log === undefined ? `Windows events: all logs (ATT&CK ${v})` : `Windows events: ${log} (ATT&CK ${v})`,
     description:
       `Score = number of distinct ${what}s mapped to the technique (${nEvents} events map to ${withEvents} of ${data.techniques.length} Windows techniques; sub-techniques counted separately). ` +
-      `Greyed out: no ${what} mapped.`,
+      `Unscored (white): no ${what} mapped.`,
     attackVersion: v,
     sorting: 3,
     techniques,
@@ -226,7 +229,7 @@ function heatLayer(data: VersionData, log: string | undefined): NavigatorLayer {
     legendItems: [
       { label: `1 ${what}`, color: COLORS.heat[0] },
       { label: `${maxValue} ${what}s`, color: COLORS.heat[2] },
-      { label: `no ${what} mapped (greyed out)`, color: COLORS.disabled },
+      { label: `no ${what} mapped (unscored)`, color: '#ffffff' },
     ],
     metadata: [
       { name: 'score', value: `number of distinct ${what}s mapped to the technique` },
@@ -264,13 +267,27 @@ export function layerLogs(data: VersionData): string[] {
 }
 
 /**
+ * What buildPublishedLayers reads: the pipeline's VersionArtifacts (scripts/artifacts/build.ts) —
+ * its `files` map of JSON text, or its parsed `json` map when present — or VersionData.
+ */
+export type PublishedLayersInput = { files: ReadonlyMap<string, string>; json?: ReadonlyMap<string, unknown> } | VersionData;
+
+function toVersionData(input: PublishedLayersInput): VersionData {
+  if (!('files' in input)) return input;
+  const json = input.json;
+  if (json && ['techniques.json', 'events.json', 'tactics.json'].every((f) => json.has(f))) {
+    return versionDataFromJson({ techniques: json.get('techniques.json'), events: json.get('events.json'), tactics: json.get('tactics.json') });
+  }
+  return versionDataFromFiles(input.files);
+}
+
+/**
  * The Navigator layers published with one version: `layer-all-events.json` (score = distinct mapped
  * events) and `layer-<log>.json` for every log with events (score = that log's events), in that
- * order. Accepts the pipeline's VersionArtifacts (its `files` map of JSON text) or parsed VersionData.
- * Serialise each layer with stringifyJson (scripts/artifacts/json.ts).
+ * order. Pure; the caller writes them (see publishedLayerFiles for the exact bytes).
  */
-export function buildPublishedLayers(input: Pick<VersionArtifacts, 'files'> | VersionData): Map<string, NavigatorLayer> {
-  const data = 'files' in input ? versionDataFromFiles(input.files) : input;
+export function buildPublishedLayers(input: PublishedLayersInput): Map<string, NavigatorLayer> {
+  const data = toVersionData(input);
   const layers = new Map<string, NavigatorLayer>([[ALL_EVENTS_LAYER_FILE, buildAllEventsLayer(data)]]);
   for (const log of layerLogs(data)) {
     const file = logLayerFile(log);
@@ -278,4 +295,19 @@ export function buildPublishedLayers(input: Pick<VersionArtifacts, 'files'> | Ve
     layers.set(file, buildLogLayer(data, log));
   }
   return layers;
+}
+
+/**
+ * buildPublishedLayers serialised with the artifacts' JSON writer (2-space indent, LF, trailing
+ * newline): file name → text, ready to add to a version's artifact files. Every layer is checked
+ * against LAYER_SCHEMA first; a failure throws CoverageError.
+ */
+export function publishedLayerFiles(input: PublishedLayersInput): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [file, layer] of buildPublishedLayers(input)) {
+    const problems = validateLayer(layer);
+    if (problems.length > 0) throw new CoverageError(`${file} is not a valid Navigator layer: ${problems.slice(0, 5).join('; ')}`, problems);
+    out.set(file, stringifyJson(layer));
+  }
+  return out;
 }

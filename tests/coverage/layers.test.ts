@@ -15,6 +15,7 @@ import {
   logLayerFile,
   logSlug,
   type NavigatorLayer,
+  publishedLayerFiles,
   validateLayer,
   versionDataFromFiles,
 } from '../../scripts/coverage/index.ts';
@@ -127,12 +128,12 @@ describe('published layers (fixture)', () => {
     expect(all.gradient).toEqual({ colors: ['#deebf7', '#6baed6', '#08519c'], minValue: 1, maxValue: 2 });
     const sec = layers.get('layer-security.json')!;
     expect(entries(sec, 'T1078').map((t) => t.score)).toEqual([2, 2, 2]);
-    expect(entries(sec, 'T1078')[0]?.metadata).toEqual([
-      { name: 'Security:1', value: 'Audit event one' },
-      { name: 'Security:4624', value: 'An account was successfully logged on.' },
-    ]);
-    expect(entries(sec, 'T1003.001')[0]).toMatchObject({ enabled: false, comment: 'No Security event is mapped to this technique in ATT&CK 42.1.' });
+    expect(entries(sec, 'T1078')[0]?.comment).toBe('2 mapped Security events: Security:1 (Audit event one); Security:4624 (An account was successfully logged on).');
+    // Techniques without events of the log are left unscored (not listed).
+    expect(entries(sec, 'T1003.001')).toEqual([]);
+    expect(sec.techniques.map((t) => t.techniqueID)).toEqual(['T1053.005', 'T1053.005', 'T1053.005', 'T1059', 'T1078', 'T1078', 'T1078']);
     expect(entries(layers.get('layer-sysmon.json')!, 'T1003.001')[0]?.score).toBe(2);
+    expect(entries(all, 'T1053')).toEqual([]);
   });
 
   it('accepts the pipeline’s artifact map as well as parsed data', () => {
@@ -142,7 +143,19 @@ describe('published layers (fixture)', () => {
       ['tactics.json', JSON.stringify({ attackVersion: '42.1', tactics: FIXTURE.tactics })],
     ]);
     expect(buildPublishedLayers({ files })).toEqual(layers);
+    const json = new Map([...files].map(([f, text]) => [f, JSON.parse(text) as unknown]));
+    expect(buildPublishedLayers({ files: new Map(), json })).toEqual(layers);
     expect(() => buildPublishedLayers({ files: new Map() })).toThrow(/techniques\.json is missing/);
+    expect(() => buildPublishedLayers({ files: new Map([['techniques.json', '{']]) })).toThrow(/techniques\.json: not valid JSON/);
+  });
+
+  it('publishedLayerFiles gives the bytes to write: validated, 2-space JSON with a trailing newline', () => {
+    const texts = publishedLayerFiles(FIXTURE);
+    expect([...texts.keys()]).toEqual([...layers.keys()]);
+    const text = texts.get('layer-sysmon.json') ?? '';
+    expect(text.endsWith('}\n')).toBe(true);
+    expect(text.startsWith('{\n  "name": "Windows events: Sysmon (ATT&CK 42.1)",\n')).toBe(true);
+    expect(JSON.parse(text)).toEqual(layers.get('layer-sysmon.json'));
   });
 
   it('names files by log slug', () => {
@@ -175,16 +188,15 @@ describe('published layers from the committed data (18.1)', () => {
     const sysmon = layers.get('layer-sysmon.json')!;
     const logOf = new Map(data.events.map((e) => [e.key, e.log]));
     for (const t of data.techniques) {
-      const mine = entries(all, t.id);
-      expect(mine, t.id).toHaveLength(Math.max(1, t.tactics.length));
-      if (t.tactics.length > 1) expect(mine.map((e) => e.tactic)).toEqual(t.tactics);
       const n = new Set(t.events.map((e) => e.key)).size;
-      for (const e of mine) expect(e.score, t.id).toBe(n > 0 ? n : undefined);
+      const mine = entries(all, t.id);
+      expect(mine, t.id).toHaveLength(n > 0 ? Math.max(1, t.tactics.length) : 0);
+      if (n > 0 && t.tactics.length > 1) expect(mine.map((e) => e.tactic)).toEqual(t.tactics);
+      for (const e of mine) expect(e.score, t.id).toBe(n);
       const nSysmon = t.events.filter((e) => logOf.get(e.key) === 'Sysmon').length;
-      for (const e of entries(sysmon, t.id)) {
-        expect(e.score, t.id).toBe(nSysmon > 0 ? nSysmon : undefined);
-        expect(e.enabled).toBe(nSysmon > 0);
-      }
+      const inSysmon = entries(sysmon, t.id);
+      expect(inSysmon, t.id).toHaveLength(nSysmon > 0 ? Math.max(1, t.tactics.length) : 0);
+      for (const e of inSysmon) expect(e.score, t.id).toBe(nSysmon);
     }
     const max = Math.max(...data.techniques.map((t) => t.events.length));
     expect(all.gradient.maxValue).toBe(max);
