@@ -1,0 +1,37 @@
+/** A data component (or, before ATT&CK 9, a data-source string): its techniques and events. */
+import type { DataComponentArtifact } from '../artifacts/build.ts';
+import { eventRef, homeCrumbs, pageMeta, plural, techniqueRef, type VersionContext } from './context.ts';
+import { html } from './escape.ts';
+import type { DataComponentView, Page, Scope } from './types.ts';
+import { dataComponentSlug, paths } from './urls.ts';
+
+export function dataComponentPage(ctx: VersionContext, scope: Scope, c: DataComponentArtifact): Page<DataComponentView> {
+  const eventsOf = (id: string): number => {
+    const comp = ctx.techniques.get(id)?.dataComponents.find((x) => (x.dataComponent || x.dataSource) === c.name);
+    return comp?.events.length ?? 0;
+  };
+  const view: DataComponentView = {
+    id: c.id,
+    name: c.name,
+    dataSource: c.dataSource,
+    kindLabel: ctx.componentLabel,
+    techniques: c.techniques.map((id) => ({ ...techniqueRef(ctx, scope, id), events: eventsOf(id) })),
+    events: c.events.map((k) => eventRef(ctx, scope, k)),
+  };
+  const label = ctx.componentLabel;
+  const what = `${plural(c.techniques.length, 'technique')}; ${c.events.length ? plural(c.events.length, 'Windows event') : 'no Windows event'}`;
+  const title = c.dataSource ? `${c.name} (${c.dataSource})` : c.name;
+  return {
+    meta: pageMeta(ctx, scope, {
+      kind: 'data-component',
+      path: paths.dataComponent(c.name),
+      title,
+      description: `ATT&CK ${label} ${title}${c.id ? ` ${c.id}` : ''} (v${scope.version}): ${what}.`,
+      crumbs: [...homeCrumbs(scope), { label: label === 'data source' ? 'Data sources' : 'Data components', url: scope.base + paths.dataComponents() }],
+      entity: { kind: 'data-component', id: dataComponentSlug(c.name) },
+    }),
+    data: view,
+    summary: `<p class="lede">${html(c.name)}${c.id ? ` (${html(c.id)})` : ''} is an ATT&amp;CK ${html(label)}${c.dataSource ? ` of the ${html(c.dataSource)} data source` : ''}: ${html(what)}.</p>`,
+    file: `${dataComponentSlug(c.name)}.md`,
+  };
+}

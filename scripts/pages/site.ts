@@ -1,0 +1,97 @@
+/**
+ * Every generated file of the site, from every version's artifacts. Pure: the same input gives
+ * the same files in the same order.
+ *
+ *   <kind>/<kind>.11tydata.mjs       layout of the kind's pages (directory data)
+ *   <kind>/latest/<file>.md          the latest version, published at the root
+ *   <kind>/v<version>/<file>.md      every version, published under /v/<version>/
+ *   site.yaml                        versions and data folder, for the hand-written pages and the Eleventy config
+ */
+import { versionContext, type VersionContext } from './context.ts';
+import { dataComponentPage } from './data-component.ts';
+import { downloadsPage } from './downloads.ts';
+import { eventPage } from './event.ts';
+import { directoryData, generatedNotice, renderPage } from './frontmatter.ts';
+import { homePage } from './home.ts';
+import { dataComponentIndexPage, eventIndexPage, tacticIndexPage, techniqueIndexPage } from './indexes.ts';
+import { buildPresence } from './presence.ts';
+import { collectionOrder } from './priorities.ts';
+import { tacticPage } from './tactic.ts';
+import { techniquePage } from './technique.ts';
+import type { GeneratedFile, Page, PageKind, Scope, SiteInput } from './types.ts';
+import { preferredBase, scopesFor } from './urls.ts';
+
+export const PAGE_KINDS: PageKind[] = [
+  'home',
+  'technique',
+  'technique-index',
+  'tactic',
+  'tactic-index',
+  'event',
+  'event-index',
+  'data-component',
+  'data-component-index',
+  'downloads',
+];
+
+export interface SiteMeta {
+  latest: string;
+  dataDir: string;
+  dataLabel: string;
+  versions: Array<{ version: string; era: string; home: string; isLatest: boolean; counts: SiteInput['versions'][number]['counts'] }>;
+}
+
+export interface BuiltSite {
+  files: GeneratedFile[];
+  /** Pages (Markdown files), not counting directory data and site.yaml. */
+  pages: number;
+}
+
+function versionPages(ctx: VersionContext, scope: Scope, order: ReturnType<typeof collectionOrder>): Array<Page<unknown>> {
+  const v = ctx.input;
+  return [
+    homePage(ctx, scope, order),
+    techniqueIndexPage(ctx, scope),
+    tacticIndexPage(ctx, scope),
+    eventIndexPage(ctx, scope),
+    dataComponentIndexPage(ctx, scope),
+    ...v.techniques.map((t) => techniquePage(ctx, scope, t)),
+    ...v.tactics.map((t) => tacticPage(ctx, scope, t)),
+    ...v.events.map((e) => eventPage(ctx, scope, e)),
+    ...v.dataComponents.map((c) => dataComponentPage(ctx, scope, c)),
+  ];
+}
+
+export function buildSite(input: SiteInput): BuiltSite {
+  if (!input.versions.some((v) => v.version === input.latest)) {
+    throw new Error(`the latest version ${input.latest} is not among the versions read (${input.versions.map((v) => v.version).join(', ')})`);
+  }
+  const presence = buildPresence(input.versions, input.latest);
+  const files: GeneratedFile[] = [];
+  let pages = 0;
+  const label = input.dataLabel.replace(/\/?$/, '/');
+  for (const kind of PAGE_KINDS) files.push(directoryData(kind, label));
+  for (const v of input.versions) {
+    const ctx = versionContext(v, presence);
+    const order = collectionOrder(v.events);
+    const source = `${label}enterprise-attack/${v.version}/`;
+    for (const scope of scopesFor(v.version, input.latest)) {
+      for (const page of versionPages(ctx, scope, order)) {
+        files.push(renderPage(page, scope.dir, source));
+        pages++;
+      }
+      if (scope.isRoot) {
+        files.push(renderPage(downloadsPage(ctx, scope, input), scope.dir, label));
+        pages++;
+      }
+    }
+  }
+  const meta: SiteMeta = {
+    latest: input.latest,
+    dataDir: input.dataDir,
+    dataLabel: label,
+    versions: [...input.versions].reverse().map((v) => ({ version: v.version, era: v.era, home: preferredBase(v.version, input.latest), isLatest: v.version === input.latest, counts: v.counts })),
+  };
+  files.push({ path: 'site.yaml', text: `# ${generatedNotice(label)}\n${JSON.stringify(meta)}\n` });
+  return { files, pages };
+}

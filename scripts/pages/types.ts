@@ -1,0 +1,273 @@
+/**
+ * What the page builders read (one ATT&CK version's parsed artifacts) and what they give back
+ * (files to write under `site/_generated/`). Pure data: the CLI does the reading and writing.
+ */
+import type { DataComponentArtifact, EventArtifact, IndexEntry, TacticArtifact, TechniqueArtifact, VersionCounts } from '../artifacts/build.ts';
+
+export type Era = IndexEntry['era'];
+
+/** A published file, for the downloads page. */
+export interface FileInfo {
+  name: string;
+  size: number;
+}
+
+/** One ATT&CK version's artifacts, as parsed from `data/enterprise-attack/<version>/`. */
+export interface VersionInput {
+  version: string;
+  era: Era;
+  counts: VersionCounts;
+  techniques: TechniqueArtifact[];
+  events: EventArtifact[];
+  tactics: TacticArtifact[];
+  dataComponents: DataComponentArtifact[];
+  /** The files of the version folder (mapping.csv, techniques.json, …). */
+  files: FileInfo[];
+}
+
+export interface SiteInput {
+  /** Every version, oldest first. */
+  versions: VersionInput[];
+  latest: string;
+  /** `data/schemas/*.schema.json`. */
+  schemas: FileInfo[];
+  /** Other files at the root of the data folder (index.json). */
+  rootFiles: FileInfo[];
+  /** Where the data came from, as written in the generated-file notice (e.g. `data/`). */
+  dataLabel: string;
+  /** Absolute path of the data folder: Eleventy copies it to /downloads/. */
+  dataDir: string;
+}
+
+/** A file to write, path relative to the output folder (`site/_generated/`), POSIX separators. */
+export interface GeneratedFile {
+  path: string;
+  text: string;
+}
+
+/** Where a page set lives: the latest version is published twice, at `/` and at `/v/<latest>/`. */
+export interface Scope {
+  version: string;
+  /** URL prefix of the set: `/` or `/v/9.0/`. */
+  base: string;
+  /** Folder name under each kind's generated folder: `latest` or `v9.0`. */
+  dir: string;
+  isLatest: boolean;
+  /** True for the root copy of the latest version. */
+  isRoot: boolean;
+}
+
+/** A link in the version switch. */
+export interface VersionLink {
+  version: string;
+  url: string;
+  /** False when the page has no counterpart in that version: the link goes to that version's home. */
+  exists: boolean;
+  current: boolean;
+  latest: boolean;
+}
+
+export interface Crumb {
+  label: string;
+  url: string;
+}
+
+/** Front matter common to every generated page; the layouts read it. */
+export interface PageMeta {
+  title: string;
+  description: string;
+  permalink: string;
+  /** Which layout folder the page sits in (technique, event, …); the directory data picks the layout. */
+  kind: PageKind;
+  scope: {
+    version: string;
+    base: string;
+    isLatest: boolean;
+    isRoot: boolean;
+    era: Era;
+    eraLabel: string;
+    /** The same page in the latest version (its home when the page has no counterpart there). */
+    latestUrl: string;
+    /** "data component", or "data source" before ATT&CK had data components. */
+    componentLabel: string;
+  };
+  versions: VersionLink[];
+  crumbs: Crumb[];
+  /** Pagefind indexes this page (one copy of each technique, event, tactic and data component). */
+  searchable: boolean;
+}
+
+export type PageKind =
+  | 'home'
+  | 'technique'
+  | 'technique-index'
+  | 'tactic'
+  | 'tactic-index'
+  | 'event'
+  | 'event-index'
+  | 'data-component'
+  | 'data-component-index'
+  | 'downloads';
+
+export interface Page<T> {
+  meta: PageMeta;
+  /** The page's own data, read by its Nunjucks layout (autoescaped there). */
+  data: T;
+  /** HTML, already escaped: a one-paragraph summary shown under the heading. */
+  summary: string;
+  /** Input file name, relative to `<kind>/<scope dir>/`. */
+  file: string;
+}
+
+// The view models of each page kind.
+
+export interface Link {
+  label: string;
+  url: string;
+}
+
+export interface TechniqueRef {
+  id: string;
+  name: string;
+  url: string;
+}
+
+export interface EvidenceView {
+  kind: string;
+  label: string;
+  ref: string;
+  detail: string;
+}
+
+export interface EnableView {
+  /** `auditpol /set …`, empty when not an audit-policy event. */
+  auditpol: string;
+  category: string;
+  subcategory: string;
+  gpo: string;
+  sysmon: string;
+  clientDefault: string;
+  serverDefault: string;
+  channel: string;
+  /** Nothing at all is known about turning it on. */
+  unknown: boolean;
+}
+
+export interface TechniqueEventRow {
+  key: string;
+  eventId: string;
+  name: string;
+  url: string;
+  components: Link[];
+  evidence: EvidenceView[];
+  /** The short form of how to turn it on; the event page has the rest. */
+  enable: { auditpol: string; subcategory: string; sysmon: string };
+}
+
+export interface TechniqueView {
+  id: string;
+  name: string;
+  attackUrl: string;
+  isSubtechnique: boolean;
+  parent: TechniqueRef | null;
+  subtechniques: Array<TechniqueRef & { events: number }>;
+  tactics: Link[];
+  platforms: string[];
+  eventCount: number;
+  logs: Array<{ log: string; caption: string; rows: TechniqueEventRow[] }>;
+  /** Data sources/components linked to the technique that name no Windows event. */
+  withoutEvents: Link[];
+  /** Newest first. */
+  history: Array<{ version: string; url: string; events: number; current: boolean }>;
+}
+
+export interface SpecificityView {
+  count: number;
+  total: number;
+  percent: string;
+  label: string;
+  level: 'very-specific' | 'specific' | 'moderate' | 'broad' | 'very-broad';
+  explanation: string;
+}
+
+export interface EventView {
+  key: string;
+  log: string;
+  eventId: string;
+  name: string;
+  description: string;
+  channel: string;
+  provider: string;
+  specificity: SpecificityView;
+  byTactic: Array<{ tactic: Link; techniques: TechniqueRef[] }>;
+  components: Link[];
+  enable: EnableView;
+  history: Array<{ version: string; url: string; techniques: number; current: boolean }>;
+}
+
+export interface EventRef {
+  key: string;
+  log: string;
+  eventId: string;
+  name: string;
+  url: string;
+}
+
+export interface TacticView {
+  id: string;
+  name: string;
+  attackUrl: string;
+  techniques: Array<TechniqueRef & { events: number; isSubtechnique: boolean }>;
+  events: Array<EventRef & { techniques: number }>;
+}
+
+export interface DataComponentView {
+  id: string;
+  name: string;
+  dataSource: string;
+  kindLabel: string;
+  techniques: Array<TechniqueRef & { events: number }>;
+  events: EventRef[];
+}
+
+export interface HomeView {
+  counts: VersionCounts;
+  logs: number;
+  /** Events in the order that covers the most techniques soonest. */
+  priorities: Array<EventRef & { rank: number; techniques: number; adds: number; covered: number; percent: string }>;
+  coverable: number;
+  /** Events that add no technique once the ones above are collected, most techniques first. */
+  rest: number;
+}
+
+export interface TechniqueIndexView {
+  rows: Array<TechniqueRef & { isSubtechnique: boolean; tactics: string; events: number }>;
+}
+
+export interface TacticIndexView {
+  rows: Array<{ id: string; name: string; url: string; techniques: number; events: number; top: EventRef | null }>;
+}
+
+export interface EventIndexView {
+  logs: Array<{ log: string; caption: string; rows: Array<EventRef & { techniques: number; specificity: string; level: string }> }>;
+}
+
+export interface DataComponentIndexView {
+  rows: Array<{ name: string; dataSource: string; id: string; url: string; techniques: number; events: number }>;
+  kindLabel: string;
+}
+
+export interface DownloadsView {
+  latest: string;
+  versions: Array<{
+    version: string;
+    era: string;
+    isLatest: boolean;
+    home: string;
+    counts: VersionCounts;
+    files: Array<{ name: string; url: string; size: string; what: string }>;
+  }>;
+  latestFiles: Array<{ name: string; url: string; size: string; what: string }>;
+  schemas: Array<{ name: string; url: string; size: string }>;
+  rootFiles: Array<{ name: string; url: string; size: string; what: string }>;
+}

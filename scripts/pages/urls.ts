@@ -1,0 +1,58 @@
+/**
+ * The site's URL scheme, in one place. The latest ATT&CK version sits at the root and every
+ * version (the latest too) under `/v/<version>/`:
+ *
+ *   <base>                         home: which events to collect first
+ *   <base>techniques/T1003.001/    technique        <base>techniques/      index
+ *   <base>tactics/TA0006/          tactic           <base>tactics/         index
+ *   <base>events/security-4688/    event            <base>events/          index
+ *   <base>data-components/process-creation/         <base>data-components/ index
+ *   /downloads/  /search/  /about/ (one copy, not versioned)
+ */
+import type { Scope } from './types.ts';
+
+/** Lower-case words joined by hyphens: `Microsoft-Windows-SMBClient/Security:31001` → `microsoft-windows-smbclient-security-31001`. */
+export function slug(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+export const eventSlug = (key: string): string => slug(key);
+/** Data components (and the data-source strings of ATT&CK ≤ 9) are named the same across versions; the slug follows the name. */
+export const dataComponentSlug = (name: string): string => slug(name) || 'unnamed';
+
+/** Paths inside a version's page set, without the base. */
+export const paths = {
+  home: (): string => '',
+  techniques: (): string => 'techniques/',
+  technique: (id: string): string => `techniques/${id}/`,
+  tactics: (): string => 'tactics/',
+  tactic: (id: string): string => `tactics/${id}/`,
+  events: (): string => 'events/',
+  event: (key: string): string => `events/${eventSlug(key)}/`,
+  dataComponents: (): string => 'data-components/',
+  dataComponent: (name: string): string => `data-components/${dataComponentSlug(name)}/`,
+};
+
+export function versionBase(version: string): string {
+  return `/v/${version}/`;
+}
+
+/** Base of a version's preferred copy: the root for the latest, `/v/<version>/` otherwise. */
+export function preferredBase(version: string, latest: string): string {
+  return version === latest ? '/' : versionBase(version);
+}
+
+/** The page sets to build for a version: the latest has two (root and `/v/<latest>/`). */
+export function scopesFor(version: string, latest: string): Scope[] {
+  const isLatest = version === latest;
+  const versioned: Scope = { version, base: versionBase(version), dir: `v${version}`, isLatest, isRoot: false };
+  return isLatest ? [{ version, base: '/', dir: 'latest', isLatest, isRoot: true }, versioned] : [versioned];
+}
+
+export const ATTACK_TERMS_URL = 'https://attack.mitre.org/resources/legal-and-branding/terms-of-use/';
+export const DOWNLOADS = '/downloads/';

@@ -1,0 +1,33 @@
+/**
+ * The documentation site. `npm run site:pages` writes the pages into site/_generated/ (gitignored)
+ * from data/; Eleventy renders them with the Nunjucks layouts in site/_includes/layouts/ and copies
+ * data/ to /downloads/; `pagefind --site _site` then indexes the technique, event, tactic and data
+ * component pages.
+ */
+import path from 'node:path';
+import filters from './_config/filters.js';
+import { parseYaml, readSiteMeta } from './_config/site-meta.js';
+
+export default function (eleventyConfig) {
+  // site/_generated/ is in .gitignore, and it is the bulk of the site's content.
+  eleventyConfig.setUseGitIgnore(false);
+  eleventyConfig.setFrontMatterParsingOptions({ engines: { yaml: parseYaml } });
+  eleventyConfig.addPlugin(filters);
+
+  const input = eleventyConfig.directories.input;
+  const meta = readSiteMeta(input);
+  eleventyConfig.addPassthroughCopy({ [path.join(input, 'assets')]: 'assets' });
+  // The published data: /downloads/index.json, /downloads/enterprise-attack/<v>/…, /downloads/schemas/…
+  eleventyConfig.addPassthroughCopy({ [meta.dataDir]: 'downloads' });
+  eleventyConfig.addPassthroughCopy({ [path.join(meta.dataDir, 'enterprise-attack', meta.latest)]: 'downloads/latest' });
+  eleventyConfig.addWatchTarget(path.join(input, '_generated', 'site.yaml'));
+}
+
+export const config = {
+  dir: { input: 'site', output: '_site', includes: '_includes', data: '_data' },
+  templateFormats: ['md', 'njk'],
+  // Markdown is never run through a template engine: generated pages hold upstream text, which
+  // must stay text (a technique named "{{ x }}" must not be evaluated).
+  markdownTemplateEngine: false,
+  htmlTemplateEngine: 'njk',
+};

@@ -1,0 +1,62 @@
+/**
+ * The built site from a hand-made data folder whose upstream text holds `<script>`, Markdown and
+ * template syntax: every page must show that text as text.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDirs } from '../helpers/tmp-dir.ts';
+import { EVIL_EVENT_NAME, SCRIPT, writeFixtureData } from './fixture.ts';
+import { buildSite, type BuiltSite, checkLinks, walk } from './helpers.ts';
+
+const temps = tempDirs();
+let site: BuiltSite;
+const read = (rel: string): Promise<string> => readFile(path.join(site.dir, rel), 'utf8');
+
+beforeAll(async () => {
+  const data = path.join(await temps.make('site-fixture-'), 'data');
+  await writeFixtureData(data);
+  site = await buildSite(path.join(await temps.make('site-fixture-build-'), 'work'), data);
+});
+afterAll(() => temps.cleanup());
+
+describe('a built site from hostile upstream text', () => {
+  it('shows a technique named <script>alert(1)</script> as text', async () => {
+    const page = await read('techniques/T9001/index.html');
+    expect(page).toContain('<h1><span class="id">T9001</span> &lt;script&gt;alert(1)&lt;/script&gt; Credential Dumping</h1>');
+    expect(page).toContain('<title>T9001 &lt;script&gt;alert(1)&lt;/script&gt; Credential Dumping ·');
+    expect(page).not.toContain(SCRIPT);
+  });
+
+  it('shows an event description holding <script> as text', async () => {
+    const page = await read('events/security-4688/index.html');
+    expect(page).toContain('Starts a process &lt;script&gt;alert(1)&lt;/script&gt; and logs it');
+    expect(page).not.toContain(SCRIPT);
+    const sysmon = await read('events/sysmon-1/index.html');
+    expect(sysmon).toContain('Process &lt;img src=x onerror=alert(2)&gt; created');
+    expect(sysmon).not.toContain(EVIL_EVENT_NAME);
+  });
+
+  it('has no raw <script>alert or injected tag on any page, in any version', async () => {
+    const pages = await walk(site.dir, (r) => r.endsWith('.html'));
+    expect(pages.length).toBeGreaterThan(20);
+    for (const rel of pages) {
+      const html = await read(rel);
+      expect(html, rel).not.toContain(SCRIPT);
+      expect(html, rel).not.toMatch(/<img src=x|<b>Evasion<\/b>/);
+    }
+  });
+
+  it('keeps Markdown punctuation and template syntax literal', async () => {
+    const page = await read('techniques/T9001.001/index.html');
+    expect(page).toContain('*Bold* _under_ | pipe {{ 7*7 }} {% raw %}');
+    expect(page).not.toMatch(/<em>Bold|<em>under|<strong>Bold/);
+    expect(page).not.toMatch(/pipe 49/);
+  });
+
+  it('links every page of the fixture without a broken link', async () => {
+    const report = await checkLinks(site.dir);
+    expect(report.broken).toEqual([]);
+    expect(report.links).toBeGreaterThan(200);
+  });
+});

@@ -1,0 +1,169 @@
+/**
+ * Building the site into a throw-away folder, serving it, and checking its links. The build runs
+ * the real commands (pages CLI, Eleventy, Pagefind) through npx, on a copy of site/ so a test never
+ * touches the repository's site/_generated/ or _site/.
+ */
+import { execFile } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { cp, mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { REPO_ROOT } from '../../scripts/cli/pages.ts';
+
+const run = promisify(execFile);
+
+export interface BuiltSite {
+  /** The rendered site (`_site`). */
+  dir: string;
+  /** The generated Markdown (`site/_generated`). */
+  generated: string;
+  seconds: { pages: number; eleventy: number; pagefind: number; total: number };
+}
+
+async function timed(cmd: string, args: string[], cwd: string): Promise<number> {
+  const t0 = performance.now();
+  try {
+    await run(cmd, args, { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } });
+  } catch (e) {
+    const err = e as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd}:\n${err.stderr ?? ''}\n${err.stdout ?? ''}\n${err.message}`);
+  }
+  return (performance.now() - t0) / 1000;
+}
+
+/**
+ * `npm run site`, into `work/`: copies site/ (not its _generated/), links node_modules, then runs
+ * the pages CLI on `dataDir`, Eleventy and (unless `pagefind: false`) Pagefind.
+ */
+export async function buildSite(work: string, dataDir: string, o: { pagefind?: boolean } = {}): Promise<BuiltSite> {
+  const t0 = performance.now();
+  await mkdir(work, { recursive: true });
+  await writeFile(path.join(work, 'package.json'), '{ "private": true, "type": "module" }\n');
+  await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(work, 'node_modules'), 'dir');
+  await cp(path.join(REPO_ROOT, 'site'), path.join(work, 'site'), { recursive: true, filter: (src) => path.basename(src) !== '_generated' });
+  const generated = path.join(work, 'site', '_generated');
+  const pages = await timed('npx', ['tsx', path.join(REPO_ROOT, 'scripts', 'cli', 'pages.ts'), '--data', dataDir, '--out', generated], REPO_ROOT);
+  const eleventy = await timed('npx', ['eleventy', '--config=site/eleventy.config.js', '--quiet'], work);
+  const pagefind = o.pagefind === false ? 0 : await timed('npx', ['pagefind', '--site', '_site'], work);
+  return { dir: path.join(work, '_site'), generated, seconds: { pages, eleventy, pagefind, total: (performance.now() - t0) / 1000 } };
+}
+
+/** Every file under `dir`, as `/`-separated paths relative to it. */
+export async function walk(dir: string, filter: (rel: string) => boolean = () => true): Promise<string[]> {
+  const out: string[] = [];
+  const visit = async (rel: string): Promise<void> => {
+    for (const d of await readdir(path.join(dir, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${d.name}` : d.name;
+      if (d.isDirectory()) await visit(r);
+      else if (filter(r)) out.push(r);
+    }
+  };
+  await visit('');
+  return out.sort();
+}
+
+/** The file a site URL path is served from (`/a/` → `a/index.html`), or null when none is. */
+export async function fileFor(siteDir: string, urlPath: string): Promise<string | null> {
+  let p: string;
+  try {
+    p = decodeURIComponent(urlPath);
+  } catch {
+    return null;
+  }
+  const file = path.join(siteDir, ...p.split('/').filter(Boolean));
+  if (!file.startsWith(siteDir)) return null;
+  const candidates = p.endsWith('/') ? [path.join(file, 'index.html')] : [file, path.join(file, 'index.html')];
+  for (const c of candidates) {
+    const s = await stat(c).catch(() => null);
+    if (s?.isFile()) return c;
+  }
+  return null;
+}
+
+export interface LinkReport {
+  pages: number;
+  links: number;
+  /** `page → target` of every internal link whose target (or #fragment) does not exist. */
+  broken: string[];
+}
+
+const ATTR = /\s(?:href|src|action)="([^"]*)"/g;
+const ID = /\sid="([^"]*)"/g;
+
+/** Checks every internal href/src/action of every HTML page, fragments included. */
+export async function checkLinks(siteDir: string): Promise<LinkReport> {
+  const pages = await walk(siteDir, (r) => r.endsWith('.html'));
+  const ids = new Map<string, Set<string>>();
+  const links: Array<{ from: string; url: URL }> = [];
+  for (const rel of pages) {
+    const html = await readFile(path.join(siteDir, rel), 'utf8');
+    ids.set(path.join(siteDir, rel), new Set([...html.matchAll(ID)].map((m) => m[1] ?? '')));
+    const pageUrl = new URL(`http://site.invalid/${rel.replace(/(^|\/)index\.html$/, '$1')}`);
+    for (const m of html.matchAll(ATTR)) {
+      const raw = (m[1] ?? '').replace(/&amp;/g, '&');
+      // Absolute URLs (https:, mailto:) and protocol-relative ones leave the site.
+      if (!raw || /^[a-z][a-z0-9+.-]*:/i.test(raw) || raw.startsWith('//')) continue;
+      links.push({ from: `/${rel}`, url: new URL(raw, pageUrl) });
+    }
+  }
+  const broken: string[] = [];
+  const cache = new Map<string, string | null>();
+  for (const { from, url } of links) {
+    let file = cache.get(url.pathname);
+    if (file === undefined) {
+      file = await fileFor(siteDir, url.pathname);
+      cache.set(url.pathname, file);
+    }
+    if (!file) {
+      broken.push(`${from} → ${url.pathname}`);
+      continue;
+    }
+    const frag = decodeURIComponent(url.hash.slice(1));
+    if (frag && file.endsWith('.html') && !ids.get(file)?.has(frag)) broken.push(`${from} → ${url.pathname}#${frag} (no such id)`);
+  }
+  return { pages: pages.length, links: links.length, broken };
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.csv': 'text/csv; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+};
+
+/** A static file server for `dir` on 127.0.0.1 (a free port), answering 404 with /404.html. */
+export async function serveStatic(dir: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const urlPath = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    void fileFor(dir, urlPath).then((file) => {
+      if (!file) {
+        res.writeHead(404, { 'content-type': TYPES['.html'] ?? '' });
+        createReadStream(path.join(dir, '404.html')).on('error', () => res.end('not found')).pipe(res);
+        return;
+      }
+      if (!urlPath.endsWith('/') && file.endsWith(`${path.sep}index.html`) && !urlPath.endsWith('index.html')) {
+        res.writeHead(301, { location: `${urlPath}/` });
+        res.end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+      createReadStream(file).pipe(res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
