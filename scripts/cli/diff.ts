@@ -1,5 +1,5 @@
 /**
- * `npm run diff -- OLD_DIR NEW_DIR [--json] [--out FILE] [--check] [--title TEXT] [--max-chars N]`
+ * `npm run diff -- OLD_DIR NEW_DIR [--json] [--out FILE] [--check] [--title TEXT] [--max-chars N] [--old-label L] [--new-label L]`
  *
  * Each DIR is a version folder (data/enterprise-attack/17.1) or a data root (data/). Prints the
  * change report as Markdown (or JSON with --json). With --check, exits 1 when the two differ (after
@@ -25,6 +25,7 @@ or two data roots (data/ and a rebuild: every version present in both, plus vers
   --check         exit 1 when the folders differ (the report is still written)
   --title TEXT    heading of the Markdown report (default: "Change report")
   --max-chars N   shrink the Markdown until it fits N characters (GitHub bodies: 65536)
+  --old-label TEXT, --new-label TEXT   how the report names the two folders (default: their paths)
   -h, --help      this text
 `;
 
@@ -36,6 +37,8 @@ export interface DiffCliOptions {
   check: boolean;
   title: string | undefined;
   maxChars: number | undefined;
+  oldLabel: string;
+  newLabel: string;
 }
 
 export function parseDiffArgs(argv: string[]): { help: true } | { help: false; options: DiffCliOptions } {
@@ -49,6 +52,8 @@ export function parseDiffArgs(argv: string[]): { help: true } | { help: false; o
         check: { type: 'boolean' },
         title: { type: 'string' },
         'max-chars': { type: 'string' },
+        'old-label': { type: 'string' },
+        'new-label': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -75,6 +80,8 @@ export function parseDiffArgs(argv: string[]): { help: true } | { help: false; o
       check: values.check === true,
       title: values.title,
       maxChars,
+      oldLabel: values['old-label'] ?? (positionals[0] as string),
+      newLabel: values['new-label'] ?? (positionals[1] as string),
     },
   };
 }
@@ -88,7 +95,7 @@ async function main(): Promise<void> {
   const o = parsed.options;
   let report;
   try {
-    const [oldData, newData] = await Promise.all([loadArtifacts(path.resolve(o.oldDir), o.oldDir), loadArtifacts(path.resolve(o.newDir), o.newDir)]);
+    const [oldData, newData] = await Promise.all([loadArtifacts(path.resolve(o.oldDir), o.oldLabel), loadArtifacts(path.resolve(o.newDir), o.newLabel)]);
     report = diffArtifacts(oldData, newData);
   } catch (e) {
     // Expected failures (a folder that is not an artifact folder, two kinds of folder): one line, exit 1.

@@ -8,7 +8,7 @@
  * GitHub Actions also sets the step outputs `changed`, `summary`, `title` and `new-releases`.
  * Any failure exits 1 with an `error:` line and leaves the data folder and the lock untouched.
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -96,6 +96,8 @@ async function main(): Promise<void> {
   }
   const o = parsed.options;
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  // Output folders first: a bad path must fail before data/ is touched, not after.
+  for (const file of [o.reportPath, o.jsonPath]) if (file !== null) await mkdir(path.dirname(file), { recursive: true });
   const result = await runNightly({ mode: o.mode, dataDir: o.dataDir, lockPath: o.lockPath, allowShrink: o.allowShrink, log });
   if (o.reportPath !== null) await writeFile(o.reportPath, result.markdown);
   if (o.jsonPath !== null) await writeFile(o.jsonPath, renderJson(result.report));

@@ -280,7 +280,7 @@ describe('npm run nightly', () => {
     server.faults.override(INDEX_PATH, indexListing(['17.1', '18.1']));
     const outputs = path.join(ws.dataDir, '..', 'github_output');
     await writeFile(outputs, '');
-    const report = path.join(ws.dataDir, '..', 'report.md');
+    const report = path.join(ws.dataDir, '..', 'out', 'nested', 'report.md');
     const json = path.join(ws.dataDir, '..', 'report.json');
     const { stdout } = await run(tsx, [cli, '--mirror-url', server.baseUrl, '--data', ws.dataDir, '--lock', ws.lockPath, '--report', report, '--json', json, '--cache', ws.cacheDir], {
       env: { ...process.env, GITHUB_OUTPUT: outputs },
