@@ -167,7 +167,7 @@ const summary = (v: VersionData): VersionSummary => ({ version: v.version, era: 
 /**
  * Compares two loaded artifact folders: two version folders (any two versions, e.g. 17.1 → 18.1),
  * or two data roots (each version present in both, plus versions added and removed; an added
- * version is also compared with the newest older version of the old side).
+ * version is also compared with the newest older version).
  */
 export function diffArtifacts(oldData: DataSet, newData: DataSet): ChangeReport {
   if (oldData.kind !== newData.kind) {
@@ -190,11 +190,14 @@ export function diffArtifacts(oldData: DataSet, newData: DataSet): ChangeReport 
     .filter((v) => olds.has(v.version))
     .sort(byVersion)
     .map((v) => diffVersions(olds.get(v.version) as VersionData, v));
-  const oldSorted = [...olds.values()].sort(byVersion);
+  // An added version's predecessor: the newest older version on either side, the new side's copy
+  // first (two releases added at once: 18.0 is compared with 17.1, then 18.1 with 18.0).
+  const everyVersion = [...new Set([...olds.keys(), ...news.keys()])].sort(compareVersions);
   const releases: VersionDiff[] = [];
   for (const v of added) {
-    const previous = oldSorted.filter((o) => compareVersions(o.version, v.version) < 0).at(-1);
-    if (previous) releases.push(diffVersions(previous, v));
+    const previous = everyVersion.filter((x) => compareVersions(x, v.version) < 0).at(-1);
+    const base = previous === undefined ? undefined : (news.get(previous) ?? olds.get(previous));
+    if (base) releases.push(diffVersions(base, v));
   }
   const otherFiles = fileChanges(oldData.rootFiles, newData.rootFiles);
   const changed = added.length > 0 || removed.length > 0 || otherFiles.length > 0 || compared.some((d) => !d.identical);

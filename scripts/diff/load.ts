@@ -95,6 +95,9 @@ async function readJson(file: string): Promise<{ value: unknown; bytes: Buffer }
   }
 }
 
+/** The files the report reads; every other file in a version folder is only hashed. */
+const READ = new Set(['manifest.json', 'techniques.json', 'events.json', 'data-components.json']);
+
 /** One `enterprise-attack/<version>/` folder. */
 export async function loadVersionFolder(dir: string): Promise<VersionData> {
   const files: Record<string, string> = {};
@@ -102,7 +105,7 @@ export async function loadVersionFolder(dir: string): Promise<VersionData> {
   const parsed = new Map<string, unknown>();
   for (const name of names.sort()) {
     const file = path.join(dir, name);
-    if (name.endsWith('.json')) {
+    if (READ.has(name)) {
       const { value, bytes } = await readJson(file);
       files[name] = sha256(bytes);
       parsed.set(name, value);

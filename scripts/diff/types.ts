@@ -125,8 +125,8 @@ export interface ChangeReport {
    */
   compared: VersionDiff[];
   /**
-   * Data roots: for each added version, what it changes compared with the newest older version of
-   * the old side (a new ATT&CK release compared with the previous one). Empty when there is none.
+   * Data roots: for each added version, what it changes compared with the newest older version on
+   * either side (a new ATT&CK release compared with the previous one). Empty when there is none.
    */
   releases: VersionDiff[];
   /** Data roots: index.json and schemas/ (derived files, listed so that no byte change goes unseen). */

@@ -80,8 +80,9 @@ function shrinkProblems(report: ChangeReport): string[] {
   return problems;
 }
 
-function lockIntro(c: LockChanges, indexOrigin: string): string {
+function lockIntro(c: LockChanges, before: LockFile, after: LockFile, indexOrigin: string): string {
   const lines = [`ATT&CK index: ${indexOrigin}.`];
+  if (c.versionsChanged) lines.push(`Lock: attackVersions ${before.attackVersions.join(', ') || '(none)'} → ${after.attackVersions.join(', ')}.`);
   const list = (title: string, urls: string[]): void => {
     if (urls.length === 0) return;
     const shown = urls.slice(0, 15).map((u) => `\`${u}\``);
@@ -90,7 +91,7 @@ function lockIntro(c: LockChanges, indexOrigin: string): string {
   list('Lock: re-pinned', c.changed);
   list('Lock: newly pinned', c.added);
   list('Lock: no longer pinned', c.removed);
-  if (!lockChanged(c)) lines.push('Lock: every upstream file is as pinned.');
+  if (c.added.length + c.changed.length + c.removed.length === 0) lines.push('Lock: every upstream file is as pinned.');
   return lines.join('\n\n');
 }
 
@@ -174,7 +175,7 @@ export async function runNightly(opts: NightlyOptions): Promise<NightlyResult> {
     const { summary, title } = describe(report, lockChanges);
     const markdown = renderMarkdown(report, {
       title: 'Nightly upstream update',
-      intro: lockIntro(lockChanges, indexOrigin),
+      intro: lockIntro(lockChanges, lockBefore, lock, indexOrigin),
       maxChars: GITHUB_BODY_LIMIT - 1000,
     });
 

@@ -198,6 +198,26 @@ describe('diffArtifacts on data roots', () => {
     expect(md).toContain('ATT&CK 15.1: removed');
   });
 
+  it('compares two releases added at once each with its own predecessor', async () => {
+    const oldRoot = await tmp.make('diff-root-two-old-');
+    const newRoot = await tmp.make('diff-root-two-new-');
+    const v18 = baseSpec('18.0');
+    v18.techniques['T1678'] = 'Delay Execution';
+    v18.links.push(['T1678', 'Sysmon:1', 'Process Creation']);
+    const v181 = clone(v18);
+    v181.version = '18.1';
+    v181.techniques['T1680'] = 'Local Storage Discovery';
+    v181.links.push(['T1680', 'Sysmon:1', 'Process Creation']);
+    await writeRoot(oldRoot, [baseSpec('17.1')]);
+    await writeRoot(newRoot, [baseSpec('17.1'), v181, v18]);
+    const report = diffArtifacts(await loadArtifacts(oldRoot), await loadArtifacts(newRoot));
+    expect(report.releases.map((d) => [d.oldVersion, d.newVersion, d.techniques.added.map((t) => t.id)])).toEqual([
+      ['17.1', '18.0', ['T1678']],
+      ['18.0', '18.1', ['T1680']],
+    ]);
+    expect(report.compared.map((d) => [d.newVersion, d.identical])).toEqual([['17.1', true]]);
+  });
+
   it('says "No change." for two identical roots, and lists unchanged versions otherwise', async () => {
     const a = await tmp.make('diff-root-a-');
     const b = await tmp.make('diff-root-b-');

@@ -180,6 +180,8 @@ describe('runNightly', () => {
     expect(md).toContain('| Techniques | 463 | 472 | +9 |');
     expect(md).toContain('#### Events per technique:');
     expect(md).toContain(`Lock: newly pinned (1): \`${attackBundleUrl('18.1', 'stix-data')}\``);
+    expect(md).toContain('Lock: attackVersions 17.1 → 17.1, 18.1.');
+    expect(md).toContain(`Lock: re-pinned (1): \`${ATTACK_INDEX_URL}\``);
     expect(md.length).toBeLessThan(65_536);
   });
 
