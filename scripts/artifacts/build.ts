@@ -181,7 +181,10 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-export function buildVersionArtifacts(m: VersionMapping, sources: SourceRecord[]): VersionArtifacts {
+/** Files derived from the artifacts (Navigator layers), added before the manifest so it lists them. */
+export type DerivedFiles = (artifacts: { files: ReadonlyMap<string, string>; json: ReadonlyMap<string, unknown> }) => Map<string, string>;
+
+export function buildVersionArtifacts(m: VersionMapping, sources: SourceRecord[], derived?: DerivedFiles): VersionArtifacts {
   const order = eventOrder(m.events);
   const events = eventsArtifact(m);
   const techniques = techniquesArtifact(m, order);
@@ -221,6 +224,10 @@ export function buildVersionArtifacts(m: VersionMapping, sources: SourceRecord[]
       logSpellings: m.logSpellings,
     },
   );
+  if (derived) {
+    const extra = [...derived({ files, json })].sort(([a], [b]) => cmp(a, b));
+    for (const [name, text] of extra) files.set(name, text);
+  }
   const sortedSources = [...sources].sort((a, b) => cmp(a.role, b.role) || cmp(a.url, b.url));
   const fileList = [...files.entries()].map(([name, text]) => ({ name, sha256: sha256(text), size: Buffer.byteLength(text, 'utf8') }));
   setJson('manifest.json', { attackVersion: v, era: m.era, counts, sources: sortedSources, files: fileList });

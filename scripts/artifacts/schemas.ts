@@ -3,6 +3,7 @@
  * validate every artifact before it is written. Strict: every field required, no extra fields.
  */
 import { Ajv, type ValidateFunction } from 'ajv';
+import { LAYER_SCHEMA } from '../coverage/layer-schema.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -172,6 +173,12 @@ export const SCHEMAS: Record<string, Schema> = {
       versions: { type: 'array', minItems: 1, items: obj({ version, era, path: str, counts }) },
     }),
   },
+};
+
+/** Every schema published in `<out>/schemas/`: the artifacts' and the Navigator layers'. */
+export const PUBLISHED_SCHEMAS: Record<string, Readonly<Record<string, unknown>>> = {
+  ...SCHEMAS,
+  'navigator-layer.schema.json': LAYER_SCHEMA,
 };
 
 /** Which schema checks which artifact file. */

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { parseBundle } from '../attack/stix.ts';
 import { buildIndex, buildVersionArtifacts, compareVersions, type IndexEntry, type SourceRecord } from '../artifacts/build.ts';
 import { stringifyJson } from '../artifacts/json.ts';
-import { SCHEMAS, validateArtifact } from '../artifacts/schemas.ts';
+import { PUBLISHED_SCHEMAS, validateArtifact } from '../artifacts/schemas.ts';
+import { publishedLayerFiles } from '../coverage/layers.ts';
 import { buildCatalog, type OssemCatalog } from '../mapping/catalog.ts';
 import { mapVersion } from '../mapping/map.ts';
 import type { VersionMapping } from '../mapping/types.ts';
@@ -160,7 +161,8 @@ export interface BuiltVersion {
 export function buildOneVersion(version: string, bundleText: string, label: string, catalog: OssemCatalog, sources: SourceRecord[], includeDeprecated: boolean): BuiltVersion {
   const bundle = parseBundle(bundleText, label);
   const mapping = mapVersion(bundle, catalog, version, { includeDeprecated });
-  const { files, json, counts } = buildVersionArtifacts(mapping, sources);
+  // Navigator heat maps (all events, and one per log) are published beside the data, listed in the manifest.
+  const { files, json, counts } = buildVersionArtifacts(mapping, sources, publishedLayerFiles);
   for (const [name, value] of json) {
     const problems = validateArtifact(name, value);
     if (problems.length > 0) throw new BuildError(`ATT&CK ${version}: ${name} does not match its schema: ${problems.join('; ')}`);
@@ -235,8 +237,8 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
     if (indexProblems.length > 0) throw new BuildError(`index.json does not match its schema: ${indexProblems.join('; ')}`);
     if (opts.check) {
       await writeFileAtomic(path.join(staging, 'index.json'), index);
-      for (const [name, schema] of Object.entries(SCHEMAS)) await writeFileAtomic(path.join(staging, 'schemas', name), stringifyJson(schema));
-      const rel = ['index.json', ...Object.keys(SCHEMAS).map((n) => path.join('schemas', n))];
+      for (const [name, schema] of Object.entries(PUBLISHED_SCHEMAS)) await writeFileAtomic(path.join(staging, 'schemas', name), stringifyJson(schema));
+      const rel = ['index.json', ...Object.keys(PUBLISHED_SCHEMAS).map((n) => path.join('schemas', n))];
       for (const version of versions) for (const name of await readdir(path.join(staging, DOMAIN, version))) rel.push(path.join(DOMAIN, version, name));
       return { versions, timings, stale: await compareWithOutput(staging, opts.outDir, rel) };
     }
@@ -248,7 +250,7 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
       await rename(path.join(staging, DOMAIN, version), target);
       await rm(old, { recursive: true, force: true });
     }
-    for (const [name, schema] of Object.entries(SCHEMAS)) await writeFileAtomic(path.join(opts.outDir, 'schemas', name), stringifyJson(schema));
+    for (const [name, schema] of Object.entries(PUBLISHED_SCHEMAS)) await writeFileAtomic(path.join(opts.outDir, 'schemas', name), stringifyJson(schema));
     await writeFileAtomic(path.join(opts.outDir, 'index.json'), index);
     if (opts.updateLock) {
       opts.lock.attackVersions = [...new Set([...opts.lock.attackVersions, ...versions])].sort(compareVersions);

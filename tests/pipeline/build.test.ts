@@ -173,7 +173,13 @@ describe('npm run data (the command line)', () => {
     const out = await tmp.make('cli-');
     await run(tsx, [cli, '--attack', '18.1', '--mirror', sharedSourcesDir(), '--out', out], { cwd: repoRoot });
     const files = (await readdir(path.join(out, 'enterprise-attack', '18.1'))).sort();
-    expect(files).toEqual(['data-components.json', 'events.json', 'manifest.json', 'mapping.csv', 'report.json', 'tactics.json', 'techniques.json']);
+    expect(files.filter((f) => !f.startsWith('layer-'))).toEqual(['data-components.json', 'events.json', 'manifest.json', 'mapping.csv', 'report.json', 'tactics.json', 'techniques.json']);
+    // Navigator heat maps: all events, and one per log.
+    expect(files).toContain('layer-all-events.json');
+    expect(files).toContain('layer-security.json');
+    expect(files).toContain('layer-sysmon.json');
+    const manifest = JSON.parse(await readFile(path.join(out, 'enterprise-attack', '18.1', 'manifest.json'), 'utf8')) as { files: Array<{ name: string }> };
+    expect(manifest.files.map((f) => f.name)).toContain('layer-sysmon.json');
   });
 
   it('--check passes on an up-to-date folder and fails naming the stale file', async () => {
