@@ -4,7 +4,7 @@
  * schemas are rewritten, each atomically. The staging folder must be on the same file system as
  * the data folder (the nightly stages inside it).
  */
-import { readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { buildIndex, compareVersions, type IndexEntry } from '../artifacts/build.ts';
 import { validateArtifact } from '../artifacts/schemas.ts';
@@ -28,6 +28,7 @@ export async function installVersions(builtDir: string, dataDir: string, version
     const from = path.join(builtDir, DOMAIN, version);
     if (!(await exists(path.join(from, 'manifest.json')))) throw new BuildError(`nightly: ${from} holds no built version to install`);
   }
+  await mkdir(path.join(dataDir, DOMAIN), { recursive: true });
   for (const version of versions) {
     const target = path.join(dataDir, DOMAIN, version);
     const old = path.join(dataDir, DOMAIN, `.old-${version}-${process.pid}`);
