@@ -136,6 +136,8 @@ export const SCHEMAS: Record<string, Schema> = {
               'ossem-dm-without-attack',
               'ossem-dm-not-windows-event',
               'unknown-log-name',
+              'misfiled-event',
+              'unknown-event',
             ],
           },
           subject: str,

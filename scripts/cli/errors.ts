@@ -3,11 +3,12 @@ import { BundleError } from '../attack/stix.ts';
 import { OssemError } from '../ossem/yaml.ts';
 import { IndexError } from '../sources/attack-index.ts';
 import { SourceError } from '../sources/errors.ts';
+import { CoverageError } from '../coverage/types.ts';
 import { BuildError } from './pipeline.ts';
 
 export class UsageError extends Error {}
 
-const EXPECTED = [SourceError, BundleError, OssemError, IndexError, BuildError, UsageError];
+const EXPECTED = [SourceError, BundleError, OssemError, IndexError, BuildError, UsageError, CoverageError];
 
 export function isExpected(e: unknown): e is Error {
   return EXPECTED.some((cls) => e instanceof cls);

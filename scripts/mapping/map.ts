@@ -212,6 +212,25 @@ export function mapVersion(bundle: StixBundle, catalog: OssemCatalog, attackVers
     return name ?? '';
   };
 
+  // ATT&CK 18 files some events under the wrong log (PowerShell 4104 as "WinEventLog:Security").
+  // Security-Auditing's catalogue is complete in OSSEM-DD, so an ID it lacks but exactly one other
+  // log has is re-filed there, and reported; other unknown Security IDs are kept and reported.
+  const logsById = new Map<string, Set<string>>();
+  for (const e of catalog.events.values()) (logsById.get(e.eventId) ?? logsById.set(e.eventId, new Set()).get(e.eventId))?.add(e.log);
+  const refile = (log: string, id: string, where: string, name: string): { log: string; channel: string } | undefined => {
+    if (log !== 'Security') return undefined;
+    const logs = logsById.get(id);
+    if (logs?.has('Security')) return undefined;
+    const others = [...(logs ?? [])];
+    const only = others.length === 1 ? others[0] : undefined;
+    if (only) {
+      problems.add('misfiled-event', `${name} EventCode=${id}`, where, `Security-Auditing has no event ${id}; OSSEM knows it only in ${only}, so it is mapped as ${only}:${id}`);
+      return { log: only, channel: catalog.events.get(eventKey(only, id))?.channel ?? only };
+    }
+    problems.add('unknown-event', `${name} EventCode=${id}`, where, others.length > 1 ? `Security-Auditing has no event ${id}, and OSSEM knows it in several logs (${others.sort().join(', ')}); kept as Security:${id}` : `Security-Auditing has no event ${id}, and no source names it; kept as Security:${id}`);
+    return undefined;
+  };
+
   const strategies = bundle.detectionStrategies;
   const detects = bundle.relationships.filter((r) => r.type === 'detects' && live(r));
   const era: VersionMapping['era'] = strategies.length > 0 ? 'detection-strategies' : bundle.dataComponents.length > 0 ? 'data-components' : 'data-source-strings';
@@ -313,8 +332,9 @@ export function mapVersion(bundle: StixBundle, catalog: OssemCatalog, attackVers
             continue;
           }
           for (const id of parsed.ids) {
-            const ev = useEvent(resolved.log, resolved.channel, id);
-            push({ ...rowBase, eventLog: resolved.log, eventId: id, eventName: ev.name });
+            const target = refile(resolved.log, id, `${det}/${an}`, ls.name) ?? resolved;
+            const ev = useEvent(target.log, target.channel, id);
+            push({ ...rowBase, eventLog: target.log, eventId: id, eventName: ev.name });
           }
         }
       }

@@ -67,7 +67,9 @@ export type ProblemKind =
   | 'no-detection'
   | 'ossem-dm-without-attack'
   | 'ossem-dm-not-windows-event'
-  | 'unknown-log-name';
+  | 'unknown-log-name'
+  | 'misfiled-event'
+  | 'unknown-event';
 
 export interface Problem {
   kind: ProblemKind;
