@@ -1,7 +1,8 @@
 /**
- * `npm run site:pages -- [--data DIR] [--out DIR]`: reads the artifacts of every version in DIR
- * (default: data/) and writes the site's generated Markdown pages into OUT (default:
- * site/_generated/), wiping it first. The page builders in scripts/pages/ are pure; this file
+ * `npm run site:pages -- [--data DIR] [--out DIR] [--base PATH]`: reads the artifacts of every
+ * version in DIR (default: data/) and writes the site's generated Markdown pages into OUT (default:
+ * site/_generated/), wiping it first. PATH (or $SITE_BASE) is the URL path the site is served
+ * from: `/` by default, `/<repo>/` for a GitHub Pages project site. The page builders in scripts/pages/ are pure; this file
  * does the reading and the writing.
  */
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import { parseArgs } from 'node:util';
 import type { DataComponentArtifact, EventArtifact, IndexEntry, TacticArtifact, TechniqueArtifact } from '../artifacts/build.ts';
 import { buildSite } from '../pages/site.ts';
 import type { FileInfo, GeneratedFile, SiteInput, VersionInput } from '../pages/types.ts';
+import { normalizeRoot } from '../pages/urls.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEFAULT_DATA = path.join(REPO_ROOT, 'data');
@@ -20,21 +22,22 @@ const MARKER = 'site.yaml';
 
 export class PagesError extends Error {}
 
-const USAGE = `Usage: npm run site:pages -- [--data DIR] [--out DIR]
+const USAGE = `Usage: npm run site:pages -- [--data DIR] [--out DIR] [--base PATH]
 
 Writes the documentation site's pages (Markdown with front matter) from the mapping artifacts.
 
   --data DIR   data folder with index.json and enterprise-attack/<version>/ (default: data)
   --out DIR    output folder, wiped and rewritten (default: site/_generated)
+  --base PATH  URL path the site is served from (default: $SITE_BASE, else /), e.g. /repo/
   -h, --help   this text
 `;
 
-export function parsePagesArgs(argv: string[]): { help: true } | { help: false; dataDir: string; outDir: string } {
+export function parsePagesArgs(argv: string[], env: NodeJS.ProcessEnv = {}): { help: true } | { help: false; dataDir: string; outDir: string; base: string } {
   let values;
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { data: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { data: { type: 'string' }, out: { type: 'string' }, base: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
       allowPositionals: false,
     }));
@@ -42,7 +45,9 @@ export function parsePagesArgs(argv: string[]): { help: true } | { help: false; 
     throw new PagesError(`${(e as Error).message}\n\n${USAGE}`);
   }
   if (values.help) return { help: true };
-  return { help: false, dataDir: path.resolve(values.data ?? DEFAULT_DATA), outDir: path.resolve(values.out ?? DEFAULT_OUT) };
+  const base = values.base ?? env.SITE_BASE ?? '/';
+  if (!/^\/?[\w.~-]*(\/[\w.~-]+)*\/?$/.test(base)) throw new PagesError(`--base: "${base}" is not a URL path like /repo/`);
+  return { help: false, dataDir: path.resolve(values.data ?? DEFAULT_DATA), outDir: path.resolve(values.out ?? DEFAULT_OUT), base: normalizeRoot(base) };
 }
 
 async function readJson<T>(file: string): Promise<T> {
@@ -75,7 +80,7 @@ function label(dir: string): string {
 }
 
 /** Reads index.json and every version it lists. */
-export async function readSiteInput(dataDir: string): Promise<SiteInput> {
+export async function readSiteInput(dataDir: string, base = '/'): Promise<SiteInput> {
   const index = await readJson<{ latest?: string; versions?: IndexEntry[] }>(path.join(dataDir, 'index.json'));
   if (!index.latest || !Array.isArray(index.versions) || index.versions.length === 0) {
     throw new PagesError(`${path.join(dataDir, 'index.json')} lists no versions: run npm run data first.`);
@@ -108,6 +113,7 @@ export async function readSiteInput(dataDir: string): Promise<SiteInput> {
     rootFiles: await listFiles(dataDir, (n) => n.endsWith('.json')),
     dataLabel: label(dataDir),
     dataDir,
+    root: normalizeRoot(base),
   };
 }
 
@@ -128,13 +134,13 @@ export async function writeGenerated(files: GeneratedFile[], outDir: string): Pr
 }
 
 async function main(): Promise<void> {
-  const args = parsePagesArgs(process.argv.slice(2));
+  const args = parsePagesArgs(process.argv.slice(2), process.env);
   if (args.help) {
     process.stdout.write(USAGE);
     return;
   }
   const t0 = performance.now();
-  const input = await readSiteInput(args.dataDir);
+  const input = await readSiteInput(args.dataDir, args.base);
   const t1 = performance.now();
   const site = buildSite(input);
   const t2 = performance.now();

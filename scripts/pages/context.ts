@@ -80,7 +80,7 @@ export function pageMeta(
   return {
     title: page.title,
     description: page.description,
-    permalink: scope.base + page.path,
+    permalink: scope.out + page.path,
     kind: page.kind,
     scope: {
       version: scope.version,
@@ -89,7 +89,7 @@ export function pageMeta(
       isRoot: scope.isRoot,
       era: ctx.input.era,
       eraLabel: ERA_LABELS[ctx.input.era],
-      latestUrl: preferredBase(p.latest, p.latest) + (inLatest && !page.unversioned ? page.path : ''),
+      latestUrl: preferredBase(p.latest, p.latest, p.root) + (inLatest && !page.unversioned ? page.path : ''),
       componentLabel: ctx.componentLabel,
     },
     versions: page.unversioned ? versionLinks(p, scope, '').map((l) => ({ ...l, exists: false, current: false })) : versionLinks(p, scope, page.path, page.entity),

@@ -1,7 +1,7 @@
 /** The downloads page: every artifact of every version, the schemas, and the licence notices. */
 import { pageMeta, type VersionContext } from './context.ts';
 import type { DownloadsView, FileInfo, Page, Scope, SiteInput } from './types.ts';
-import { DOWNLOADS, preferredBase } from './urls.ts';
+import { downloadsUrl, preferredBase } from './urls.ts';
 
 export const FILE_DESCRIPTIONS: Record<string, string> = {
   'mapping.csv': 'Every technique × data source/component × event link, one row each',
@@ -20,26 +20,42 @@ export function humanSize(bytes: number): string {
   return `${(bytes / 1_000_000).toFixed(1)} MB`;
 }
 
-const ORDER = ['mapping.csv', 'techniques.json', 'events.json', 'tactics.json', 'data-components.json', 'report.json', 'manifest.json'];
+const ORDER = ['mapping.csv', 'techniques.json', 'events.json', 'tactics.json', 'data-components.json', 'layer-all-events.json', 'report.json', 'manifest.json'];
 const byOrder = (a: FileInfo, b: FileInfo): number => {
   const ia = ORDER.indexOf(a.name);
   const ib = ORDER.indexOf(b.name);
-  return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  // Unlisted files (the per-log layers) go after the all-events layer.
+  const rank = (i: number): number => (i < 0 ? ORDER.indexOf('layer-all-events.json') + 0.5 : i);
+  return rank(ia) - rank(ib) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 };
 
+/** What a file holds, for the downloads table. */
+export function describeFile(name: string): string {
+  const known = FILE_DESCRIPTIONS[name];
+  if (known) return known;
+  const layer = /^layer-(.+)\.json$/.exec(name);
+  if (layer) {
+    return layer[1] === 'all-events'
+      ? 'ATT&CK Navigator layer: each technique scored by its number of Windows events'
+      : `ATT&CK Navigator layer: each technique scored by its number of events in the ${layer[1]} log`;
+  }
+  return '';
+}
+
 function fileRows(files: FileInfo[], prefix: string): DownloadsView['latestFiles'] {
-  return [...files].sort(byOrder).map((f) => ({ name: f.name, url: prefix + f.name, size: humanSize(f.size), what: FILE_DESCRIPTIONS[f.name] ?? '' }));
+  return [...files].sort(byOrder).map((f) => ({ name: f.name, url: prefix + f.name, size: humanSize(f.size), what: describeFile(f.name) }));
 }
 
 export function downloadsPage(ctx: VersionContext, scope: Scope, input: SiteInput): Page<DownloadsView> {
   const latest = input.versions.find((v) => v.version === input.latest);
+  const DOWNLOADS = downloadsUrl(input.root);
   const view: DownloadsView = {
     latest: input.latest,
     versions: [...input.versions].reverse().map((v) => ({
       version: v.version,
       era: v.era,
       isLatest: v.version === input.latest,
-      home: preferredBase(v.version, input.latest),
+      home: preferredBase(v.version, input.latest, input.root),
       counts: v.counts,
       files: fileRows(v.files, `${DOWNLOADS}enterprise-attack/${v.version}/`),
     })),
@@ -53,7 +69,7 @@ export function downloadsPage(ctx: VersionContext, scope: Scope, input: SiteInpu
       path: 'downloads/',
       title: 'Downloads',
       description: `The mapping as CSV and JSON for each of the ${input.versions.length} ATT&CK versions, with JSON Schemas and licence notices.`,
-      crumbs: [{ label: 'Home', url: '/' }],
+      crumbs: [{ label: 'Home', url: scope.base }],
       unversioned: true,
     }),
     data: view,

@@ -44,7 +44,7 @@ export function eventPage(ctx: VersionContext, scope: Scope, e: EventArtifact): 
     enable: enableView(e),
     history: appearances(ctx.presence, 'event', e.key).map((a) => ({
       version: a.version,
-      url: preferredBase(a.version, ctx.presence.latest) + path,
+      url: preferredBase(a.version, ctx.presence.latest, ctx.presence.root) + path,
       techniques: a.n,
       current: a.version === scope.version,
     })).reverse(),

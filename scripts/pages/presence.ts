@@ -11,6 +11,8 @@ export interface Presence {
   /** Oldest first. */
   versions: string[];
   latest: string;
+  /** The site root every link starts with. */
+  root: string;
   /** Entity id → version → a figure shown beside it (events of a technique, techniques of an event). */
   byKind: Record<EntityKind, Map<string, Map<string, number>>>;
 }
@@ -21,7 +23,7 @@ function put(map: Map<string, Map<string, number>>, id: string, version: string,
   m.set(version, n);
 }
 
-export function buildPresence(versions: VersionInput[], latest: string): Presence {
+export function buildPresence(versions: VersionInput[], latest: string, root = '/'): Presence {
   const byKind: Presence['byKind'] = { technique: new Map(), event: new Map(), tactic: new Map(), 'data-component': new Map() };
   for (const v of versions) {
     for (const t of v.techniques) put(byKind.technique, t.id, v.version, t.events.length);
@@ -29,7 +31,7 @@ export function buildPresence(versions: VersionInput[], latest: string): Presenc
     for (const t of v.tactics) put(byKind.tactic, t.id, v.version, t.techniques.length);
     for (const c of v.dataComponents) put(byKind['data-component'], dataComponentSlug(c.name), v.version, c.techniques.length);
   }
-  return { versions: versions.map((v) => v.version), latest, byKind };
+  return { versions: versions.map((v) => v.version), latest, root, byKind };
 }
 
 /** Versions (oldest first) in which an entity appears, with its figure there. */
@@ -48,7 +50,7 @@ export function versionLinks(p: Presence, scope: Scope, path: string, entity?: {
   return p.versions
     .map((version) => {
       const exists = entity ? (m?.has(version) ?? false) : true;
-      const base = preferredBase(version, p.latest);
+      const base = preferredBase(version, p.latest, p.root);
       return { version, url: exists ? base + path : base, exists, current: version === scope.version, latest: version === p.latest };
     })
     .reverse();

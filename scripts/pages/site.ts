@@ -19,7 +19,7 @@ import { collectionOrder } from './priorities.ts';
 import { tacticPage } from './tactic.ts';
 import { techniquePage } from './technique.ts';
 import type { GeneratedFile, Page, PageKind, Scope, SiteInput } from './types.ts';
-import { preferredBase, scopesFor } from './urls.ts';
+import { normalizeRoot, preferredBase, scopesFor } from './urls.ts';
 
 export const PAGE_KINDS: PageKind[] = [
   'home',
@@ -36,6 +36,8 @@ export const PAGE_KINDS: PageKind[] = [
 
 export interface SiteMeta {
   latest: string;
+  /** URL path the site is served from; every link in the templates starts with it. */
+  root: string;
   dataDir: string;
   dataLabel: string;
   versions: Array<{ version: string; era: string; home: string; isLatest: boolean; counts: SiteInput['versions'][number]['counts'] }>;
@@ -66,7 +68,8 @@ export function buildSite(input: SiteInput): BuiltSite {
   if (!input.versions.some((v) => v.version === input.latest)) {
     throw new Error(`the latest version ${input.latest} is not among the versions read (${input.versions.map((v) => v.version).join(', ')})`);
   }
-  const presence = buildPresence(input.versions, input.latest);
+  const root = normalizeRoot(input.root);
+  const presence = buildPresence(input.versions, input.latest, root);
   const files: GeneratedFile[] = [];
   let pages = 0;
   const label = input.dataLabel.replace(/\/?$/, '/');
@@ -75,22 +78,23 @@ export function buildSite(input: SiteInput): BuiltSite {
     const ctx = versionContext(v, presence);
     const order = collectionOrder(v.events);
     const source = `${label}enterprise-attack/${v.version}/`;
-    for (const scope of scopesFor(v.version, input.latest)) {
+    for (const scope of scopesFor(v.version, input.latest, root)) {
       for (const page of versionPages(ctx, scope, order)) {
         files.push(renderPage(page, scope.dir, source));
         pages++;
       }
       if (scope.isRoot) {
-        files.push(renderPage(downloadsPage(ctx, scope, input), scope.dir, label));
+        files.push(renderPage(downloadsPage(ctx, scope, { ...input, root }), scope.dir, label));
         pages++;
       }
     }
   }
   const meta: SiteMeta = {
     latest: input.latest,
+    root,
     dataDir: input.dataDir,
     dataLabel: label,
-    versions: [...input.versions].reverse().map((v) => ({ version: v.version, era: v.era, home: preferredBase(v.version, input.latest), isLatest: v.version === input.latest, counts: v.counts })),
+    versions: [...input.versions].reverse().map((v) => ({ version: v.version, era: v.era, home: preferredBase(v.version, input.latest, root), isLatest: v.version === input.latest, counts: v.counts })),
   };
   files.push({ path: 'site.yaml', text: `# ${generatedNotice(label)}\n${JSON.stringify(meta)}\n` });
   return { files, pages };

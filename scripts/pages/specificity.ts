@@ -12,7 +12,7 @@ export function percent(count: number, total: number): string {
 
 export function specificity(count: number, total: number): SpecificityView {
   const share = total > 0 ? count / total : 0;
-  const base = { count, total, percent: percent(count, total) };
+  const base = { count, total, percent: percent(count, total), low: Math.max(3, Math.floor(total * 0.03)), high: Math.ceil(total * 0.25) };
   const tied = `tied to ${count} of ${total} techniques`;
   if (count <= 3) {
     return { ...base, level: 'very-specific', label: 'Very specific', explanation: `${tied}: it points at ${count === 1 ? 'one technique' : 'a handful of techniques'}.` };

@@ -52,7 +52,7 @@ export function techniquePage(ctx: VersionContext, scope: Scope, t: TechniqueArt
     withoutEvents: t.dataComponents.filter((c) => c.events.length === 0).map((c) => componentLink(ctx, scope, c.dataComponent || c.dataSource)),
     history: appearances(ctx.presence, 'technique', t.id).map((a) => ({
       version: a.version,
-      url: preferredBase(a.version, ctx.presence.latest) + path,
+      url: preferredBase(a.version, ctx.presence.latest, ctx.presence.root) + path,
       events: a.n,
       current: a.version === scope.version,
     })).reverse(),

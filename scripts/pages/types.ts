@@ -37,6 +37,8 @@ export interface SiteInput {
   dataLabel: string;
   /** Absolute path of the data folder: Eleventy copies it to /downloads/. */
   dataDir: string;
+  /** URL path the site is served from (`/`, or `/repo/` for a GitHub Pages project site). */
+  root: string;
 }
 
 /** A file to write, path relative to the output folder (`site/_generated/`), POSIX separators. */
@@ -48,8 +50,10 @@ export interface GeneratedFile {
 /** Where a page set lives: the latest version is published twice, at `/` and at `/v/<latest>/`. */
 export interface Scope {
   version: string;
-  /** URL prefix of the set: `/` or `/v/9.0/`. */
+  /** URL prefix of the set's links: `/` or `/v/9.0/`, after the site root (`/repo/v/9.0/`). */
   base: string;
+  /** Output path prefix of the set (permalinks): `/` or `/v/9.0/`, whatever the site root. */
+  out: string;
   /** Folder name under each kind's generated folder: `latest` or `v9.0`. */
   dir: string;
   isLatest: boolean;
@@ -188,6 +192,9 @@ export interface SpecificityView {
   label: string;
   level: 'very-specific' | 'specific' | 'moderate' | 'broad' | 'very-broad';
   explanation: string;
+  /** Bounds for a <meter>: at or under `low` is specific, at or over `high` is broad. */
+  low: number;
+  high: number;
 }
 
 export interface EventView {

@@ -38,21 +38,29 @@ export const paths = {
   dataComponent: (name: string): string => `data-components/${dataComponentSlug(name)}/`,
 };
 
-export function versionBase(version: string): string {
-  return `/v/${version}/`;
+/**
+ * Where the site is served from: `/` by default, `/repo/` for a GitHub Pages project site. Every
+ * link starts with it; permalinks (output paths) do not.
+ */
+export function normalizeRoot(root: string): string {
+  const r = `/${root.trim().replace(/^\/+|\/+$/g, '')}/`;
+  return r === '//' ? '/' : r;
+}
+
+export function versionBase(version: string, root = '/'): string {
+  return `${root}v/${version}/`;
 }
 
 /** Base of a version's preferred copy: the root for the latest, `/v/<version>/` otherwise. */
-export function preferredBase(version: string, latest: string): string {
-  return version === latest ? '/' : versionBase(version);
+export function preferredBase(version: string, latest: string, root = '/'): string {
+  return version === latest ? root : versionBase(version, root);
 }
 
 /** The page sets to build for a version: the latest has two (root and `/v/<latest>/`). */
-export function scopesFor(version: string, latest: string): Scope[] {
+export function scopesFor(version: string, latest: string, root = '/'): Scope[] {
   const isLatest = version === latest;
-  const versioned: Scope = { version, base: versionBase(version), dir: `v${version}`, isLatest, isRoot: false };
-  return isLatest ? [{ version, base: '/', dir: 'latest', isLatest, isRoot: true }, versioned] : [versioned];
+  const versioned: Scope = { version, base: versionBase(version, root), out: versionBase(version), dir: `v${version}`, isLatest, isRoot: false };
+  return isLatest ? [{ version, base: root, out: '/', dir: 'latest', isLatest, isRoot: true }, versioned] : [versioned];
 }
 
-export const ATTACK_TERMS_URL = 'https://attack.mitre.org/resources/legal-and-branding/terms-of-use/';
-export const DOWNLOADS = '/downloads/';
+export const downloadsUrl = (root = '/'): string => `${root}downloads/`;

@@ -60,3 +60,28 @@ describe('a built site from hostile upstream text', () => {
     expect(report.links).toBeGreaterThan(200);
   });
 });
+
+describe('a site served from a sub-path (GitHub Pages project site)', () => {
+  let sub: BuiltSite;
+  beforeAll(async () => {
+    const data = path.join(await temps.make('site-fixture-'), 'data');
+    await writeFixtureData(data);
+    sub = await buildSite(path.join(await temps.make('site-fixture-sub-'), 'work'), data, { base: '/sub/dir/' });
+  });
+
+  it('starts every internal link with the base path, and none is broken', async () => {
+    const report = await checkLinks(sub.dir, '/sub/dir/');
+    expect(report.broken).toEqual([]);
+    expect(report.links).toBeGreaterThan(200);
+    // The same site checked as if served from / has every link outside the root.
+    const wrong = await checkLinks(sub.dir, '/');
+    expect(wrong.broken.length).toBeGreaterThan(200);
+  });
+
+  it('writes the pages at the same output paths', async () => {
+    const page = await readFile(path.join(sub.dir, 'techniques', 'T9001', 'index.html'), 'utf8');
+    expect(page).toContain('href="/sub/dir/assets/site.css"');
+    expect(page).toContain('href="/sub/dir/events/security-4688/"');
+    expect(page).toContain('href="/sub/dir/v/1.0/techniques/T9001/"');
+  });
+});

@@ -137,7 +137,7 @@ export function fixtureVersions(): VersionInput[] {
 }
 
 export function fixtureInput(): SiteInput {
-  return { versions: fixtureVersions(), latest: '2.0', schemas: [], rootFiles: [], dataLabel: 'fixture', dataDir: '/nonexistent' };
+  return { versions: fixtureVersions(), latest: '2.0', schemas: [], rootFiles: [], dataLabel: 'fixture', dataDir: '/nonexistent', root: '/' };
 }
 
 const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;

@@ -37,14 +37,14 @@ async function timed(cmd: string, args: string[], cwd: string): Promise<number> 
  * `npm run site`, into `work/`: copies site/ (not its _generated/), links node_modules, then runs
  * the pages CLI on `dataDir`, Eleventy and (unless `pagefind: false`) Pagefind.
  */
-export async function buildSite(work: string, dataDir: string, o: { pagefind?: boolean } = {}): Promise<BuiltSite> {
+export async function buildSite(work: string, dataDir: string, o: { pagefind?: boolean; base?: string } = {}): Promise<BuiltSite> {
   const t0 = performance.now();
   await mkdir(work, { recursive: true });
   await writeFile(path.join(work, 'package.json'), '{ "private": true, "type": "module" }\n');
   await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(work, 'node_modules'), 'dir');
   await cp(path.join(REPO_ROOT, 'site'), path.join(work, 'site'), { recursive: true, filter: (src) => path.basename(src) !== '_generated' });
   const generated = path.join(work, 'site', '_generated');
-  const pages = await timed('npx', ['tsx', path.join(REPO_ROOT, 'scripts', 'cli', 'pages.ts'), '--data', dataDir, '--out', generated], REPO_ROOT);
+  const pages = await timed('npx', ['tsx', path.join(REPO_ROOT, 'scripts', 'cli', 'pages.ts'), '--data', dataDir, '--out', generated, '--base', o.base ?? '/'], REPO_ROOT);
   const eleventy = await timed('npx', ['eleventy', '--config=site/eleventy.config.js', '--quiet'], work);
   const pagefind = o.pagefind === false ? 0 : await timed('npx', ['pagefind', '--site', '_site'], work);
   return { dir: path.join(work, '_site'), generated, seconds: { pages, eleventy, pagefind, total: (performance.now() - t0) / 1000 } };
@@ -92,15 +92,18 @@ export interface LinkReport {
 const ATTR = /\s(?:href|src|action)="([^"]*)"/g;
 const ID = /\sid="([^"]*)"/g;
 
-/** Checks every internal href/src/action of every HTML page, fragments included. */
-export async function checkLinks(siteDir: string): Promise<LinkReport> {
+/**
+ * Checks every internal href/src/action of every HTML page, fragments included. `prefix` is the URL
+ * path the site is served from: a link outside it is broken too.
+ */
+export async function checkLinks(siteDir: string, prefix = '/'): Promise<LinkReport> {
   const pages = await walk(siteDir, (r) => r.endsWith('.html'));
   const ids = new Map<string, Set<string>>();
   const links: Array<{ from: string; url: URL }> = [];
   for (const rel of pages) {
     const html = await readFile(path.join(siteDir, rel), 'utf8');
     ids.set(path.join(siteDir, rel), new Set([...html.matchAll(ID)].map((m) => m[1] ?? '')));
-    const pageUrl = new URL(`http://site.invalid/${rel.replace(/(^|\/)index\.html$/, '$1')}`);
+    const pageUrl = new URL(`http://site.invalid${prefix}${rel.replace(/(^|\/)index\.html$/, '$1')}`);
     for (const m of html.matchAll(ATTR)) {
       const raw = (m[1] ?? '').replace(/&amp;/g, '&');
       // Absolute URLs (https:, mailto:) and protocol-relative ones leave the site.
@@ -111,9 +114,13 @@ export async function checkLinks(siteDir: string): Promise<LinkReport> {
   const broken: string[] = [];
   const cache = new Map<string, string | null>();
   for (const { from, url } of links) {
+    if (!url.pathname.startsWith(prefix)) {
+      broken.push(`${from} → ${url.pathname} (outside ${prefix})`);
+      continue;
+    }
     let file = cache.get(url.pathname);
     if (file === undefined) {
-      file = await fileFor(siteDir, url.pathname);
+      file = await fileFor(siteDir, `/${url.pathname.slice(prefix.length)}`);
       cache.set(url.pathname, file);
     }
     if (!file) {
