@@ -5,7 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { parseBundle } from '../attack/stix.ts';
 import { buildIndex, buildVersionArtifacts, compareVersions, type IndexEntry, type SourceRecord } from '../artifacts/build.ts';
 import { stringifyJson } from '../artifacts/json.ts';
@@ -24,6 +26,7 @@ import { verifyAgainstLock, writeLock } from '../sources/lock.ts';
 import type { Fetched, FetchTuning, LockFile, SourceMode } from '../sources/types.ts';
 import { ATTACK_INDEX_URL, attackBundleUrl, isDdUrl, OSSEM_DD_PREFIX, OSSEM_DM_URL, OSSEM_LEGACY_URL, type AttackLayout } from '../sources/upstream.ts';
 import { mirrorPathFor } from '../sources/url.ts';
+import type { VersionJob, VersionResult } from './version-worker.ts';
 
 export const DOMAIN = 'enterprise-attack';
 
@@ -41,20 +44,14 @@ export interface BuildOptions {
   includeDeprecated: boolean;
   /** Build into a temporary folder and compare with the output instead of replacing it. */
   check?: boolean;
+  /** Versions mapped at once, each in its own worker thread (default: up to 2, one per core). */
+  jobs?: number;
   tuning?: Partial<FetchTuning>;
   log?: (line: string) => void;
 }
 
-export interface StageTimes {
-  fetch: number;
-  parse: number;
-  map: number;
-  write: number;
-}
-
 export interface BuildResult {
   versions: string[];
-  timings: Map<string, StageTimes>;
   /** With `check`: output files (relative to the output folder) that differ from a fresh build, or are missing. */
   stale: string[];
 }
@@ -101,7 +98,22 @@ async function ddUrls(opts: BuildOptions): Promise<string[]> {
   return found.filter(isDdUrl).sort();
 }
 
-async function loadCatalog(opts: BuildOptions, fetcher: Fetcher): Promise<{ catalog: OssemCatalog; sources: SourceRecord[] }> {
+/** The verified OSSEM texts, enough to rebuild the catalogue in a worker thread. */
+export interface CatalogTexts {
+  dm: string;
+  legacy: string;
+  dd: Array<[url: string, text: string]>;
+}
+
+export function catalogFromTexts(t: CatalogTexts): OssemCatalog {
+  return buildCatalog(
+    parseDm(t.dm, `OSSEM-DM ${OSSEM_DM_URL}`),
+    parseLegacy(t.legacy, `OSSEM legacy ${OSSEM_LEGACY_URL}`),
+    t.dd.map(([url, text]) => parseDdEvent(text, `OSSEM-DD ${url}`)),
+  );
+}
+
+async function loadCatalog(opts: BuildOptions, fetcher: Fetcher): Promise<{ catalog: OssemCatalog; texts: CatalogTexts; sources: SourceRecord[] }> {
   const dd = await ddUrls(opts);
   const fetched = await fetcher.getMany([OSSEM_LEGACY_URL, OSSEM_DM_URL, ...dd]);
   const take = (url: string, role: string): Verified => {
@@ -112,11 +124,12 @@ async function loadCatalog(opts: BuildOptions, fetcher: Fetcher): Promise<{ cata
   const legacy = take(OSSEM_LEGACY_URL, 'ossem-legacy');
   const dm = take(OSSEM_DM_URL, 'ossem-dm');
   const ddVerified = dd.map((u) => take(u, 'ossem-dd'));
-  const catalog = buildCatalog(
-    parseDm(dm.fetched.bytes.toString('utf8'), `OSSEM-DM ${OSSEM_DM_URL}`),
-    parseLegacy(legacy.fetched.bytes.toString('utf8'), `OSSEM legacy ${OSSEM_LEGACY_URL}`),
-    ddVerified.map((v) => parseDdEvent(v.fetched.bytes.toString('utf8'), `OSSEM-DD ${v.fetched.url}`)),
-  );
+  const texts: CatalogTexts = {
+    dm: dm.fetched.bytes.toString('utf8'),
+    legacy: legacy.fetched.bytes.toString('utf8'),
+    dd: ddVerified.map((v) => [v.fetched.url, v.fetched.bytes.toString('utf8')]),
+  };
+  const catalog = catalogFromTexts(texts);
   // One manifest line for the ~1,000 dictionary files: a digest over their sorted url/sha256 pairs.
   const ddDigest = createHash('sha256');
   let ddSize = 0;
@@ -126,7 +139,7 @@ async function loadCatalog(opts: BuildOptions, fetcher: Fetcher): Promise<{ cata
   }
   const sources: SourceRecord[] = [legacy.record, dm.record];
   if (ddVerified.length > 0) sources.push({ role: `ossem-dd (${ddVerified.length} files)`, url: OSSEM_DD_PREFIX, sha256: ddDigest.digest('hex'), size: ddSize });
-  return { catalog, sources };
+  return { catalog, texts, sources };
 }
 
 async function resolveVersions(opts: BuildOptions, fetcher: Fetcher): Promise<string[]> {
@@ -170,6 +183,79 @@ export function buildOneVersion(version: string, bundleText: string, label: stri
   return { mapping, files, entry: { version, era: mapping.era, path: `${DOMAIN}/${version}`, counts } };
 }
 
+export function defaultJobs(): number {
+  return Math.min(2, os.availableParallelism());
+}
+
+interface Mapper {
+  build(job: VersionJob): Promise<{ files: Map<string, string>; entry: IndexEntry }>;
+  close(): Promise<void>;
+}
+
+/** Maps in this thread: one version at a time, no start-up cost. */
+class InlineMapper implements Mapper {
+  constructor(private readonly catalog: OssemCatalog) {}
+  async build(job: VersionJob): Promise<{ files: Map<string, string>; entry: IndexEntry }> {
+    const text = Buffer.from(job.bundle.buffer, job.bundle.byteOffset, job.bundle.byteLength).toString('utf8');
+    return buildOneVersion(job.version, text, job.label, this.catalog, job.sources, job.includeDeprecated);
+  }
+  async close(): Promise<void> {}
+}
+
+/** Maps in worker threads, one version per idle worker: on 2 cores two versions build at once. */
+class WorkerMapper implements Mapper {
+  private readonly idle: Worker[] = [];
+  private readonly waiting: Array<(w: Worker) => void> = [];
+  private readonly all: Worker[] = [];
+
+  constructor(count: number, texts: CatalogTexts) {
+    for (let i = 0; i < count; i++) {
+      const w = new Worker(new URL('./version-worker-entry.mjs', import.meta.url), { workerData: texts });
+      this.all.push(w);
+      this.idle.push(w);
+    }
+  }
+
+  private acquire(): Promise<Worker> {
+    const w = this.idle.pop();
+    return w ? Promise.resolve(w) : new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(w: Worker): void {
+    const next = this.waiting.shift();
+    if (next) next(w);
+    else this.idle.push(w);
+  }
+
+  async build(job: VersionJob): Promise<{ files: Map<string, string>; entry: IndexEntry }> {
+    const w = await this.acquire();
+    try {
+      const result = await new Promise<VersionResult>((resolve, reject) => {
+        const onError = (e: Error): void => reject(e);
+        w.once('error', onError);
+        w.once('message', (m: VersionResult) => {
+          w.off('error', onError);
+          resolve(m);
+        });
+        w.postMessage(job);
+      });
+      if (!result.ok) {
+        if (result.expected) throw new BuildError(result.message);
+        const e = new Error(result.message);
+        e.stack = result.stack;
+        throw e;
+      }
+      return { files: new Map(result.files), entry: result.entry };
+    } finally {
+      this.release(w);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.all.map((w) => w.terminate()));
+  }
+}
+
 async function exists(p: string): Promise<boolean> {
   try {
     await stat(p);
@@ -198,36 +284,47 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
   const log = opts.log ?? (() => {});
   const fetcher = createFetcher(opts.mode, opts.tuning);
   const staging = path.join(opts.outDir, `.staging-${process.pid}-${Date.now()}`);
-  const timings = new Map<string, StageTimes>();
   try {
     const versions = await resolveVersions(opts, fetcher);
-    const { catalog, sources } = await loadCatalog(opts, fetcher);
+    const { catalog, texts, sources } = await loadCatalog(opts, fetcher);
     log(`OSSEM: ${catalog.events.size} events known, ${catalog.dmByComponent.size} data components in OSSEM-DM`);
+    const jobs = Math.max(1, Math.min(opts.jobs ?? defaultJobs(), versions.length));
+    const mapper = jobs > 1 ? new WorkerMapper(jobs, texts) : new InlineMapper(catalog);
     const entries: IndexEntry[] = [];
-    // Fetch (and gunzip, on the thread pool) the next bundle while this one is mapped.
-    const fetchBundle = (version: string): Promise<Fetched> => fetcher.get(attackBundleUrl(version, opts.layout));
-    let next: Promise<Fetched> | undefined = versions[0] ? fetchBundle(versions[0]) : undefined;
-    for (let i = 0; i < versions.length; i++) {
-      const version = versions[i] ?? '';
-      const url = attackBundleUrl(version, opts.layout);
-      const t0 = performance.now();
-      const current = next ?? fetchBundle(version);
-      const following = versions[i + 1];
-      // A rejected prefetch is awaited (and reported) only when its turn comes.
-      next = following ? fetchBundle(following) : undefined;
-      next?.catch(() => {});
-      const bundle = verify(opts, await current, 'attack-bundle');
-      const t1 = performance.now();
-      const text = bundle.fetched.bytes.toString('utf8');
-      const built = buildOneVersion(version, text, `ATT&CK ${version} (${url})`, catalog, [bundle.record, ...sources], opts.includeDeprecated);
-      const t2 = performance.now();
-      const dir = path.join(staging, DOMAIN, version);
-      await mkdir(dir, { recursive: true });
-      for (const [name, content] of built.files) await writeFileAtomic(path.join(dir, name), content);
-      const t3 = performance.now();
-      timings.set(version, { fetch: t1 - t0, parse: 0, map: t2 - t1, write: t3 - t2 });
-      entries.push(built.entry);
-      log(`ATT&CK ${version}: ${built.entry.counts.techniques} Windows techniques, ${built.entry.counts.techniquesWithEvents} with events, ${built.entry.counts.events} events, ${built.entry.counts.rows} rows (${built.mapping.era})`);
+    try {
+      // Bundles are fetched (and gunzipped, on libuv's pool) in order, one ahead of the mappers.
+      const fetchBundle = (version: string): Promise<Fetched> => fetcher.get(attackBundleUrl(version, opts.layout));
+      const fetches = new Map<string, Promise<Fetched>>();
+      const fetchAhead = (i: number): void => {
+        const v = versions[i];
+        if (v === undefined || fetches.has(v)) return;
+        const p = fetchBundle(v);
+        // A rejected prefetch is awaited (and reported) only when its turn comes.
+        p.catch(() => {});
+        fetches.set(v, p);
+      };
+      let nextIndex = 0;
+      const worker = async (): Promise<void> => {
+        while (nextIndex < versions.length) {
+          const i = nextIndex++;
+          const version = versions[i] ?? '';
+          fetchAhead(i);
+          fetchAhead(i + 1);
+          const url = attackBundleUrl(version, opts.layout);
+          const bundle = verify(opts, await (fetches.get(version) ?? fetchBundle(version)), 'attack-bundle');
+          fetches.delete(version);
+          const built = await mapper.build({ version, label: `ATT&CK ${version} (${url})`, bundle: bundle.fetched.bytes, sources: [bundle.record, ...sources], includeDeprecated: opts.includeDeprecated });
+          const dir = path.join(staging, DOMAIN, version);
+          await mkdir(dir, { recursive: true });
+          for (const [name, content] of built.files) await writeFileAtomic(path.join(dir, name), content);
+          entries.push(built.entry);
+          const c = built.entry.counts;
+          log(`ATT&CK ${version}: ${c.techniques} Windows techniques, ${c.techniquesWithEvents} with events, ${c.events} events, ${c.rows} rows (${built.entry.era})`);
+        }
+      };
+      await Promise.all(Array.from({ length: jobs }, worker));
+    } finally {
+      await mapper.close();
     }
     // Everything built and validated: swap the new versions in, then rewrite index and schemas.
     const replaced = new Set(versions);
@@ -240,7 +337,7 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
       for (const [name, schema] of Object.entries(PUBLISHED_SCHEMAS)) await writeFileAtomic(path.join(staging, 'schemas', name), stringifyJson(schema));
       const rel = ['index.json', ...Object.keys(PUBLISHED_SCHEMAS).map((n) => path.join('schemas', n))];
       for (const version of versions) for (const name of await readdir(path.join(staging, DOMAIN, version))) rel.push(path.join(DOMAIN, version, name));
-      return { versions, timings, stale: await compareWithOutput(staging, opts.outDir, rel) };
+      return { versions, stale: await compareWithOutput(staging, opts.outDir, rel) };
     }
     await mkdir(path.join(opts.outDir, DOMAIN), { recursive: true });
     for (const version of versions) {
@@ -257,7 +354,7 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
       await writeLock(opts.lockPath, opts.lock);
       log(`lock: ${opts.lockPath} updated`);
     }
-    return { versions, timings, stale: [] };
+    return { versions, stale: [] };
   } finally {
     await rm(staging, { recursive: true, force: true });
     await fetcher.close();

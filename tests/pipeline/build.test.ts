@@ -138,6 +138,19 @@ describe('fetch faults', () => {
     expectSameTree(await tree(out), before);
   });
 
+  it('reports a malformed bundle mapped in a worker thread as one actionable error, output untouched', async () => {
+    const out = await seededOut();
+    const before = await tree(out);
+    server.faults.override('enterprise-attack-8.2.json', '{"type": "bundle", "objects": [');
+    try {
+      const o = await options({ attack: ['6.3', '8.2'], outDir: out, updateLock: true, jobs: 2 });
+      await expect(runBuild(o)).rejects.toThrow(/^ATT&CK 8\.2 \(https:\/\/raw\.githubusercontent\.com\/.*enterprise-attack-8\.2\.json\): not valid JSON/);
+    } finally {
+      server.faults.clear();
+    }
+    expectSameTree(await tree(out), before);
+  });
+
   it('re-pins a changed file with --update-lock', async () => {
     const changed = '- data_source: Windows Registry\n  event_id: 4657\n  provider_name: Microsoft-Windows-Security-Auditing\n  event_channel: Security\n';
     server.faults.override('all_data_sources.yml', changed);
