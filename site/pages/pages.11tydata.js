@@ -1,4 +1,4 @@
-/** The hand-written pages (about, search, 404): one layout, and a `pages` collection for the footer. */
+/** The hand-written pages (about, search; 404 opts out of collections): one layout, and the `pages` collection the footer links to. */
 export default {
   layout: 'layouts/page.njk',
   tags: ['pages'],

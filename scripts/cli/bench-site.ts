@@ -1,0 +1,126 @@
+/**
+ * Speed of the documentation site build: page generation per version (pages/s, in process) and the
+ * whole site's Eleventy render (and, unless skipped, Pagefind), in a throw-away copy of site/ so the
+ * repository's site/_generated/ and _site/ are left alone. `benchSite()` returns the figures;
+ * `tsx scripts/cli/bench-site.ts` prints them as a Markdown table.
+ *
+ * Targets: at least 1,000 generated pages per second, and the whole site (pages, Eleventy,
+ * Pagefind) in under 30 s on the project's 2-core machine.
+ */
+import { execFile } from 'node:child_process';
+import { cp, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { buildSite } from '../pages/site.ts';
+import type { SiteInput } from '../pages/types.ts';
+import { DEFAULT_DATA, readSiteInput, REPO_ROOT, writeGenerated } from './pages.ts';
+
+const run = promisify(execFile);
+
+export const SITE_TARGETS = { pagesPerSecond: 1000, siteSeconds: 30 } as const;
+
+export interface SiteBenchVersion {
+  version: string;
+  /** Pages generated for this version alone, built as if it were the latest (root and /v/<version>/ sets, downloads). */
+  pages: number;
+  ms: number;
+  pagesPerSecond: number;
+}
+
+export interface SiteBench {
+  versions: SiteBenchVersion[];
+  /** All versions at once, as `npm run site:pages` does it (cross-version links included). */
+  generation: { pages: number; files: number; readMs: number; buildMs: number; writeMs: number; pagesPerSecond: number };
+  eleventy: { seconds: number; htmlFiles: number };
+  /** Null when skipped. */
+  pagefind: { seconds: number } | null;
+  /** Read + build + write + Eleventy (+ Pagefind): the whole `npm run site`. */
+  siteSeconds: number;
+  targets: typeof SITE_TARGETS & { met: boolean };
+}
+
+const bin = {
+  eleventy: path.join(REPO_ROOT, 'node_modules', '@11ty', 'eleventy', 'cmd.cjs'),
+  pagefind: path.join(REPO_ROOT, 'node_modules', 'pagefind', 'lib', 'runner', 'bin.cjs'),
+};
+
+async function timedNode(script: string, args: string[], cwd: string): Promise<{ seconds: number; stdout: string }> {
+  const t0 = performance.now();
+  const { stdout } = await run(process.execPath, [script, ...args], { cwd, maxBuffer: 64 * 1024 * 1024 });
+  return { seconds: (performance.now() - t0) / 1000, stdout };
+}
+
+/** Generation of one version alone, best of `repeat` runs (the first warms the JIT). */
+function benchVersion(input: SiteInput, version: string, repeat: number): SiteBenchVersion {
+  const one = { ...input, versions: input.versions.filter((v) => v.version === version), latest: version };
+  let best = Infinity;
+  let pages = 0;
+  for (let i = 0; i < repeat; i++) {
+    const t0 = performance.now();
+    pages = buildSite(one).pages;
+    best = Math.min(best, performance.now() - t0);
+  }
+  return { version, pages, ms: best, pagesPerSecond: Math.round(pages / (best / 1000)) };
+}
+
+export async function benchSite(o: { dataDir?: string; pagefind?: boolean; repeat?: number } = {}): Promise<SiteBench> {
+  const dataDir = o.dataDir ?? DEFAULT_DATA;
+  const work = await mkdtemp(path.join(os.tmpdir(), 'bench-site-'));
+  try {
+    await writeFile(path.join(work, 'package.json'), '{ "private": true, "type": "module" }\n');
+    await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(work, 'node_modules'), 'dir');
+    await cp(path.join(REPO_ROOT, 'site'), path.join(work, 'site'), { recursive: true, filter: (src) => path.basename(src) !== '_generated' });
+
+    const t0 = performance.now();
+    const input = await readSiteInput(dataDir);
+    const t1 = performance.now();
+    const built = buildSite(input);
+    const t2 = performance.now();
+    await writeGenerated(built.files, path.join(work, 'site', '_generated'));
+    const t3 = performance.now();
+    const eleventy = await timedNode(bin.eleventy, ['--config=site/eleventy.config.js'], work);
+    const written = /Wrote (\d+) files?/.exec(eleventy.stdout);
+    const pagefind = o.pagefind === false ? null : { seconds: (await timedNode(bin.pagefind, ['--site', '_site'], work)).seconds };
+
+    const versions = input.versions.map((v) => benchVersion(input, v.version, o.repeat ?? 3));
+    const siteSeconds = (t3 - t0) / 1000 + eleventy.seconds + (pagefind?.seconds ?? 0);
+    const pagesPerSecond = Math.round(built.pages / ((t2 - t1) / 1000));
+    return {
+      versions,
+      generation: { pages: built.pages, files: built.files.length, readMs: t1 - t0, buildMs: t2 - t1, writeMs: t3 - t2, pagesPerSecond },
+      eleventy: { seconds: eleventy.seconds, htmlFiles: Number(written?.[1] ?? 0) },
+      pagefind,
+      siteSeconds,
+      targets: { ...SITE_TARGETS, met: pagesPerSecond >= SITE_TARGETS.pagesPerSecond && siteSeconds < SITE_TARGETS.siteSeconds },
+    };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+export function formatSiteBench(b: SiteBench): string {
+  const f = (n: number, d = 0): string => n.toFixed(d);
+  const lines = [
+    '| ATT&CK version | pages | generation (ms) | pages/s |',
+    '|---|---:|---:|---:|',
+    ...b.versions.map((v) => `| ${v.version} | ${v.pages} | ${f(v.ms, 1)} | ${v.pagesPerSecond} |`),
+    '',
+    '| whole site | figure |',
+    '|---|---:|',
+    `| pages generated | ${b.generation.pages} (${b.generation.files} files) |`,
+    `| read data/ | ${f(b.generation.readMs)} ms |`,
+    `| generate | ${f(b.generation.buildMs)} ms (${b.generation.pagesPerSecond} pages/s) |`,
+    `| write site/_generated | ${f(b.generation.writeMs)} ms |`,
+    `| Eleventy render | ${f(b.eleventy.seconds, 1)} s (${b.eleventy.htmlFiles} files) |`,
+    `| Pagefind index | ${b.pagefind ? `${f(b.pagefind.seconds, 1)} s` : 'skipped'} |`,
+    `| npm run site, in all | ${f(b.siteSeconds, 1)} s (target < ${b.targets.siteSeconds} s, ≥ ${b.targets.pagesPerSecond} pages/s: ${b.targets.met ? 'met' : 'NOT met'}) |`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const skipPagefind = process.argv.includes('--no-pagefind');
+  process.stdout.write(formatSiteBench(await benchSite({ pagefind: !skipPagefind })));
+}
