@@ -151,19 +151,25 @@ describe('links and markup', () => {
 });
 
 describe('in a browser', () => {
-  let browser: Browser;
+  let browser: Browser | undefined;
   let server: { url: string; close: () => Promise<void> };
-
-  beforeAll(async () => {
+  /** Each browser test fails (not skips) when Chromium is missing: CI must install it. */
+  const ready = (): Browser => {
     if (!existsSync(CHROMIUM)) {
       throw new Error(`Chromium is missing at ${CHROMIUM}: the browser tests need Debian's chromium package (apt-get install -y chromium).`);
     }
+    if (!browser) throw new Error('Chromium did not start (see the beforeAll error)');
+    return browser;
+  };
+
+  beforeAll(async () => {
+    server = await serveStatic(site.dir);
+    await mkdir(OUTPUT, { recursive: true });
+    if (!existsSync(CHROMIUM)) return;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
-    server = await serveStatic(site.dir);
-    await mkdir(OUTPUT, { recursive: true });
   });
   afterAll(async () => {
     await browser?.close();
@@ -171,7 +177,7 @@ describe('in a browser', () => {
   });
 
   it('searches 4688 from the home page, reaches Security 4688, follows a technique to its event table, and downloads mapping.csv', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await ready().newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -218,7 +224,7 @@ describe('in a browser', () => {
   });
 
   it('switches ATT&CK version without JavaScript', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = await ready().newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(`${server.url}/techniques/T1003.001/`);
     await page.click('.version-switch summary');
@@ -234,7 +240,7 @@ describe('in a browser', () => {
       ['phone', { width: 390, height: 844 }],
       ['desktop', { width: 1280, height: 900 }],
     ] as const) {
-      const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+      const context = await ready().newContext({ viewport, deviceScaleFactor: 1 });
       const page = await context.newPage();
       await page.goto(`${server.url}/techniques/T1003.001/`);
       // Nothing wider than the screen: no sideways scrolling of the page.
