@@ -1,8 +1,11 @@
 /**
  * `npm run coverage -- --events Security:4688,Sysmon:1 [--events-file FILE] [--attack V|latest]
  *   [--data DIR] [--format md|csv|json] [--layer FILE] [--top N]`
+ * `npm run coverage -- [--auditpol FILE] [--sysmon FILE] [--preset NAME] [--events …]
+ *   [--layer FILE] [--layer-diff FILE] …` (coverage from real configuration, issue #7)
  *
- * Thin shell over scripts/coverage/: read the data and the event list, print the report, write the layer.
+ * Thin shell over scripts/coverage/: read the data, the event list and the configuration files,
+ * print the report, write the layers.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,19 +13,32 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { stringifyJson } from '../artifacts/json.ts';
 import {
+  buildAdviceDiffLayer,
+  buildConfigLayer,
   buildCoverageLayer,
+  computeConfigCoverage,
   computeCoverage,
   CoverageError,
   DEFAULT_TOP,
   type EventToken,
   eventCatalog,
+  formatConfigReport,
   formatReport,
   isFormat,
+  isPreset,
+  type NavigatorLayer,
+  parseAuditpolCsv,
+  parseSysmonConfig,
+  PRESETS,
+  presetPolicy,
+  presetSettings,
+  validateLayer,
   parseEventsArg,
   parseEventsFile,
   resolveEventList,
   type CoverageFormat,
 } from '../coverage/index.ts';
+import { loadConfigVersion, readConfigFile } from '../coverage/config/load.ts';
 import { loadVersionData } from '../coverage/load.ts';
 import { writeFileAtomic } from '../sources/atomic.ts';
 import { runCli, UsageError } from './errors.ts';
@@ -30,17 +46,24 @@ import { runCli, UsageError } from './errors.ts';
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 const USAGE = `Usage: npm run coverage -- --events LIST [options]
+       npm run coverage -- --auditpol FILE --sysmon FILE [--preset NAME] [options]
 
 Which Windows ATT&CK techniques the events you collect can show, per tactic, and which events to add next.
+With configuration files: what your audit policy and Sysmon configuration collect, and what to switch on next
+(audit subcategories with their auditpol commands, Sysmon event types with a configuration snippet).
 
   --events LIST       events you collect, LOG:ID separated by commas: Security:4688,Sysmon:1
                       (logs by short name, alias or channel: sysmon, WinEventLog:Security, …; repeatable)
   --events-file FILE  one event per line, # comments, blank lines ignored ("-" reads stdin; repeatable)
+  --auditpol FILE     the CSV of auditpol /get /category:* /r (any language; repeatable)
+  --sysmon FILE       a Sysmon configuration XML, schema 4.x (repeatable)
+  --preset NAME       the Windows default audit policy: ${PRESETS.join(' or ')}
+  --layer-diff FILE   also write a Navigator layer of what the top N recommendations would add
   --attack VERSION    ATT&CK version: 18.1, 18 (newest 18.x) or latest (default: latest)
   --data DIR          data folder with index.json (default: the repository's data/)
   --format FORMAT     md (default), csv or json
   --layer FILE        also write an ATT&CK Navigator layer (format 4.5) of the coverage to FILE
-  --top N             length of the next-best-events list (default: ${DEFAULT_TOP}; 0 for none)
+  --top N             length of the next-best list / advice (default: ${DEFAULT_TOP}; 0 for none)
   -h, --help          this text
 `;
 
@@ -52,6 +75,15 @@ export interface CoverageArgs {
   format: CoverageFormat;
   layer: string | undefined;
   top: number;
+  auditpol: string[];
+  sysmon: string[];
+  presets: string[];
+  layerDiff: string | undefined;
+}
+
+/** True when the configuration report (issue #7) is asked for rather than the event-list report. */
+export function isConfigMode(a: CoverageArgs): boolean {
+  return a.auditpol.length > 0 || a.sysmon.length > 0 || a.presets.length > 0 || a.layerDiff !== undefined;
 }
 
 export function parseCoverageArgs(argv: string[]): { help: true } | { help: false; args: CoverageArgs } {
@@ -67,6 +99,10 @@ export function parseCoverageArgs(argv: string[]): { help: true } | { help: fals
         format: { type: 'string' },
         layer: { type: 'string' },
         top: { type: 'string' },
+        auditpol: { type: 'string', multiple: true },
+        sysmon: { type: 'string', multiple: true },
+        preset: { type: 'string', multiple: true },
+        'layer-diff': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -78,7 +114,15 @@ export function parseCoverageArgs(argv: string[]): { help: true } | { help: fals
   if (values.help) return { help: true };
   const events = values.events ?? [];
   const eventsFiles = values['events-file'] ?? [];
-  if (events.length === 0 && eventsFiles.length === 0) throw new UsageError(`give the events you collect with --events or --events-file\n\n${USAGE}`);
+  const auditpol = values.auditpol ?? [];
+  const sysmon = values.sysmon ?? [];
+  const presets = values.preset ?? [];
+  if (events.length === 0 && eventsFiles.length === 0 && auditpol.length === 0 && sysmon.length === 0 && presets.length === 0) {
+    throw new UsageError(`give the events you collect with --events or --events-file, or your configuration with --auditpol, --sysmon or --preset\n\n${USAGE}`);
+  }
+  for (const p of presets) if (!isPreset(p)) throw new UsageError(`--preset: "${p}" is not ${PRESETS.join(' or ')}`);
+  for (const [flag, v] of [['--auditpol', auditpol], ['--sysmon', sysmon]] as const) if (v.some((f) => f.trim() === '')) throw new UsageError(`${flag} needs a file name`);
+  if (values['layer-diff'] !== undefined && values['layer-diff'].trim() === '') throw new UsageError('--layer-diff needs a file name');
   const format = values.format ?? 'md';
   if (!isFormat(format)) throw new UsageError(`--format: "${format}" is not md, csv or json`);
   const topText = values.top ?? String(DEFAULT_TOP);
@@ -94,6 +138,10 @@ export function parseCoverageArgs(argv: string[]): { help: true } | { help: fals
       format,
       layer: values.layer,
       top: Number(topText),
+      auditpol,
+      sysmon,
+      presets,
+      layerDiff: values['layer-diff'],
     },
   };
 }
@@ -114,6 +162,45 @@ async function readEventsFile(file: string): Promise<EventToken[]> {
   }
 }
 
+async function writeLayer(flag: string, file: string, layer: NavigatorLayer, what: string): Promise<void> {
+  const problems = validateLayer(layer);
+  if (problems.length > 0) throw new CoverageError(`${flag}: the layer is not valid: ${problems.slice(0, 5).join('; ')}`, problems);
+  try {
+    await writeFileAtomic(file, stringifyJson(layer));
+  } catch (e) {
+    throw new CoverageError(`${flag}: cannot write ${file}: ${(e as Error).message}`);
+  }
+  process.stderr.write(`wrote Navigator layer ${file} (${what})\n`);
+}
+
+/** Coverage from configuration files (issue #7). */
+async function configMain(a: CoverageArgs): Promise<void> {
+  const { data, details } = await loadConfigVersion(a.dataDir, a.attack);
+  const tokens: EventToken[] = [...a.events.flatMap(parseEventsArg), ...(await Promise.all(a.eventsFiles.map(readEventsFile))).flat()];
+  const keys = tokens.length > 0 ? resolveEventList(tokens, eventCatalog(data)) : [];
+  const auditpol = await Promise.all(a.auditpol.map(async (f) => parseAuditpolCsv(await readConfigFile(f, '--auditpol'), f)));
+  const sysmon = await Promise.all(a.sysmon.map(async (f) => parseSysmonConfig(await readConfigFile(f, '--sysmon'), f)));
+  const presets = a.presets.filter(isPreset);
+  const notes = presets.map((p) => {
+    const s = presetSettings(details, p);
+    const ms = s.filter((x) => x.from === 'microsoft').map((x) => x.subcategory.name);
+    return (
+      `preset ${p}: per-subcategory defaults voted from OSSEM's ${p.endsWith('client') ? 'client' : 'server'}_default of each Security event` +
+      (ms.length > 0 ? `; ${ms.join(', ')} from Microsoft's Audit Policy Recommendations (no OSSEM value)` : '') +
+      '; other subcategories No Auditing'
+    );
+  });
+  const report = computeConfigCoverage(data, details, { events: keys, auditpol, presets: presets.map((p) => presetPolicy(details, p)), sysmon }, { top: a.top, notes });
+  for (const w of report.warnings) process.stderr.write(`warning: ${w}\n`);
+  process.stdout.write(formatConfigReport(report, a.format));
+  const t = report.totals;
+  if (a.layer !== undefined) await writeLayer('--layer', a.layer, buildConfigLayer(data, report), `${t.seen} seen, ${t.partial} partial of ${t.mapped} mapped techniques`);
+  if (a.layerDiff !== undefined) {
+    const added = new Set(report.advice.flatMap((x) => [...x.adds, ...x.upgrades])).size;
+    await writeLayer('--layer-diff', a.layerDiff, buildAdviceDiffLayer(data, report, { top: a.top }), `${added} technique(s) added by ${report.advice.length} recommendation(s)`);
+  }
+}
+
 async function main(): Promise<void> {
   const parsed = parseCoverageArgs(process.argv.slice(2));
   if (parsed.help) {
@@ -121,6 +208,10 @@ async function main(): Promise<void> {
     return;
   }
   const a = parsed.args;
+  if (isConfigMode(a)) {
+    await configMain(a);
+    return;
+  }
   const data = await loadVersionData(a.dataDir, a.attack);
   const tokens: EventToken[] = [...a.events.flatMap(parseEventsArg), ...(await Promise.all(a.eventsFiles.map(readEventsFile))).flat()];
   const keys = resolveEventList(tokens, eventCatalog(data));

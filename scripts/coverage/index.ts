@@ -9,3 +9,4 @@ export * from './compute.ts';
 export * from './format.ts';
 export * from './layers.ts';
 export * from './layer-schema.ts';
+export * from './config/index.ts';

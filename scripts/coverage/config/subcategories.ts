@@ -1,0 +1,163 @@
+/**
+ * The 59 advanced audit policy subcategories of Windows (Vista / Server 2008 and later, up to
+ * Windows 11 and Server 2022), with Microsoft's well-known GUIDs and their categories.
+ *
+ * Names are those `auditpol /get /category:*` prints in English. GUIDs are the same in every
+ * language, so localised auditpol output is matched by GUID. Checked against public
+ * `auditpol /backup` / audit.csv files (all 59 GUIDs {0CCE9210…924A-69AE-11D9-BED3-505054503030})
+ * and the subcategory names of Microsoft's auditpolmsg.dll.mui and "Advanced security audit
+ * policy settings" documentation. `aliases` are other spellings in use: Group Policy names
+ * ("Audit PNP Activity"), OSSEM's (`PNP Activity`, `Policy Change` for Audit Policy Change).
+ *
+ * Pure module: no I/O, no node: imports.
+ */
+import { editDistance } from '../events.ts';
+import { cmp } from '../types.ts';
+
+export const AUDIT_CATEGORIES = [
+  'System',
+  'Logon/Logoff',
+  'Object Access',
+  'Privilege Use',
+  'Detailed Tracking',
+  'Policy Change',
+  'Account Management',
+  'DS Access',
+  'Account Logon',
+] as const;
+export type AuditCategory = (typeof AUDIT_CATEGORIES)[number];
+
+export interface AuditSubcategory {
+  /** Upper-case GUID with braces, as auditpol prints it. */
+  guid: string;
+  /** English name as printed by auditpol (and accepted by `auditpol /set /subcategory:"…"`). */
+  name: string;
+  category: AuditCategory;
+  aliases: readonly string[];
+}
+
+const g = (n: string): string => `{0CCE92${n}-69AE-11D9-BED3-505054503030}`;
+const sub = (hex: string, name: string, category: AuditCategory, aliases: string[] = []): AuditSubcategory => ({ guid: g(hex), name, category, aliases });
+
+export const AUDIT_SUBCATEGORIES: readonly AuditSubcategory[] = [
+  sub('10', 'Security State Change', 'System'),
+  sub('11', 'Security System Extension', 'System'),
+  sub('12', 'System Integrity', 'System'),
+  sub('13', 'IPsec Driver', 'System'),
+  sub('14', 'Other System Events', 'System'),
+  sub('15', 'Logon', 'Logon/Logoff'),
+  sub('16', 'Logoff', 'Logon/Logoff'),
+  sub('17', 'Account Lockout', 'Logon/Logoff'),
+  sub('18', 'IPsec Main Mode', 'Logon/Logoff'),
+  sub('19', 'IPsec Quick Mode', 'Logon/Logoff'),
+  sub('1A', 'IPsec Extended Mode', 'Logon/Logoff'),
+  sub('1B', 'Special Logon', 'Logon/Logoff'),
+  sub('1C', 'Other Logon/Logoff Events', 'Logon/Logoff'),
+  sub('1D', 'File System', 'Object Access'),
+  sub('1E', 'Registry', 'Object Access'),
+  sub('1F', 'Kernel Object', 'Object Access'),
+  sub('20', 'SAM', 'Object Access'),
+  sub('21', 'Certification Services', 'Object Access'),
+  sub('22', 'Application Generated', 'Object Access'),
+  sub('23', 'Handle Manipulation', 'Object Access'),
+  sub('24', 'File Share', 'Object Access'),
+  sub('25', 'Filtering Platform Packet Drop', 'Object Access'),
+  sub('26', 'Filtering Platform Connection', 'Object Access'),
+  sub('27', 'Other Object Access Events', 'Object Access'),
+  sub('28', 'Sensitive Privilege Use', 'Privilege Use'),
+  sub('29', 'Non Sensitive Privilege Use', 'Privilege Use', ['Non-Sensitive Privilege Use']),
+  sub('2A', 'Other Privilege Use Events', 'Privilege Use'),
+  sub('2B', 'Process Creation', 'Detailed Tracking'),
+  sub('2C', 'Process Termination', 'Detailed Tracking'),
+  sub('2D', 'DPAPI Activity', 'Detailed Tracking'),
+  sub('2E', 'RPC Events', 'Detailed Tracking'),
+  sub('2F', 'Audit Policy Change', 'Policy Change', ['Policy Change']),
+  sub('30', 'Authentication Policy Change', 'Policy Change'),
+  sub('31', 'Authorization Policy Change', 'Policy Change'),
+  sub('32', 'MPSSVC Rule-Level Policy Change', 'Policy Change'),
+  sub('33', 'Filtering Platform Policy Change', 'Policy Change'),
+  sub('34', 'Other Policy Change Events', 'Policy Change'),
+  sub('35', 'User Account Management', 'Account Management'),
+  sub('36', 'Computer Account Management', 'Account Management'),
+  sub('37', 'Security Group Management', 'Account Management'),
+  sub('38', 'Distribution Group Management', 'Account Management'),
+  sub('39', 'Application Group Management', 'Account Management'),
+  sub('3A', 'Other Account Management Events', 'Account Management'),
+  sub('3B', 'Directory Service Access', 'DS Access'),
+  sub('3C', 'Directory Service Changes', 'DS Access'),
+  sub('3D', 'Directory Service Replication', 'DS Access'),
+  sub('3E', 'Detailed Directory Service Replication', 'DS Access'),
+  sub('3F', 'Credential Validation', 'Account Logon'),
+  sub('40', 'Kerberos Service Ticket Operations', 'Account Logon'),
+  sub('41', 'Other Account Logon Events', 'Account Logon'),
+  sub('42', 'Kerberos Authentication Service', 'Account Logon'),
+  sub('43', 'Network Policy Server', 'Logon/Logoff'),
+  sub('44', 'Detailed File Share', 'Object Access'),
+  sub('45', 'Removable Storage', 'Object Access'),
+  sub('46', 'Central Policy Staging', 'Object Access', ['Central Access Policy Staging']),
+  sub('47', 'User / Device Claims', 'Logon/Logoff', ['User/Device Claims']),
+  sub('48', 'Plug and Play Events', 'Detailed Tracking', ['PNP Activity']),
+  sub('49', 'Group Membership', 'Logon/Logoff'),
+  sub('4A', 'Token Right Adjusted Events', 'Detailed Tracking', ['Token Right Adjusted']),
+];
+
+/** `{0cce922b-…}`, `0CCE922B-…` → `{0CCE922B-…}`; undefined when not a GUID. */
+export function normalizeGuid(text: string): string | undefined {
+  const m = /^\s*\{?\s*([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\s*\}?\s*$/i.exec(text);
+  return m ? `{${(m[1] ?? '').toUpperCase()}}` : undefined;
+}
+
+/** Lower case, "Audit " prefix dropped, spaces around "/" and "-" and runs of spaces folded. */
+export function foldSubcategoryName(name: string): string {
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .replace(/\s*([/-])\s*/g, '$1')
+    .replace(/^audit (?!policy change$)/, '');
+}
+
+const BY_GUID = new Map(AUDIT_SUBCATEGORIES.map((s) => [s.guid, s]));
+const BY_NAME = new Map<string, AuditSubcategory>();
+for (const s of AUDIT_SUBCATEGORIES) for (const n of [s.name, ...s.aliases]) BY_NAME.set(foldSubcategoryName(n), s);
+
+export function subcategoryByGuid(guid: string): AuditSubcategory | undefined {
+  const n = normalizeGuid(guid);
+  return n === undefined ? undefined : BY_GUID.get(n);
+}
+
+/** By English name or alias, any case, with or without the "Audit " prefix of Group Policy. */
+export function subcategoryByName(name: string): AuditSubcategory | undefined {
+  const folded = foldSubcategoryName(name);
+  // "Audit Audit Policy Change" (Group Policy) → "audit policy change".
+  return BY_NAME.get(folded) ?? BY_NAME.get(folded.replace(/^audit /, ''));
+}
+
+/** Up to `max` known subcategory names closest to `name` (edit distance, then substring hits). */
+export function closestSubcategories(name: string, max = 3): string[] {
+  const folded = foldSubcategoryName(name);
+  if (folded === '') return [];
+  return AUDIT_SUBCATEGORIES.map((s) => {
+    let d = Math.min(...[s.name, ...s.aliases].map((n) => editDistance(folded, foldSubcategoryName(n))));
+    const f = foldSubcategoryName(s.name);
+    if (f.includes(folded) || folded.includes(f)) d = Math.min(d, 2);
+    return { name: s.name, d };
+  })
+    .sort((a, b) => a.d - b.d || cmp(a.name, b.name))
+    .slice(0, max)
+    .map((x) => x.name);
+}
+
+/** The exact command that turns a subcategory on for the given outcomes. */
+export function auditpolCommand(s: AuditSubcategory, outcomes: { success: boolean; failure: boolean }): string {
+  const parts = [`auditpol /set /subcategory:"${s.name}"`];
+  if (outcomes.success) parts.push('/success:enable');
+  if (outcomes.failure) parts.push('/failure:enable');
+  return parts.join(' ');
+}
+
+/** Where the same setting lives in Group Policy. */
+export function auditGpoPath(s: AuditSubcategory): string {
+  const gpoName = s.aliases.find((a) => a === 'PNP Activity') ?? s.name;
+  return `Computer Configuration > Windows Settings > Security Settings > Advanced Audit Policy Configuration > System Audit Policies > ${s.category} > Audit ${gpoName}`;
+}
