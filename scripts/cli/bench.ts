@@ -20,6 +20,7 @@ import { readLock } from '../sources/lock.ts';
 import { attackBundleUrl, isDdUrl, OSSEM_DM_URL, OSSEM_LEGACY_URL } from '../sources/upstream.ts';
 import { DEFAULT_LOCK, REPO_ROOT } from './data.ts';
 import { runCli } from './errors.ts';
+import { benchSite, formatSiteBench } from './bench-site.ts';
 import { runBuild } from './pipeline.ts';
 
 interface Row {
@@ -54,7 +55,7 @@ class PeakMemory {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { mirror: { type: 'string' }, attack: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ options: { mirror: { type: 'string' }, attack: { type: 'string' }, 'no-site': { type: 'boolean' } }, strict: true });
   const mirror = path.resolve(values.mirror ?? path.join(REPO_ROOT, '..', 'shared', 'sources'));
   const lock = await readLock(DEFAULT_LOCK);
   const versions = values.attack ? values.attack.split(',') : lock.attackVersions;
@@ -95,18 +96,23 @@ async function main(): Promise<void> {
       rows.push({ version, read: t1 - t0, floor, parse: p1 - p0, map: p2 - p1, write: p3 - p2, total: p3 - t0 - floor, peakMb: mem.stop() });
     }
 
-    const w0 = performance.now();
-    await runBuild({
+    const wholeRun = async (jobs: number): Promise<number> => {
+      const w0 = performance.now();
+      await runBuild({
       attack: versions,
       layout: 'stix-data',
       mode: { kind: 'mirror', dir: mirror },
-      outDir: path.join(out, 'whole'),
-      lock,
-      lockPath: DEFAULT_LOCK,
-      updateLock: false,
-      includeDeprecated: false,
-    });
-    const whole = performance.now() - w0;
+        outDir: path.join(out, `whole-${jobs}`),
+        lock,
+        lockPath: DEFAULT_LOCK,
+        updateLock: false,
+        includeDeprecated: false,
+        jobs,
+      });
+      return performance.now() - w0;
+    };
+    const wholeSerial = await wholeRun(1);
+    const whole = await wholeRun(2);
 
     const lines = [
       `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
@@ -116,8 +122,9 @@ async function main(): Promise<void> {
       '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...rows.map((r) => `| ${r.version} | ${ms(r.read)} | ${ms(r.floor)} | ${ms(r.parse)} | ${ms(r.map)} | ${ms(r.write)} | ${ms(r.total)} | ${(r.total / r.floor).toFixed(2)}× | ${r.peakMb.toFixed(0)} |`),
       '',
-      `Whole offline build of ${versions.length} versions (npm run data -- --mirror, all stages, fresh process state): ${(whole / 1000).toFixed(2)} s`,
+      `Whole offline build of ${versions.length} versions (every stage, from the mirror folder): ${(whole / 1000).toFixed(2)} s with 2 worker threads, ${(wholeSerial / 1000).toFixed(2)} s in one thread`,
     ];
+    if (!values['no-site']) lines.push('', formatSiteBench(await benchSite()));
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
     await fetcher.close();
