@@ -133,17 +133,24 @@ export function subcategoryByName(name: string): AuditSubcategory | undefined {
   return BY_NAME.get(folded) ?? BY_NAME.get(folded.replace(/^audit /, ''));
 }
 
-/** Up to `max` known subcategory names closest to `name` (edit distance, then substring hits). */
+/**
+ * Up to `max` known subcategory names closest to `name`: most shared words first (a typed word
+ * may be a prefix, "Auth" → "Authentication"), then edit distance.
+ */
 export function closestSubcategories(name: string, max = 3): string[] {
   const folded = foldSubcategoryName(name);
   if (folded === '') return [];
+  const words = folded.split(/[\s/-]+/).filter((w) => w.length >= 2);
   return AUDIT_SUBCATEGORIES.map((s) => {
-    let d = Math.min(...[s.name, ...s.aliases].map((n) => editDistance(folded, foldSubcategoryName(n))));
-    const f = foldSubcategoryName(s.name);
-    if (f.includes(folded) || folded.includes(f)) d = Math.min(d, 2);
-    return { name: s.name, d };
+    const names = [s.name, ...s.aliases].map(foldSubcategoryName);
+    const d = Math.min(...names.map((n) => editDistance(folded, n)));
+    const shared = Math.max(...names.map((n) => {
+      const its = n.split(/[\s/-]+/);
+      return words.filter((w) => its.some((x) => x.startsWith(w) || w.startsWith(x))).length;
+    }));
+    return { name: s.name, d, shared };
   })
-    .sort((a, b) => a.d - b.d || cmp(a.name, b.name))
+    .sort((a, b) => b.shared - a.shared || a.d - b.d || cmp(a.name, b.name))
     .slice(0, max)
     .map((x) => x.name);
 }
