@@ -114,7 +114,7 @@ export type ConfigCsvColumn = (typeof CONFIG_CSV_COLUMNS)[number];
 export type ConfigCsvRecord = Record<ConfigCsvColumn, string>;
 
 /**
- * One table, one row per fact, told apart by `section`: `input`, `warning`, `tactic`, `total`,
+ * One table, one row per fact, told apart by `section`: `input`, `warning`, `note`, `tactic`, `total`,
  * `event` (status full | partial; inputs = where it comes from), `technique` (status seen |
  * partial | not-seen | unmapped), `advice` (rank; id; name = what to do; command; adds /
  * upgrades counts; techniques; events). Lists inside a cell are separated by `;`.
@@ -124,6 +124,7 @@ export function configCsvRecords(r: ConfigCoverageReport): ConfigCsvRecord[] {
   const rows: ConfigCsvRecord[] = [];
   for (const i of r.inputs) rows.push({ ...blank, section: 'input', id: i.source, name: i.summary, inputs: i.input });
   for (const w of r.warnings) rows.push({ ...blank, section: 'warning', name: w });
+  for (const n of r.notes) rows.push({ ...blank, section: 'note', name: n });
   r.tactics.forEach((x, i) =>
     rows.push({ ...blank, section: 'tactic', rank: String(i + 1), id: x.id, name: x.name, tactics: x.shortname, seen: String(x.seen), partial: String(x.partial), mapped: String(x.mapped), all: String(x.total) }),
   );
