@@ -4,11 +4,11 @@
  * requested version has built and validated, so a failed build leaves the previous output as it was.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { parseBundle } from '../attack/stix.ts';
+import { BundleError, parseBundle } from '../attack/stix.ts';
 import { buildIndex, buildVersionArtifacts, compareVersions, type IndexEntry, type SourceRecord } from '../artifacts/build.ts';
 import { stringifyJson } from '../artifacts/json.ts';
 import { PUBLISHED_SCHEMAS, validateArtifact } from '../artifacts/schemas.ts';
@@ -19,8 +19,9 @@ import type { VersionMapping } from '../mapping/types.ts';
 import { parseDdEvent } from '../ossem/dd.ts';
 import { parseDm } from '../ossem/dm.ts';
 import { parseLegacy } from '../ossem/legacy.ts';
+import { OssemError } from '../ossem/yaml.ts';
 import { parseAttackIndex } from '../sources/attack-index.ts';
-import { writeFileAtomic } from '../sources/atomic.ts';
+import { exists, writeFileAtomic } from '../sources/atomic.ts';
 import { createFetcher, type Fetcher } from '../sources/fetcher.ts';
 import { verifyAgainstLock, writeLock } from '../sources/lock.ts';
 import type { Fetched, FetchTuning, LockFile, SourceMode } from '../sources/types.ts';
@@ -202,6 +203,14 @@ class InlineMapper implements Mapper {
   async close(): Promise<void> {}
 }
 
+/** The worker's error as the same class in this thread, so callers can tell expected failures apart. */
+function rehydrate(r: { name: string; message: string; expected: boolean; stack: string }): Error {
+  const e = !r.expected ? new Error() : r.name === 'BundleError' ? new BundleError('', '') : r.name === 'OssemError' ? new OssemError('', '') : new BuildError();
+  e.message = r.message;
+  e.stack = r.stack;
+  return e;
+}
+
 /** Maps in worker threads, one version per idle worker: on 2 cores two versions build at once. */
 class WorkerMapper implements Mapper {
   private readonly idle: Worker[] = [];
@@ -239,12 +248,7 @@ class WorkerMapper implements Mapper {
         });
         w.postMessage(job);
       });
-      if (!result.ok) {
-        if (result.expected) throw new BuildError(result.message);
-        const e = new Error(result.message);
-        e.stack = result.stack;
-        throw e;
-      }
+      if (!result.ok) throw rehydrate(result);
       return { files: new Map(result.files), entry: result.entry };
     } finally {
       this.release(w);
@@ -256,14 +260,6 @@ class WorkerMapper implements Mapper {
   }
 }
 
-async function exists(p: string): Promise<boolean> {
-  try {
-    await stat(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Index entries of versions already in the output folder that this build does not replace. */
 async function keptEntries(outDir: string, replaced: Set<string>): Promise<IndexEntry[]> {

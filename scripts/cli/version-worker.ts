@@ -17,7 +17,7 @@ export interface VersionJob {
 
 export type VersionResult =
   | { ok: true; version: string; files: Array<[string, string]>; entry: IndexEntry }
-  | { ok: false; version: string; message: string; expected: boolean; stack: string };
+  | { ok: false; version: string; name: string; message: string; expected: boolean; stack: string };
 
 const port = parentPort;
 if (port) {
@@ -30,7 +30,7 @@ if (port) {
       port.postMessage(result);
     } catch (e) {
       const error = e instanceof Error ? e : new Error(String(e));
-      const result: VersionResult = { ok: false, version: job.version, message: error.message, expected: isExpected(error), stack: error.stack ?? '' };
+      const result: VersionResult = { ok: false, version: job.version, name: error.name, message: error.message, expected: isExpected(error), stack: error.stack ?? '' };
       port.postMessage(result);
     }
   });

@@ -58,7 +58,8 @@ class SpellingCounter {
   }
 }
 
-function blankEvent(key: string, r: ResolvedLog, eventId: string, provider: string): EventInfo {
+/** An event known only by its log and ID: every text field empty until a source fills it. */
+export function blankEvent(key: string, r: Pick<ResolvedLog, 'log' | 'channel'>, eventId: string, provider: string): EventInfo {
   return {
     key,
     log: r.log,

@@ -3,9 +3,9 @@
  * route the version offers. Pure: a parsed bundle and the OSSEM catalogue in, records out.
  */
 import type { StixAnalytic, StixBundle, StixDataComponent, StixDetectionStrategy, StixTechnique } from '../attack/stix.ts';
-import { fold, type OssemCatalog } from './catalog.ts';
+import { blankEvent, fold, type OssemCatalog } from './catalog.ts';
 import { parseChannel } from './channel.ts';
-import { channelFor, eventKey, resolveLog } from './logs.ts';
+import { eventKey, resolveLog } from './logs.ts';
 import type { EventInfo, LogSpelling, MappingRow, Problem, ProblemKind, TacticInfo, TechniqueInfo, VersionMapping } from './types.ts';
 
 export interface MapOptions {
@@ -117,20 +117,7 @@ export function mapVersion(bundle: StixBundle, catalog: OssemCatalog, attackVers
   const useEvent = (log: string, channel: string, eventId: string): EventInfo => {
     const key = eventKey(log, eventId);
     const known = events.get(key) ?? catalog.events.get(key);
-    const ev: EventInfo = known ?? {
-      key,
-      log,
-      eventId,
-      channel: channelFor(log, channel, eventId),
-      provider: '',
-      name: '',
-      description: '',
-      auditCategory: '',
-      auditSubcategory: '',
-      enable: { auditpol: '', sysmonEventType: '', gpo: '' },
-      clientDefault: '',
-      serverDefault: '',
-    };
+    const ev: EventInfo = known ?? blankEvent(key, { log, channel }, eventId, '');
     events.set(key, ev);
     return ev;
   };

@@ -4,23 +4,15 @@
  * schemas are rewritten, each atomically. The staging folder must be on the same file system as
  * the data folder (the nightly stages inside it).
  */
-import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { buildIndex, compareVersions, type IndexEntry } from '../artifacts/build.ts';
 import { validateArtifact } from '../artifacts/schemas.ts';
 import { BuildError } from '../cli/pipeline.ts';
-import { writeFileAtomic } from '../sources/atomic.ts';
+import { exists, writeFileAtomic } from '../sources/atomic.ts';
 
 export const DOMAIN = 'enterprise-attack';
 
-async function exists(p: string): Promise<boolean> {
-  try {
-    await stat(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Replaces `dataDir/enterprise-attack/<v>` by `builtDir/enterprise-attack/<v>` for each version. */
 export async function installVersions(builtDir: string, dataDir: string, versions: string[]): Promise<void> {

@@ -1,7 +1,7 @@
 /** Atomic file replacement, so an interrupted run never leaves a half-written file behind. */
 
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -18,5 +18,15 @@ export async function writeFileAtomic(file: string, data: Buffer | string): Prom
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
+  }
+}
+
+/** Whether a path exists (file or folder). */
+export async function exists(p: string): Promise<boolean> {
+  try {
+    await stat(p);
+    return true;
+  } catch {
+    return false;
   }
 }
