@@ -2,10 +2,12 @@
  * The documentation site. `npm run site:pages` writes the pages into site/_generated/ (gitignored)
  * from data/; Eleventy renders them with the Nunjucks layouts in site/_includes/layouts/ and copies
  * data/ to /downloads/; `pagefind --site _site` then indexes the technique, event, tactic and data
- * component pages.
+ * component pages. The pages CLI also writes the coverage page's script (`_generated/assets/coverage.js`),
+ * copied to /assets/.
  */
 import path from 'node:path';
 import filters from './_config/filters.js';
+import markdown from './_config/markdown.js';
 import { parseYaml, readSiteMeta } from './_config/site-meta.js';
 
 export default function (eleventyConfig) {
@@ -13,10 +15,13 @@ export default function (eleventyConfig) {
   eleventyConfig.setUseGitIgnore(false);
   eleventyConfig.setFrontMatterParsingOptions({ engines: { yaml: parseYaml } });
   eleventyConfig.addPlugin(filters);
+  eleventyConfig.addPlugin(markdown);
 
   const input = eleventyConfig.directories.input;
   const meta = readSiteMeta(input);
   eleventyConfig.addPassthroughCopy({ [path.join(input, 'assets')]: 'assets' });
+  // The coverage page's browser bundle, written by the pages CLI (generated, not committed).
+  eleventyConfig.addPassthroughCopy({ [path.join(input, '_generated', 'assets', 'coverage.js')]: 'assets/coverage.js' });
   // The published data: /downloads/index.json, /downloads/enterprise-attack/<v>/…, /downloads/schemas/…
   eleventyConfig.addPassthroughCopy({ [meta.dataDir]: 'downloads' });
   eleventyConfig.addPassthroughCopy({ [path.join(meta.dataDir, 'enterprise-attack', meta.latest)]: 'downloads/latest' });

@@ -3,13 +3,18 @@
  * version in DIR (default: data/) and writes the site's generated Markdown pages into OUT (default:
  * site/_generated/), wiping it first. PATH (or $SITE_BASE) is the URL path the site is served
  * from: `/` by default, `/<repo>/` for a GitHub Pages project site. The page builders in scripts/pages/ are pure; this file
- * does the reading and the writing.
+ * does the reading and the writing: the artifacts, the change report of each version against the
+ * previous one (scripts/diff, once per build) and the coverage page's browser bundle (esbuild).
  */
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { DataComponentArtifact, EventArtifact, IndexEntry, TacticArtifact, TechniqueArtifact } from '../artifacts/build.ts';
+import { consecutiveVersionDiffs } from '../diff/diff.ts';
+import { loadArtifacts, LoadError } from '../diff/load.ts';
+import { BundleError, bundleCoverageApp } from '../pages/bundle.ts';
+import { COVERAGE_SCRIPT } from '../pages/coverage.ts';
 import { buildSite } from '../pages/site.ts';
 import type { FileInfo, GeneratedFile, SiteInput, VersionInput } from '../pages/types.ts';
 import { normalizeRoot } from '../pages/urls.ts';
@@ -79,6 +84,22 @@ function label(dir: string): string {
   return (rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : dir).split(path.sep).join('/');
 }
 
+/**
+ * The change report of each version in index.json against the one before it (the "what changed"
+ * pages), from the version folders' artifacts and manifests.
+ */
+export async function readChanges(dataDir: string, versions: readonly string[]): Promise<SiteInput['changes']> {
+  let data;
+  try {
+    data = await loadArtifacts(dataDir);
+  } catch (e) {
+    if (e instanceof LoadError) throw new PagesError(`cannot compare the versions for the "what changed" pages: ${e.message}`);
+    throw e;
+  }
+  const listed = new Set(versions);
+  return consecutiveVersionDiffs({ ...data, versions: data.versions.filter((v) => listed.has(v.version)) });
+}
+
 /** Reads index.json and every version it lists. */
 export async function readSiteInput(dataDir: string, base = '/'): Promise<SiteInput> {
   const index = await readJson<{ latest?: string; versions?: IndexEntry[] }>(path.join(dataDir, 'index.json'));
@@ -114,6 +135,7 @@ export async function readSiteInput(dataDir: string, base = '/'): Promise<SiteIn
     dataLabel: label(dataDir),
     dataDir,
     root: normalizeRoot(base),
+    changes: await readChanges(dataDir, versions.map((v) => v.version)),
   };
 }
 
@@ -144,11 +166,14 @@ async function main(): Promise<void> {
   const t1 = performance.now();
   const site = buildSite(input);
   const t2 = performance.now();
-  await writeGenerated(site.files, args.outDir);
+  const bundle = await bundleCoverageApp();
   const t3 = performance.now();
+  await writeGenerated([...site.files, { path: COVERAGE_SCRIPT, text: bundle }], args.outDir);
+  const t4 = performance.now();
   process.stderr.write(
     `wrote ${site.pages} pages of ${input.versions.length} versions to ${label(args.outDir)} ` +
-      `(read ${(t1 - t0).toFixed(0)} ms, build ${(t2 - t1).toFixed(0)} ms, ${Math.round(site.pages / ((t2 - t1) / 1000))} pages/s, write ${(t3 - t2).toFixed(0)} ms)\n`,
+      `(read and diff ${(t1 - t0).toFixed(0)} ms, build ${(t2 - t1).toFixed(0)} ms, ${Math.round(site.pages / ((t2 - t1) / 1000))} pages/s, ` +
+      `bundle ${(t3 - t2).toFixed(0)} ms, ${Math.round(bundle.length / 1000)} kB, write ${(t4 - t3).toFixed(0)} ms)\n`,
   );
 }
 
@@ -156,7 +181,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   try {
     await main();
   } catch (e) {
-    if (!(e instanceof PagesError)) throw e;
+    if (!(e instanceof PagesError) && !(e instanceof BundleError)) throw e;
     process.stderr.write(`error: ${e.message}\n`);
     process.exitCode = 1;
   }

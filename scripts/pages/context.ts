@@ -91,6 +91,7 @@ export function pageMeta(
       eraLabel: ERA_LABELS[ctx.input.era],
       latestUrl: preferredBase(p.latest, p.latest, p.root) + (inLatest && !page.unversioned ? page.path : ''),
       componentLabel: ctx.componentLabel,
+      previous: p.changesFrom.get(scope.version) ?? '',
     },
     versions: page.unversioned ? versionLinks(p, scope, '').map((l) => ({ ...l, exists: false, current: false })) : versionLinks(p, scope, page.path, page.entity),
     crumbs: page.crumbs,

@@ -13,7 +13,8 @@ export function generatedNotice(source: string): string {
 
 export function renderPage<T>(page: Page<T>, dir: string, source: string): GeneratedFile {
   const json = JSON.stringify({ ...page.meta, view: page.data });
-  return { path: `${page.meta.kind}/${dir}/${page.file}`, text: `---\n# ${generatedNotice(source)}\n${json}\n---\n${page.summary}\n` };
+  const markdown = page.markdown ? `\n${page.markdown.replace(/\n*$/, '\n')}` : '';
+  return { path: `${page.meta.kind}/${dir}/${page.file}`, text: `---\n# ${generatedNotice(source)}\n${json}\n---\n${page.summary}\n${markdown}` };
 }
 
 /** Parses what `renderPage` wrote (tests, and the Eleventy front-matter engine's fast path). */

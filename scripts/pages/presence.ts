@@ -15,6 +15,8 @@ export interface Presence {
   root: string;
   /** Entity id → version → a figure shown beside it (events of a technique, techniques of an event). */
   byKind: Record<EntityKind, Map<string, Map<string, number>>>;
+  /** Version → the version before it, for the versions that have a "what changed" page. */
+  changesFrom: Map<string, string>;
 }
 
 function put(map: Map<string, Map<string, number>>, id: string, version: string, n: number): void {
@@ -23,7 +25,7 @@ function put(map: Map<string, Map<string, number>>, id: string, version: string,
   m.set(version, n);
 }
 
-export function buildPresence(versions: VersionInput[], latest: string, root = '/'): Presence {
+export function buildPresence(versions: VersionInput[], latest: string, root = '/', changesFrom = new Map<string, string>()): Presence {
   const byKind: Presence['byKind'] = { technique: new Map(), event: new Map(), tactic: new Map(), 'data-component': new Map() };
   for (const v of versions) {
     for (const t of v.techniques) put(byKind.technique, t.id, v.version, t.events.length);
@@ -31,7 +33,7 @@ export function buildPresence(versions: VersionInput[], latest: string, root = '
     for (const t of v.tactics) put(byKind.tactic, t.id, v.version, t.techniques.length);
     for (const c of v.dataComponents) put(byKind['data-component'], dataComponentSlug(c.name), v.version, c.techniques.length);
   }
-  return { versions: versions.map((v) => v.version), latest, root, byKind };
+  return { versions: versions.map((v) => v.version), latest, root, byKind, changesFrom };
 }
 
 /** Versions (oldest first) in which an entity appears, with its figure there. */

@@ -6,8 +6,14 @@
  *   <kind>/latest/<file>.md          the latest version, published at the root
  *   <kind>/v<version>/<file>.md      every version, published under /v/<version>/
  *   site.yaml                        versions and data folder, for the hand-written pages and the Eleventy config
+ *
+ * Each version also gets a coverage page, and each version after the first a "what changed" page
+ * from `input.changes` (the diffs, computed once per build by the CLI).
  */
+import type { VersionDiff } from '../diff/types.ts';
+import { changesPage } from './changes.ts';
 import { versionContext, type VersionContext } from './context.ts';
+import { coveragePage } from './coverage.ts';
 import { dataComponentPage } from './data-component.ts';
 import { downloadsPage } from './downloads.ts';
 import { eventPage } from './event.ts';
@@ -32,6 +38,8 @@ export const PAGE_KINDS: PageKind[] = [
   'data-component',
   'data-component-index',
   'downloads',
+  'changes',
+  'coverage',
 ];
 
 export interface SiteMeta {
@@ -40,6 +48,8 @@ export interface SiteMeta {
   root: string;
   dataDir: string;
   dataLabel: string;
+  /** The version before the latest (the root "what changed" page compares the two); empty when there is one version. */
+  previous: string;
   versions: Array<{ version: string; era: string; home: string; isLatest: boolean; counts: SiteInput['versions'][number]['counts'] }>;
 }
 
@@ -49,10 +59,12 @@ export interface BuiltSite {
   pages: number;
 }
 
-function versionPages(ctx: VersionContext, scope: Scope, order: ReturnType<typeof collectionOrder>): Array<Page<unknown>> {
+function versionPages(ctx: VersionContext, scope: Scope, order: ReturnType<typeof collectionOrder>, diff: VersionDiff | undefined): Array<Page<unknown>> {
   const v = ctx.input;
   return [
     homePage(ctx, scope, order),
+    coveragePage(ctx, scope),
+    ...(diff ? [changesPage(ctx, scope, diff)] : []),
     techniqueIndexPage(ctx, scope),
     tacticIndexPage(ctx, scope),
     eventIndexPage(ctx, scope),
@@ -69,7 +81,14 @@ export function buildSite(input: SiteInput): BuiltSite {
     throw new Error(`the latest version ${input.latest} is not among the versions read (${input.versions.map((v) => v.version).join(', ')})`);
   }
   const root = normalizeRoot(input.root);
-  const presence = buildPresence(input.versions, input.latest, root);
+  // The diffs of consecutive versions, by the newer version: each gives that version a "what changed" page.
+  const diffs = new Map<string, VersionDiff>();
+  input.versions.forEach((v, i) => {
+    const previous = input.versions[i - 1]?.version;
+    const diff = input.changes.find((d) => d.oldVersion === previous && d.newVersion === v.version);
+    if (diff) diffs.set(v.version, diff);
+  });
+  const presence = buildPresence(input.versions, input.latest, root, new Map([...diffs].map(([v, d]) => [v, d.oldVersion])));
   const files: GeneratedFile[] = [];
   let pages = 0;
   const label = input.dataLabel.replace(/\/?$/, '/');
@@ -78,8 +97,9 @@ export function buildSite(input: SiteInput): BuiltSite {
     const ctx = versionContext(v, presence);
     const order = collectionOrder(v.events);
     const source = `${label}enterprise-attack/${v.version}/`;
+    const diff = diffs.get(v.version);
     for (const scope of scopesFor(v.version, input.latest, root)) {
-      for (const page of versionPages(ctx, scope, order)) {
+      for (const page of versionPages(ctx, scope, order, diff)) {
         files.push(renderPage(page, scope.dir, source));
         pages++;
       }
@@ -94,6 +114,7 @@ export function buildSite(input: SiteInput): BuiltSite {
     root,
     dataDir: input.dataDir,
     dataLabel: label,
+    previous: presence.changesFrom.get(input.latest) ?? '',
     versions: [...input.versions].reverse().map((v) => ({ version: v.version, era: v.era, home: preferredBase(v.version, input.latest, root), isLatest: v.version === input.latest, counts: v.counts })),
   };
   files.push({ path: 'site.yaml', text: `# ${generatedNotice(label)}\n${JSON.stringify(meta)}\n` });

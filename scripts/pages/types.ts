@@ -3,6 +3,7 @@
  * (files to write under `site/_generated/`). Pure data: the CLI does the reading and writing.
  */
 import type { DataComponentArtifact, EventArtifact, IndexEntry, TacticArtifact, TechniqueArtifact, VersionCounts } from '../artifacts/build.ts';
+import type { VersionDiff } from '../diff/types.ts';
 
 export type Era = IndexEntry['era'];
 
@@ -39,6 +40,12 @@ export interface SiteInput {
   dataDir: string;
   /** URL path the site is served from (`/`, or `/repo/` for a GitHub Pages project site). */
   root: string;
+  /**
+   * The change report of each version against the one before it (`consecutiveVersionDiffs`),
+   * computed once per build: one "what changed" page per version after the first. Diffs between
+   * versions that are not consecutive in `versions` are ignored.
+   */
+  changes: readonly VersionDiff[];
 }
 
 /** A file to write, path relative to the output folder (`site/_generated/`), POSIX separators. */
@@ -94,6 +101,8 @@ export interface PageMeta {
     latestUrl: string;
     /** "data component", or "data source" before ATT&CK had data components. */
     componentLabel: string;
+    /** The version before this one (its "what changed" page compares the two); empty for the oldest. */
+    previous: string;
   };
   versions: VersionLink[];
   crumbs: Crumb[];
@@ -111,7 +120,9 @@ export type PageKind =
   | 'event-index'
   | 'data-component'
   | 'data-component-index'
-  | 'downloads';
+  | 'downloads'
+  | 'changes'
+  | 'coverage';
 
 export interface Page<T> {
   meta: PageMeta;
@@ -121,6 +132,11 @@ export interface Page<T> {
   summary: string;
   /** Input file name, relative to `<kind>/<scope dir>/`. */
   file: string;
+  /**
+   * Markdown placed after the summary (the "what changed" report). Whoever builds it escapes the
+   * upstream text in it; Eleventy renders it with markdown-it, never with a template engine.
+   */
+  markdown?: string;
 }
 
 // The view models of each page kind.
@@ -277,4 +293,35 @@ export interface DownloadsView {
   latestFiles: Array<{ name: string; url: string; size: string; what: string }>;
   schemas: Array<{ name: string; url: string; size: string }>;
   rootFiles: Array<{ name: string; url: string; size: string; what: string }>;
+}
+
+export interface ChangesView {
+  oldVersion: string;
+  newVersion: string;
+  identical: boolean;
+  /** Home pages of the two versions. */
+  oldHome: string;
+  newHome: string;
+  /** The "what changed" pages before and after this one, when there are. */
+  previousChanges: { label: string; url: string } | null;
+  nextChanges: { label: string; url: string } | null;
+  /** One row per kind of change: what changed, or "No change." */
+  summary: Array<{ kind: string; text: string; changed: boolean }>;
+}
+
+export interface CoverageView {
+  version: string;
+  /** The published JSON the page reads (`/downloads/enterprise-attack/<v>/…`). */
+  data: { techniques: string; events: string; tactics: string };
+  /** The browser bundle of the coverage core and the page's script. */
+  script: string;
+  /** The preset buttons (the script finds their events in events.json). */
+  presets: Array<{ id: string; label: string }>;
+  /** Links to events are `eventBase` + the event's slug + `/`. */
+  eventBase: string;
+  logs: Array<{ log: string; slug: string; events: Array<{ key: string; eventId: string; name: string; inputId: string }> }>;
+  events: number;
+  /** Matrix order; `mapped` and `total` do not depend on the events ticked. */
+  tactics: Array<{ id: string; name: string; url: string; mapped: number; total: number }>;
+  totals: { mapped: number; total: number };
 }

@@ -7,6 +7,8 @@
  *   <base>tactics/TA0006/          tactic           <base>tactics/         index
  *   <base>events/security-4688/    event            <base>events/          index
  *   <base>data-components/process-creation/         <base>data-components/ index
+ *   <base>changes/                 what changed since the previous version (not in the oldest)
+ *   <base>coverage/                which techniques the events you collect show (in the browser)
  *   /downloads/  /search/  /about/ (one copy, not versioned)
  */
 import type { Scope } from './types.ts';
@@ -36,6 +38,8 @@ export const paths = {
   event: (key: string): string => `events/${eventSlug(key)}/`,
   dataComponents: (): string => 'data-components/',
   dataComponent: (name: string): string => `data-components/${dataComponentSlug(name)}/`,
+  changes: (): string => 'changes/',
+  coverage: (): string => 'coverage/',
 };
 
 /**

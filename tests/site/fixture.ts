@@ -6,6 +6,8 @@ import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DataComponentArtifact, EventArtifact, IndexEntry, TacticArtifact, TechniqueArtifact, VersionCounts } from '../../scripts/artifacts/build.ts';
 import { REPO_ROOT } from '../../scripts/cli/pages.ts';
+import { consecutiveVersionDiffs } from '../../scripts/diff/diff.ts';
+import type { DataSet, VersionData } from '../../scripts/diff/types.ts';
 import type { SiteInput, VersionInput } from '../../scripts/pages/types.ts';
 
 export const SCRIPT = '<script>alert(1)</script>';
@@ -136,8 +138,25 @@ export function fixtureVersions(): VersionInput[] {
   return [v1, v2];
 }
 
+/** A version as the change report loads it; the file "hashes" are the files' JSON text. */
+export function diffVersionData(v: VersionInput): VersionData {
+  const files = {
+    'techniques.json': JSON.stringify({ attackVersion: v.version, techniques: v.techniques }),
+    'events.json': JSON.stringify({ attackVersion: v.version, events: v.events }),
+    'data-components.json': JSON.stringify({ attackVersion: v.version, dataComponents: v.dataComponents }),
+  };
+  return { version: v.version, era: v.era, counts: v.counts, sources: [], techniques: v.techniques, events: v.events, dataComponents: v.dataComponents, files };
+}
+
+/** The change reports of consecutive versions, as the pages CLI computes them from a data folder. */
+export function fixtureChanges(versions: VersionInput[]): SiteInput['changes'] {
+  const data: DataSet = { kind: 'root', label: 'fixture', versions: versions.map(diffVersionData), rootFiles: {} };
+  return consecutiveVersionDiffs(data);
+}
+
 export function fixtureInput(): SiteInput {
-  return { versions: fixtureVersions(), latest: '2.0', schemas: [], rootFiles: [], dataLabel: 'fixture', dataDir: '/nonexistent', root: '/' };
+  const versions = fixtureVersions();
+  return { versions, latest: '2.0', schemas: [], rootFiles: [], dataLabel: 'fixture', dataDir: '/nonexistent', root: '/', changes: fixtureChanges(versions) };
 }
 
 const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;

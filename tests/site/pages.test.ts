@@ -35,8 +35,9 @@ describe('generated files', () => {
   it('writes each version once under /v/<version>/ and the latest again at the root', () => {
     const { built, byPath } = site();
     const paths = [...byPath.keys()];
-    // 2.0: home + 4 indexes + 3 techniques + 2 tactics + 2 events + 2 data components = 14, twice; 1.0: 5 + 2 + 2 + 1 + 1 = 11; downloads 1.
-    expect(built.pages).toBe(14 * 2 + 11 + 1);
+    // 2.0: home + coverage + what changed + 4 indexes + 3 techniques + 2 tactics + 2 events + 2 data components = 16, twice;
+    // 1.0 (no what changed): 6 + 2 + 2 + 1 + 1 = 12; downloads 1.
+    expect(built.pages).toBe(16 * 2 + 12 + 1);
     expect(paths.filter((p) => p.endsWith('.md'))).toHaveLength(built.pages);
     expect(paths).toContain('technique/latest/T9001.001.md');
     expect(paths).toContain('technique/v2.0/T9001.001.md');

@@ -1,0 +1,191 @@
+/**
+ * A version's "what changed" page: the change report (scripts/diff) between the previous ATT&CK
+ * version and this one, as `renderVersionChanges` writes it, with links to the site's technique and
+ * event pages, a summary that says "No change." for each kind of change that did not happen, and a
+ * caption for each table.
+ *
+ * Escaping: `renderVersionChanges` escapes the names it prints for Markdown (`escapeMd`), but not
+ * technique and data-component IDs; `safeDiff` turns any character of an ID outside `[A-Za-z0-9._-]`
+ * into an HTML character reference first (real IDs such as T1003.001 and DC0032 are left as they
+ * are). The summary is built here with `html`.
+ */
+import { renderVersionChanges } from '../diff/markdown.ts';
+import type { DataComponentRef, TechniqueRef as DiffTechniqueRef, VersionDiff } from '../diff/types.ts';
+import { homeCrumbs, pageMeta, plural, type VersionContext } from './context.ts';
+import { html } from './escape.ts';
+import type { ChangesView, Page, Scope } from './types.ts';
+import { paths, preferredBase } from './urls.ts';
+
+const SAFE_ID = /^[A-Za-z0-9._-]*$/;
+
+/** An ID as Markdown text that cannot be markup: unchanged when it is a plain ID. */
+export function safeId(id: string): string {
+  return SAFE_ID.test(id) ? id : id.replace(/[^A-Za-z0-9._-]/g, (c) => `&#${c.codePointAt(0)};`);
+}
+
+/** The diff with every technique and data-component ID passed through `safeId`. */
+export function safeDiff(d: VersionDiff): VersionDiff {
+  const t = <T extends DiffTechniqueRef>(x: T): T => ({ ...x, id: safeId(x.id) });
+  const dc = (c: DataComponentRef): DataComponentRef => ({ ...c, id: safeId(c.id) });
+  return {
+    ...d,
+    techniques: {
+      added: d.techniques.added.map(t),
+      removed: d.techniques.removed.map(t),
+      renamed: d.techniques.renamed.map((r) => ({ ...r, id: safeId(r.id) })),
+    },
+    techniqueEvents: d.techniqueEvents.map(t),
+    eventTechniques: d.eventTechniques.map((e) => ({ ...e, gained: e.gained.map(t), lost: e.lost.map(t) })),
+    dataComponents: {
+      added: d.dataComponents.added.map(dc),
+      removed: d.dataComponents.removed.map(dc),
+      changed: d.dataComponents.changed.map((c) => ({ ...c, old: dc(c.old), new: dc(c.new) })),
+    },
+  };
+}
+
+const n = (x: number): string => x.toLocaleString('en-US');
+const NO_CHANGE = 'No change.';
+
+/** One row per kind of change, in the order of the report's sections. */
+export function changeSummary(d: VersionDiff): ChangesView['summary'] {
+  const parts = (items: Array<[number, string]>): string => items.filter(([k]) => k > 0).map(([k, what]) => `${n(k)} ${what}`).join(', ');
+  const links = (rows: Array<{ gained: unknown[]; lost: unknown[] }>): string => `+${n(rows.reduce((s, r) => s + r.gained.length, 0))} / −${n(rows.reduce((s, r) => s + r.lost.length, 0))}`;
+  const rows: Array<{ kind: string; text: string }> = [
+    {
+      kind: 'Techniques',
+      text: parts([
+        [d.techniques.added.length, 'added'],
+        [d.techniques.removed.length, 'removed'],
+        [d.techniques.renamed.length, 'renamed'],
+      ]),
+    },
+    {
+      kind: 'Events per technique',
+      text: d.techniqueEvents.length > 0 ? `${plural(d.techniqueEvents.length, 'technique')} gained or lost events (${links(d.techniqueEvents)} event links)` : '',
+    },
+    {
+      kind: 'Techniques per event',
+      text: d.eventTechniques.length > 0 ? `${plural(d.eventTechniques.length, 'event')} gained or lost techniques (${links(d.eventTechniques)} technique links)` : '',
+    },
+    {
+      kind: 'Events',
+      text: parts([
+        [d.events.added.length, 'new'],
+        [d.events.removed.length, 'no longer mapped'],
+        [d.events.renamed.length, 'renamed'],
+      ]),
+    },
+    {
+      kind: 'Data components',
+      text: parts([
+        [d.dataComponents.added.length, 'new'],
+        [d.dataComponents.removed.length, 'dropped'],
+        [d.dataComponents.changed.length, 'with a new ID or data source'],
+      ]),
+    },
+  ];
+  return rows.map((r) => ({ kind: r.kind, text: r.text || NO_CHANGE, changed: r.text !== '' }));
+}
+
+function summaryTable(d: VersionDiff, summary: ChangesView['summary']): string {
+  const rows = summary.map((r) => `<tr><th scope="row">${html(r.kind)}</th><td${r.changed ? '' : ' class="muted"'}>${html(r.text)}</td></tr>`);
+  return [
+    '<div class="table-wrap">',
+    `<table class="compact change-summary">`,
+    `<caption>What changed from ATT&amp;CK v${html(d.oldVersion)} to v${html(d.newVersion)}, by kind</caption>`,
+    '<thead><tr><th scope="col">Kind</th><th scope="col">Change</th></tr></thead>',
+    `<tbody>${rows.join('')}</tbody>`,
+    '</table>',
+    '</div>',
+  ].join('\n');
+}
+
+/** Text of a Markdown heading or bold label, without its Markdown escapes. */
+const plainMd = (s: string): string => s.replace(/\\(.)/g, '$1').replace(/\*\*/g, '').trim();
+
+/**
+ * Puts `<!-- caption:… -->` before each Markdown table; the site's markdown-it turns it into the
+ * table's caption (site/_config/markdown.js). The caption is the section heading's subject
+ * ("Techniques"), with the bold label above the table when there is one ("Techniques: added (26)");
+ * a label line that only names the table is then dropped, the caption says it. The text is
+ * URI-encoded inside the comment, so nothing in it can end the comment.
+ */
+export function captionTables(markdown: string, first: string): string {
+  const lines = markdown.split('\n');
+  const out: string[] = [];
+  let noun = '';
+  let label = '';
+  lines.forEach((line, i) => {
+    const h = /^#{1,6}\s+(.*)$/.exec(line);
+    if (h) {
+      noun = plainMd(h[1] ?? '').split(':')[0] ?? '';
+      label = '';
+    }
+    const b = /^\*\*(.+?)\*\*(.*)$/.exec(line);
+    if (b) {
+      label = plainMd(b[1] ?? '').replace(/:$/, '');
+      label = label.charAt(0).toLowerCase() + label.slice(1);
+      const next = lines.slice(i + 1).find((l) => l.trim() !== '') ?? '';
+      if ((b[2] ?? '').trim() === '' && next.startsWith('|')) return;
+    }
+    if (line.startsWith('|') && !(lines[i - 1] ?? '').startsWith('|')) {
+      const caption = noun === '' ? first : label ? `${noun}: ${label}` : noun;
+      out.push(`<!-- caption:${encodeURIComponent(caption)} -->`, '');
+    }
+    out.push(line);
+  });
+  return out.join('\n');
+}
+
+export function changesPage(ctx: VersionContext, scope: Scope, diff: VersionDiff): Page<ChangesView> {
+  const p = ctx.presence;
+  const d = safeDiff(diff);
+  const baseOf = (version: string): string => (version === scope.version ? scope.base : preferredBase(version, p.latest, p.root));
+  const has = (kind: 'technique' | 'event', id: string, version: string): boolean => p.byKind[kind].get(id)?.has(version) ?? false;
+  const markdown = renderVersionChanges(d.oldVersion, d.newVersion, d, {
+    title: '',
+    headingLevel: 1,
+    techniqueHref: (id, version) => (SAFE_ID.test(id) && has('technique', id, version) ? baseOf(version) + paths.technique(id) : undefined),
+    eventHref: (key, version) => (has('event', key, version) ? baseOf(version) + paths.event(key) : undefined),
+  });
+  const summary = changeSummary(d);
+  // The summary goes under the report's opening sentence, before its first table.
+  const lines = markdown.split('\n');
+  const at = lines.findIndex((l) => l.startsWith('|'));
+  const block = ['', summaryTable(d, summary), ''];
+  if (at < 0) lines.push(...block);
+  else lines.splice(at, 0, ...block);
+  if (d.identical) lines.push('', NO_CHANGE);
+
+  const pageOf = (version: string): string => baseOf(version) + paths.changes();
+  const after = [...p.changesFrom].find(([, from]) => from === d.newVersion)?.[0];
+  const before = p.changesFrom.get(d.oldVersion);
+  const view: ChangesView = {
+    oldVersion: d.oldVersion,
+    newVersion: d.newVersion,
+    identical: d.identical,
+    oldHome: baseOf(d.oldVersion),
+    newHome: baseOf(d.newVersion),
+    previousChanges: before !== undefined ? { label: `v${before} to v${d.oldVersion}`, url: pageOf(d.oldVersion) } : null,
+    nextChanges: after !== undefined ? { label: `v${d.newVersion} to v${after}`, url: pageOf(after) } : null,
+    summary,
+  };
+  const changed = summary.filter((r) => r.changed).map((r) => r.kind.toLowerCase());
+  const meta = pageMeta(ctx, scope, {
+    kind: 'changes',
+    path: paths.changes(),
+    title: `What changed from ATT&CK v${d.oldVersion} to v${d.newVersion}`,
+    description: changed.length > 0 ? `How the Windows event mapping of ATT&CK v${d.newVersion} differs from v${d.oldVersion}: ${changed.join(', ')}.` : `The Windows event mapping of ATT&CK v${d.newVersion} is the same as that of v${d.oldVersion}.`,
+    crumbs: homeCrumbs(scope),
+  });
+  // A version without a "what changed" page (the oldest): its switch entry goes to its home.
+  meta.versions = meta.versions.map((l) => (p.changesFrom.has(l.version) ? l : { ...l, url: preferredBase(l.version, p.latest, p.root), exists: false }));
+  return {
+    meta,
+    data: view,
+    summary: '',
+    markdown: captionTables(lines.join('\n'), `Counts in ATT&CK v${d.oldVersion} and v${d.newVersion}`),
+    file: 'index.md',
+  };
+}

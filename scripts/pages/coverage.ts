@@ -1,0 +1,64 @@
+/**
+ * A version's coverage page: tick the events you collect and see which techniques they show, per
+ * tactic. The page holds the event list (fieldsets per log) and the table's skeleton; the browser
+ * script (scripts/pages/browser/coverage-app.ts, bundled with the coverage core) reads the version's
+ * published JSON from /downloads/ and does the counting. Nothing is sent anywhere.
+ */
+import { PRESET_IDS, PRESET_LABELS } from './browser/coverage-state.ts';
+import { homeCrumbs, pageMeta, plural, type VersionContext } from './context.ts';
+import { html } from './escape.ts';
+import type { CoverageView, Page, Scope } from './types.ts';
+import { downloadsUrl, eventSlug, paths, slug } from './urls.ts';
+
+/** Where the pages CLI writes the browser bundle, under site/_generated/ (and so under /assets/ on the site). */
+export const COVERAGE_SCRIPT = 'assets/coverage.js';
+
+export function coveragePage(ctx: VersionContext, scope: Scope): Page<CoverageView> {
+  const v = ctx.input;
+  const root = ctx.presence.root;
+  const folder = `${downloadsUrl(root)}enterprise-attack/${v.version}/`;
+  const logs: CoverageView['logs'] = [];
+  const byLog = new Map<string, CoverageView['logs'][number]>();
+  for (const e of v.events) {
+    let group = byLog.get(e.log);
+    if (!group) {
+      group = { log: e.log, slug: slug(e.log) || 'log', events: [] };
+      byLog.set(e.log, group);
+      logs.push(group);
+    }
+    group.events.push({ key: e.key, eventId: e.eventId, name: e.name, inputId: `ev-${eventSlug(e.key)}` });
+  }
+  // The biggest logs first (Security, then System, Sysmon…), the rest by name.
+  logs.sort((a, b) => b.events.length - a.events.length || (a.log < b.log ? -1 : a.log > b.log ? 1 : 0));
+  // What the table shows before anything is ticked; the script recomputes the same figures.
+  const eventKeys = new Set(v.events.map((e) => e.key));
+  const isMapped = (t: (typeof v.techniques)[number]): boolean => t.events.some((e) => eventKeys.has(e.key));
+  const tactics = v.tactics.map((t) => {
+    const ts = v.techniques.filter((x) => x.tactics.includes(t.shortname));
+    return { id: t.id, name: t.name, url: scope.base + paths.tactic(t.id), mapped: ts.filter(isMapped).length, total: ts.length };
+  });
+  const view: CoverageView = {
+    version: v.version,
+    data: { techniques: `${folder}techniques.json`, events: `${folder}events.json`, tactics: `${folder}tactics.json` },
+    script: root + COVERAGE_SCRIPT,
+    presets: PRESET_IDS.map((id) => ({ id, label: PRESET_LABELS[id] })),
+    eventBase: `${scope.base}events/`,
+    logs,
+    events: v.events.length,
+    tactics,
+    totals: { mapped: v.techniques.filter(isMapped).length, total: v.techniques.length },
+  };
+  const lede = `Tick the Windows events you collect: the table shows at once how many of the ${plural(v.techniques.length, 'Windows technique')} of ATT&CK v${scope.version} they can show, tactic by tactic, and which events would add the most. Everything runs in your browser from the published JSON; the selection stays in the page's address, so you can bookmark or share it.`;
+  return {
+    meta: pageMeta(ctx, scope, {
+      kind: 'coverage',
+      path: paths.coverage(),
+      title: 'Coverage of the events you collect',
+      description: `Which ATT&CK v${scope.version} techniques the Windows events you collect can show, per tactic, with the next events to add and a Navigator layer to download.`,
+      crumbs: homeCrumbs(scope),
+    }),
+    data: view,
+    summary: `<p class="lede">${html(lede)}</p>`,
+    file: 'index.md',
+  };
+}
