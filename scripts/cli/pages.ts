@@ -168,12 +168,12 @@ async function main(): Promise<void> {
   const t2 = performance.now();
   const bundle = await bundleCoverageApp();
   const t3 = performance.now();
-  await writeGenerated([...site.files, { path: COVERAGE_SCRIPT, text: bundle }], args.outDir);
+  await writeGenerated([...site.files, { path: COVERAGE_SCRIPT, text: bundle.code }], args.outDir);
   const t4 = performance.now();
   process.stderr.write(
     `wrote ${site.pages} pages of ${input.versions.length} versions to ${label(args.outDir)} ` +
       `(read and diff ${(t1 - t0).toFixed(0)} ms, build ${(t2 - t1).toFixed(0)} ms, ${Math.round(site.pages / ((t2 - t1) / 1000))} pages/s, ` +
-      `bundle ${(t3 - t2).toFixed(0)} ms, ${Math.round(bundle.length / 1000)} kB, write ${(t4 - t3).toFixed(0)} ms)\n`,
+      `bundle ${(t3 - t2).toFixed(0)} ms, ${Math.round(bundle.code.length / 1000)} kB, write ${(t4 - t3).toFixed(0)} ms)\n`,
   );
 }
 

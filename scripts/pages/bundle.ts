@@ -11,15 +11,26 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-export const COVERAGE_ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'browser', 'coverage-app.ts');
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const COVERAGE_ENTRY = path.join(HERE, 'browser', 'coverage-app.ts');
+const REPO_ROOT = path.resolve(HERE, '../..');
 
 export class BundleError extends Error {}
 
-export async function bundleCoverageApp(o: { minify?: boolean } = {}): Promise<string> {
+export interface Bundle {
+  code: string;
+  /** The source files in the bundle, relative to the repository (esbuild's metafile). */
+  inputs: string[];
+  /** Imports left to the browser to resolve: none, the bundle stands alone. */
+  external: string[];
+}
+
+export async function bundleCoverageApp(o: { minify?: boolean } = {}): Promise<Bundle> {
   let result;
   try {
     result = await build({
       entryPoints: [COVERAGE_ENTRY],
+      absWorkingDir: REPO_ROOT,
       bundle: true,
       write: false,
       format: 'esm',
@@ -29,12 +40,16 @@ export async function bundleCoverageApp(o: { minify?: boolean } = {}): Promise<s
       legalComments: 'none',
       charset: 'utf8',
       logLevel: 'silent',
+      metafile: true,
       banner: { js: '// Built by scripts/pages/bundle.ts from scripts/pages/browser/coverage-app.ts and scripts/coverage/ (npm run site:pages). Do not edit.' },
     });
   } catch (e) {
-    throw new BundleError(`cannot bundle ${path.relative(process.cwd(), COVERAGE_ENTRY)} for the browser: ${(e as Error).message}`);
+    throw new BundleError(`cannot bundle ${path.relative(REPO_ROOT, COVERAGE_ENTRY)} for the browser: ${(e as Error).message}`);
   }
   const out = result.outputFiles[0];
   if (!out) throw new BundleError('esbuild wrote no output');
-  return out.text;
+  const inputs = Object.keys(result.metafile.inputs).sort();
+  const external = [...new Set(Object.values(result.metafile.inputs).flatMap((i) => i.imports.filter((x) => x.external).map((x) => x.path)))].sort();
+  if (external.length > 0) throw new BundleError(`the coverage bundle would import ${external.join(', ')} at run time; a browser cannot`);
+  return { code: out.text, inputs, external };
 }

@@ -6,8 +6,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDirs } from '../helpers/tmp-dir.ts';
-import { EVIL_EVENT_NAME, SCRIPT, writeFixtureData } from './fixture.ts';
-import { buildSite, type BuiltSite, checkLinks, walk } from './helpers.ts';
+import { EVIL_EVENT_NAME, EVIL_NAME, SCRIPT, writeFixtureData } from './fixture.ts';
+import { buildSite, type BuiltSite, checkLinks, fileFor, walk } from './helpers.ts';
 
 const temps = tempDirs();
 let site: BuiltSite;
@@ -54,6 +54,35 @@ describe('a built site from hostile upstream text', () => {
     expect(page).not.toMatch(/pipe 49/);
   });
 
+  it('shows upstream names as text on the "what changed" page, with captioned tables', async () => {
+    for (const rel of ['changes/index.html', 'v/2.0/changes/index.html']) {
+      const page = await read(rel);
+      expect(page, rel).toContain('&lt;script&gt;alert(1)&lt;/script&gt; Credential Dumping');
+      expect(page, rel).toContain('Process &lt;img src=x onerror=alert(2)&gt; created');
+      expect(page, rel).toContain('OS API &lt;Execution&gt;');
+      expect(page, rel).toContain('*Bold* _under_ | pipe {{ 7*7 }} {% raw %}');
+      expect(page, rel).not.toMatch(/<em>Bold|<em>under|pipe 49/);
+      expect(page, rel).not.toContain(SCRIPT);
+      expect(page, rel).not.toContain(EVIL_NAME);
+      expect((page.match(/<table/g) ?? []).length, rel).toBe((page.match(/<table[^>]*>\s*<caption>/g) ?? []).length);
+      expect(page, rel).not.toContain('<!-- caption:');
+    }
+    const root = await read('changes/index.html');
+    expect(root).toContain('<caption>Techniques: added (2)</caption>');
+    expect(root).toContain('href="/techniques/T9001.001/"');
+    expect(root).toContain('href="/v/1.0/techniques/T9003/"');
+    expect(root).toContain('href="/events/sysmon-1/"');
+    expect(await readFile(path.join(site.dir, 'v', '1.0', 'changes', 'index.html')).catch(() => null)).toBeNull();
+  });
+
+  it('shows upstream event names as text in the coverage page labels', async () => {
+    const page = await read('coverage/index.html');
+    expect(page).toContain('<label for="ev-sysmon-1"><span class="id">1</span> Process &lt;img src=x onerror=alert(2)&gt; created</label>');
+    expect(page).toContain('data-text="Sysmon 1 Sysmon:1 Process &lt;img src=x onerror=alert(2)&gt; created"');
+    expect(page).toContain('<th scope="row"><a href="/tactics/TA0005/">Defense &lt;b&gt;Evasion&lt;/b&gt;</a></th>');
+    expect(page).not.toContain(EVIL_EVENT_NAME);
+  });
+
   it('links every page of the fixture without a broken link', async () => {
     const report = await checkLinks(site.dir);
     expect(report.broken).toEqual([]);
@@ -76,6 +105,17 @@ describe('a site served from a sub-path (GitHub Pages project site)', () => {
     // The same site checked as if served from / has every link outside the root.
     const wrong = await checkLinks(sub.dir, '/');
     expect(wrong.broken.length).toBeGreaterThan(200);
+  });
+
+  it('points the coverage page at the data and the script under the base path', async () => {
+    const page = await readFile(path.join(sub.dir, 'coverage', 'index.html'), 'utf8');
+    expect(page).toContain('data-techniques="/sub/dir/downloads/enterprise-attack/2.0/techniques.json"');
+    expect(page).toContain('data-event-base="/sub/dir/events/"');
+    expect(page).toContain('<script type="module" src="/sub/dir/assets/coverage.js"></script>');
+    for (const url of [...page.matchAll(/data-(?:techniques|events|tactics)="([^"]+)"/g)].map((m) => m[1] ?? '')) {
+      expect(await fileFor(sub.dir, url.replace('/sub/dir/', '/')), url).not.toBeNull();
+    }
+    expect(await fileFor(sub.dir, '/assets/coverage.js')).not.toBeNull();
   });
 
   it('writes the pages at the same output paths', async () => {

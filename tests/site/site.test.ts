@@ -10,7 +10,9 @@ import Papa from 'papaparse';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataComponentArtifact, EventArtifact, TacticArtifact, TechniqueArtifact } from '../../scripts/artifacts/build.ts';
-import { REPO_ROOT } from '../../scripts/cli/pages.ts';
+import { readChanges, REPO_ROOT } from '../../scripts/cli/pages.ts';
+import { computeCoverage, type NavigatorLayer, validateLayer, versionDataFromJson } from '../../scripts/coverage/index.ts';
+import { changeSummary } from '../../scripts/pages/changes.ts';
 import { dataComponentSlug, eventSlug } from '../../scripts/pages/urls.ts';
 import { tempDirs } from '../helpers/tmp-dir.ts';
 import { buildSite, type BuiltSite, checkLinks, fileFor, serveStatic, walk } from './helpers.ts';
@@ -104,6 +106,43 @@ describe('pages', () => {
     expect(downloads).toContain('This work is reproduced and distributed with the permission of The MITRE Corporation.');
     expect(downloads).toContain('Open Threat Research Forge');
     expect(downloads).toContain('Permission is hereby granted, free of charge');
+  });
+});
+
+describe('what changed pages', () => {
+  const versions = index.versions.map((v) => v.version);
+  const pageOf = (version: string): string => (version === LATEST ? '/changes/' : `/v/${version}/changes/`);
+
+  it('has one for every version after the first (the latest also at /changes/), and none for the first', async () => {
+    for (const v of versions.slice(1)) expect(await fileFor(site.dir, `/v/${v}/changes/`), v).not.toBeNull();
+    expect(await fileFor(site.dir, '/changes/')).not.toBeNull();
+    expect(await fileFor(site.dir, `/v/${OLDEST}/changes/`)).toBeNull();
+    const home = await readFile(path.join(site.dir, 'index.html'), 'utf8');
+    expect(home).toContain(`<a href="/changes/">What changed since ATT&CK v${versions.at(-2)}</a>`);
+    expect(home).toMatch(/<nav class="wrap site-nav"[\s\S]*href="\/changes\/"[\s\S]*<\/nav>/);
+    const oldestHome = await readFile(path.join(site.dir, 'v', OLDEST, 'index.html'), 'utf8');
+    expect(oldestHome).not.toContain(`/v/${OLDEST}/changes/`);
+  });
+
+  it('links to technique and event pages that exist, and says "No change." for each kind of change that did not happen', async () => {
+    const diffs = await readChanges(DATA, versions);
+    expect(diffs.map((d) => d.newVersion)).toEqual(versions.slice(1));
+    let links = 0;
+    for (const d of diffs) {
+      const url = pageOf(d.newVersion);
+      const html = await readFile((await fileFor(site.dir, url)) ?? '', 'utf8');
+      expect(html, url).toContain(`<h1>What changed from ATT&CK v${d.oldVersion} to v${d.newVersion}</h1>`);
+      for (const row of changeSummary(d)) {
+        const cell = new RegExp(`<th scope="row">${row.kind}</th><td[^>]*>([^<]*)</td>`).exec(html)?.[1];
+        expect(cell, `${url} ${row.kind}`).toBe(row.changed ? row.text.replace(/&/g, '&amp;') : 'No change.');
+      }
+      const hrefs = [...html.matchAll(/href="([^"]*\/(?:techniques|events)\/[^"]+)"/g)].map((m) => m[1] ?? '');
+      for (const href of new Set(hrefs)) expect(await fileFor(site.dir, href), `${url} → ${href}`).not.toBeNull();
+      links += hrefs.length;
+      // Names and counts of the report's sections are on the page.
+      for (const t of d.techniques.added.slice(0, 3)) expect(html, url).toContain(`>${t.id}</a>`);
+    }
+    expect(links).toBeGreaterThan(1000);
   });
 });
 
@@ -233,6 +272,126 @@ describe('in a browser', () => {
     await page.waitForURL(`${server.url}/v/${older}/techniques/T1003.001/`);
     expect(await page.locator('.version-note').textContent()).toContain(`ATT&CK v${older}`);
     await context.close();
+  });
+
+  it('computes coverage in the page: ticks, a preset, next best, layer and CSV downloads, and the ticks restored from the address', async () => {
+    const read = async (name: string): Promise<unknown> => JSON.parse(await readFile(path.join(DATA, 'enterprise-attack', LATEST, name), 'utf8'));
+    const eventsJson = (await read('events.json')) as { events: EventArtifact[] };
+    const data = versionDataFromJson({ techniques: await read('techniques.json'), events: eventsJson, tactics: await read('tactics.json') });
+    const two = ['Security:4688', 'Sysmon:1'];
+    const twoReport = computeCoverage(data, two);
+    const presetKeys = eventsJson.events.filter((e) => ['Security', 'Sysmon', 'PowerShell'].includes(e.log)).map((e) => e.key);
+    const preset = computeCoverage(data, presetKeys);
+    expect(preset.totals.seen).toBeGreaterThan(twoReport.totals.seen);
+
+    const context = await ready().newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    const total = page.locator('#cov-table tfoot .cov-seen');
+    const status = page.locator('#cov-status');
+
+    await page.goto(`${server.url}/coverage/`);
+    await page.locator('#coverage[data-ready="true"]').waitFor();
+    expect(await total.textContent()).toBe('0');
+    expect(await page.locator('#cov-layer').isDisabled()).toBe(true);
+    expect(await status.getAttribute('role')).toBe('status');
+
+    await page.getByLabel(/^4688 A new process has been created/).check();
+    await page.check('#ev-sysmon-1');
+    await expect.poll(() => total.textContent()).toBe(String(twoReport.totals.seen));
+    expect(await status.textContent()).toContain(`2 events ticked: ${twoReport.totals.seen} of ${twoReport.totals.mapped} techniques with a mapped event seen`);
+    for (const t of twoReport.tactics) expect(await page.locator(`#cov-table tr[data-tactic="${t.id}"] .cov-seen`).textContent(), t.name).toBe(String(t.seen));
+    expect(new URL(page.url()).hash).toBe('#events=Security:4688,Sysmon:1');
+    const next = twoReport.nextBest[0];
+    expect(await page.locator('#cov-next li').count()).toBe(twoReport.nextBest.length);
+    expect(await page.locator('#cov-next li a').first().getAttribute('href')).toBe(`/events/${eventSlug(next?.key ?? '')}/`);
+
+    // The next best event's Add button ticks it.
+    await page.locator('#cov-next button.cov-add').first().click();
+    await expect.poll(() => total.textContent()).toBe(String(next?.seenAfter));
+    expect(await page.locator(`input.cov-event[value="${next?.key}"]`).isChecked()).toBe(true);
+
+    // The filter hides what does not match, ticks stay.
+    await page.fill('#cov-filter', 'sysmon process');
+    expect(await page.locator('#ev-security-4688').isVisible()).toBe(false);
+    expect(await page.locator('#ev-sysmon-1').isVisible()).toBe(true);
+    await page.fill('#cov-filter', '');
+    expect(await page.locator('#ev-security-4688').isChecked()).toBe(true);
+
+    await page.click('button[data-preset="security-sysmon-powershell"]');
+    await expect.poll(() => total.textContent()).toBe(String(preset.totals.seen));
+    expect(await page.locator('input.cov-event:checked').count()).toBe(presetKeys.length);
+
+    const [layerDownload] = await Promise.all([page.waitForEvent('download'), page.click('#cov-layer')]);
+    expect(layerDownload.suggestedFilename()).toBe(`coverage-attack-${LATEST}-layer.json`);
+    const layer = JSON.parse(await readFile((await layerDownload.path()) as string, 'utf8')) as NavigatorLayer;
+    expect(validateLayer(layer)).toEqual([]);
+    expect(layer.versions.attack).toBe(LATEST.split('.')[0]);
+    expect(new Set(layer.techniques.filter((t) => t.score === 1).map((t) => t.techniqueID)).size).toBe(preset.totals.seen);
+
+    const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.click('#cov-csv')]);
+    expect(csvDownload.suggestedFilename()).toBe(`coverage-attack-${LATEST}.csv`);
+    const csv = Papa.parse<Record<string, string>>(await readFile((await csvDownload.path()) as string, 'utf8'), { header: true, skipEmptyLines: true });
+    expect(csv.errors).toEqual([]);
+    expect(csv.data.find((r) => r.section === 'total')).toMatchObject({ seen: String(preset.totals.seen), mapped: String(preset.totals.mapped), all: String(preset.totals.total) });
+    expect(csv.data.filter((r) => r.section === 'tactic').map((r) => [r.id, r.seen])).toEqual(preset.tactics.map((t) => [t.id, String(t.seen)]));
+
+    // Reloading keeps the preset's ticks (they are in the address).
+    await page.reload();
+    await page.locator('#coverage[data-ready="true"]').waitFor();
+    expect(await total.textContent()).toBe(String(preset.totals.seen));
+    expect(await page.locator('input.cov-event:checked').count()).toBe(presetKeys.length);
+
+    // A shared link restores its ticks; what does not resolve is said.
+    const shared = await context.newPage();
+    await shared.goto(`${server.url}/coverage/#events=Security:4688,sysmon:1,Security:99999`);
+    await shared.locator('#coverage[data-ready="true"]').waitFor();
+    expect(await shared.locator('#ev-security-4688').isChecked()).toBe(true);
+    expect(await shared.locator('#ev-sysmon-1').isChecked()).toBe(true);
+    expect(await shared.locator('input.cov-event:checked').count()).toBe(2);
+    expect(await shared.locator('#cov-table tfoot .cov-seen').textContent()).toBe(String(twoReport.totals.seen));
+    expect(await shared.locator('#cov-problems').textContent()).toContain('Security:99999');
+
+    await page.click('button[data-preset="clear"]');
+    await expect.poll(() => total.textContent()).toBe('0');
+    expect(new URL(page.url()).hash).toBe('');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('says the coverage page needs JavaScript when it is off', async () => {
+    const context = await ready().newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/v/${OLDEST}/coverage/`);
+    expect(await page.locator('noscript').count()).toBe(1);
+    expect(await page.locator('#coverage').isVisible()).toBe(false);
+    const html = await page.content();
+    expect(html).toContain('This page needs JavaScript');
+    expect(html).toContain('npm run coverage');
+    await context.close();
+  });
+
+  it('lays out the coverage page on a phone and a desktop, light and dark (screenshots in test-output/)', async () => {
+    for (const [name, viewport] of [
+      ['phone', { width: 390, height: 844 }],
+      ['desktop', { width: 1280, height: 900 }],
+    ] as const) {
+      for (const colorScheme of ['light', 'dark'] as const) {
+        const context = await ready().newContext({ viewport, deviceScaleFactor: 1, colorScheme });
+        const page = await context.newPage();
+        await page.goto(`${server.url}/coverage/#events=Security:4688,Sysmon:1,Security:4624`);
+        await page.locator('#coverage[data-ready="true"]').waitFor();
+        expect(Number(await page.evaluate('document.documentElement.scrollWidth')), `${name} ${colorScheme}`).toBeLessThanOrEqual(viewport.width);
+        await page.screenshot({ path: path.join(OUTPUT, `coverage-${name}-${colorScheme}.png`) });
+        await page.locator('#cov-res-h').scrollIntoViewIfNeeded();
+        await page.screenshot({ path: path.join(OUTPUT, `coverage-${name}-${colorScheme}-results.png`) });
+        await context.close();
+      }
+    }
   });
 
   it('lays out a technique page on a phone and a desktop (screenshots in test-output/)', async () => {

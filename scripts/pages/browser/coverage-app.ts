@@ -136,6 +136,14 @@ function renderNext(page: Page, next: NextBestEvent[], keepFocus: number | null)
   }
 }
 
+/** "Ticked: Security 4624, Sysmon 1 … and 12 more": the ticks hidden further down the list. */
+function renderTickedList(page: Page, keys: readonly string[]): void {
+  const MAX = 12;
+  const names = keys.slice(0, MAX).map((k) => k.replace(/:(\d+)$/, ' $1'));
+  $(page.root, '#cov-ticked-list').textContent =
+    keys.length === 0 ? 'Nothing ticked yet.' : `Ticked: ${names.join(', ')}${keys.length > MAX ? ` … and ${keys.length - MAX} more` : ''}.`;
+}
+
 function renderCounts(page: Page): void {
   for (const fs of page.root.querySelectorAll<HTMLFieldSetElement>('fieldset.cov-log')) {
     const boxes = [...fs.querySelectorAll<HTMLInputElement>('input[type=checkbox]')];
@@ -149,6 +157,7 @@ function update(page: Page, o: { keepFocus?: number | null; writeHash?: boolean 
   renderTable(page, r);
   renderNext(page, r.next, o.keepFocus ?? null);
   renderCounts(page);
+  renderTickedList(page, keys);
   const t = r.totals;
   $(page.root, '#cov-status').textContent =
     keys.length === 0

@@ -1,0 +1,125 @@
+/**
+ * The coverage page without a browser: its view model (scripts/pages/coverage.ts), the state
+ * helpers the browser script runs (presets, #events= fragment), and the browser bundle itself.
+ */
+import { builtinModules } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { computeCoverage, eventCatalog, versionDataFromJson } from '../../scripts/coverage/index.ts';
+import { auditedByDefault, decodeHash, encodeHash, presetEvents, presetKeys } from '../../scripts/pages/browser/coverage-state.ts';
+import { bundleCoverageApp } from '../../scripts/pages/bundle.ts';
+import { parseFrontMatterJson } from '../../scripts/pages/frontmatter.ts';
+import { buildSite } from '../../scripts/pages/site.ts';
+import type { CoverageView, PageMeta, VersionInput } from '../../scripts/pages/types.ts';
+import { EVIL_EVENT_NAME, fixtureInput } from './fixture.ts';
+
+function coverageView(file: string): PageMeta & { view: CoverageView } {
+  const text = buildSite(fixtureInput()).files.find((f) => f.path === file)?.text ?? '';
+  const m = /^---\n([\s\S]*?)\n---\n/.exec(text);
+  if (!m) throw new Error(`no ${file}`);
+  return parseFrontMatterJson(m[1] ?? '') as PageMeta & { view: CoverageView };
+}
+
+const versionData = (v: VersionInput) => versionDataFromJson({ techniques: { attackVersion: v.version, techniques: v.techniques }, events: { attackVersion: v.version, events: v.events }, tactics: { attackVersion: v.version, tactics: v.tactics } });
+
+describe('coverage page view', () => {
+  it('is built for every version, reading that version’s published JSON', () => {
+    const root = coverageView('coverage/latest/index.md');
+    expect(root.permalink).toBe('/coverage/');
+    expect(root.view.data).toEqual({
+      techniques: '/downloads/enterprise-attack/2.0/techniques.json',
+      events: '/downloads/enterprise-attack/2.0/events.json',
+      tactics: '/downloads/enterprise-attack/2.0/tactics.json',
+    });
+    expect(root.view.script).toBe('/assets/coverage.js');
+    expect(root.view.eventBase).toBe('/events/');
+    const old = coverageView('coverage/v1.0/index.md');
+    expect(old.permalink).toBe('/v/1.0/coverage/');
+    expect(old.view.data.events).toBe('/downloads/enterprise-attack/1.0/events.json');
+    expect(old.view.eventBase).toBe('/v/1.0/events/');
+    expect(old.versions.map((l) => l.url)).toEqual(['/coverage/', '/v/1.0/coverage/']);
+  });
+
+  it('groups the events by log for the fieldsets, names kept as data (the layout escapes them)', () => {
+    const v = coverageView('coverage/latest/index.md').view;
+    expect(v.logs.map((l) => [l.log, l.events.map((e) => e.key)])).toEqual([
+      ['Security', ['Security:4688']],
+      ['Sysmon', ['Sysmon:1']],
+    ]);
+    expect(v.logs[1]?.events[0]).toEqual({ key: 'Sysmon:1', eventId: '1', name: EVIL_EVENT_NAME, inputId: 'ev-sysmon-1' });
+    expect(v.presets.map((p) => p.id)).toEqual(['client', 'server', 'sysmon', 'security-sysmon-powershell', 'clear']);
+  });
+
+  it('starts the table from the figures computeCoverage gives (mapped and all do not depend on the ticks)', () => {
+    const input = fixtureInput();
+    const v2 = input.versions[1] as VersionInput;
+    const report = computeCoverage(versionData(v2), ['Sysmon:1']);
+    const view = coverageView('coverage/latest/index.md').view;
+    expect(view.tactics.map((t) => [t.id, t.mapped, t.total])).toEqual(report.tactics.map((t) => [t.id, t.mapped, t.total]));
+    expect(view.totals).toEqual({ mapped: report.totals.mapped, total: report.totals.total });
+    expect(view.tactics[0]?.url).toBe('/tactics/TA0002/');
+  });
+});
+
+describe('coverage page state', () => {
+  const events = presetEvents({
+    events: [
+      { key: 'Security:4624', log: 'Security', clientDefault: 'Success', serverDefault: 'Success, Failure' },
+      { key: 'Security:4688', log: 'Security', clientDefault: 'No auditing', serverDefault: 'No auditing' },
+      { key: 'Security:4720', log: 'Security', clientDefault: 'No auditing', serverDefault: 'Success' },
+      { key: 'Sysmon:1', log: 'Sysmon', clientDefault: 'No auditing', serverDefault: '' },
+      { key: 'PowerShell:4104', log: 'PowerShell', clientDefault: '', serverDefault: '' },
+      { key: 'System:7045', log: 'System' },
+      'not an event',
+    ],
+  });
+
+  it('reads the audit defaults of events.json, missing fields as empty', () => {
+    expect(events).toHaveLength(6);
+    expect(events[5]).toEqual({ key: 'System:7045', log: 'System', clientDefault: '', serverDefault: '' });
+    expect(presetEvents(null)).toEqual([]);
+  });
+
+  it('counts an event in a default-policy preset when its default is neither empty nor "No auditing"', () => {
+    expect(auditedByDefault('Success')).toBe(true);
+    expect(auditedByDefault(' no Auditing ')).toBe(false);
+    expect(auditedByDefault('')).toBe(false);
+    expect(presetKeys(events, 'client')).toEqual(['Security:4624']);
+    expect(presetKeys(events, 'server')).toEqual(['Security:4624', 'Security:4720']);
+    expect(presetKeys(events, 'sysmon')).toEqual(['Sysmon:1']);
+    expect(presetKeys(events, 'security-sysmon-powershell')).toEqual(['Security:4624', 'Security:4688', 'Security:4720', 'Sysmon:1', 'PowerShell:4104']);
+    expect(presetKeys(events, 'clear')).toEqual([]);
+  });
+
+  it('writes the ticks into #events= and reads them back, as the CLI reads --events', () => {
+    const v2 = fixtureInput().versions[1] as VersionInput;
+    const catalog = eventCatalog(versionData(v2));
+    expect(encodeHash(['Security:4688', 'Sysmon:1'])).toBe('#events=Security:4688,Sysmon:1');
+    expect(encodeHash([])).toBe('');
+    expect(encodeHash(['Microsoft-Windows-SMBClient/Security:31001'])).toBe('#events=Microsoft-Windows-SMBClient%2FSecurity:31001');
+    expect(decodeHash('#events=Security:4688,Sysmon:1', catalog)).toEqual({ keys: ['Security:4688', 'Sysmon:1'], problems: [] });
+    expect(decodeHash('#events=sysmon:1,%20security:4688,,Sysmon:1', catalog)).toEqual({ keys: ['Sysmon:1', 'Security:4688'], problems: [] });
+    const bad = decodeHash('#events=Security:9999,4688,%E0%A4%A', catalog);
+    expect(bad?.keys).toEqual([]);
+    expect(bad?.problems).toHaveLength(3);
+    expect(bad?.problems[0]).toMatch(/no event Security:9999/);
+    expect(decodeHash('', catalog)).toBeNull();
+    expect(decodeHash('#section-2', catalog)).toBeNull();
+  });
+});
+
+describe('browser bundle', () => {
+  it('holds the page script and the coverage core in one ES module without node: or other run-time imports', async () => {
+    const bundle = await bundleCoverageApp();
+    expect(bundle.external).toEqual([]);
+    expect(bundle.inputs).toEqual(expect.arrayContaining(['scripts/pages/browser/coverage-app.ts', 'scripts/coverage/index.ts', 'scripts/coverage/compute.ts', 'scripts/coverage/layers.ts']));
+    expect(bundle.inputs.some((i) => i.includes('node_modules/ajv/'))).toBe(true);
+    expect(bundle.inputs.some((i) => i.includes('node_modules/papaparse/'))).toBe(true);
+    expect(bundle.inputs.filter((i) => i.startsWith('node:') || builtinModules.includes(i))).toEqual([]);
+    expect(bundle.inputs.some((i) => i.endsWith('scripts/coverage/load.ts'))).toBe(false);
+    // No node: specifier and no import of anything, anywhere in the text.
+    expect(bundle.code).not.toMatch(/["'`]node:/);
+    expect(bundle.code).not.toMatch(/\bimport\s*(?:[\w${}*\s,]+from\s*)?["'`]/);
+    expect(bundle.code).not.toMatch(/\bimport\s*\(/);
+    expect(bundle.code.length).toBeLessThan(400_000);
+  });
+});
