@@ -356,6 +356,15 @@ describe('in a browser', () => {
     expect(await shared.locator('#cov-table tfoot .cov-seen').textContent()).toBe(String(twoReport.totals.seen));
     expect(await shared.locator('#cov-problems').textContent()).toContain('Security:99999');
 
+    // The version switch keeps the ticks.
+    const older = index.versions.at(-2)?.version ?? LATEST;
+    await shared.click('.version-switch summary');
+    await shared.click(`.version-switch a[href="/v/${older}/coverage/"]`);
+    await shared.waitForURL(new RegExp(`/v/${older.replace('.', '\\.')}/coverage/#events=Security:4688,sysmon:1,Security:99999$`));
+    await shared.locator('#coverage[data-ready="true"]').waitFor();
+    expect(await shared.locator('#ev-security-4688').isChecked()).toBe(true);
+    expect(await shared.locator('#ev-sysmon-1').isChecked()).toBe(true);
+
     await page.click('button[data-preset="clear"]');
     await expect.poll(() => total.textContent()).toBe('0');
     expect(new URL(page.url()).hash).toBe('');
