@@ -1,10 +1,12 @@
 /**
  * A version's coverage page: tick the events you collect and see which techniques they show, per
- * tactic. The page holds the event list (fieldsets per log) and the table's skeleton; the browser
- * script (scripts/pages/browser/coverage-app.ts, bundled with the coverage core) reads the version's
- * published JSON from /downloads/ and does the counting. Nothing is sent anywhere.
+ * tactic, or paste an auditpol export and a Sysmon configuration. The page holds the inputs, the event
+ * list (fieldsets per log) and the table's skeleton; the browser script
+ * (scripts/pages/browser/coverage-app.ts, bundled with the coverage core) reads the version's
+ * published JSON from /downloads/, parses the configuration with the CLI's parsers and does the
+ * counting. Nothing is sent anywhere.
  */
-import { PRESET_IDS, PRESET_LABELS } from './browser/coverage-state.ts';
+import { isAuditPreset, PRESET_IDS, PRESET_LABELS } from './browser/coverage-state.ts';
 import { homeCrumbs, pageMeta, plural, type VersionContext } from './context.ts';
 import { html } from './escape.ts';
 import type { CoverageView, Page, Scope } from './types.ts';
@@ -41,14 +43,15 @@ export function coveragePage(ctx: VersionContext, scope: Scope): Page<CoverageVi
     version: v.version,
     data: { techniques: `${folder}techniques.json`, events: `${folder}events.json`, tactics: `${folder}tactics.json` },
     script: root + COVERAGE_SCRIPT,
-    presets: PRESET_IDS.map((id) => ({ id, label: PRESET_LABELS[id] })),
+    presets: PRESET_IDS.map((id) => ({ id, label: PRESET_LABELS[id], kind: isAuditPreset(id) ? 'audit' : id === 'clear' ? 'clear' : 'ticks' })),
     eventBase: `${scope.base}events/`,
+    techniqueBase: `${scope.base}techniques/`,
     logs,
     events: v.events.length,
     tactics,
     totals: { mapped: v.techniques.filter(isMapped).length, total: v.techniques.length },
   };
-  const lede = `Tick the Windows events you collect: the table shows at once how many of the ${plural(v.techniques.length, 'Windows technique')} of ATT&CK v${scope.version} they can show, tactic by tactic, and which events would add the most. Everything runs in your browser from the published JSON; the selection stays in the page's address, so you can bookmark or share it.`;
+  const lede = `Paste your audit policy and Sysmon configuration, or tick the Windows events you collect: the table shows at once how many of the ${plural(v.techniques.length, 'Windows technique')} of ATT&CK v${scope.version} they can show, tactic by tactic, and what to switch on next. Everything runs in your browser from the published JSON, with the same code as npm run coverage.`;
   return {
     meta: pageMeta(ctx, scope, {
       kind: 'coverage',

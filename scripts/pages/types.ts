@@ -315,10 +315,15 @@ export interface CoverageView {
   data: { techniques: string; events: string; tactics: string };
   /** The browser bundle of the coverage core and the page's script. */
   script: string;
-  /** The preset buttons (the script finds their events in events.json). */
-  presets: Array<{ id: string; label: string }>;
+  /**
+   * The preset buttons: `audit` ones set the audit policy to the CLI's per-subcategory Windows
+   * default (`--preset`), `ticks` ones tick events (the script finds them in events.json).
+   */
+  presets: Array<{ id: string; label: string; kind: 'audit' | 'ticks' | 'clear' }>;
   /** Links to events are `eventBase` + the event's slug + `/`. */
   eventBase: string;
+  /** Links to techniques are `techniqueBase` + the technique ID + `/`. */
+  techniqueBase: string;
   logs: Array<{ log: string; slug: string; events: Array<{ key: string; eventId: string; name: string; inputId: string }> }>;
   events: number;
   /** Matrix order; `mapped` and `total` do not depend on the events ticked. */

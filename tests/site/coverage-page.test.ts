@@ -5,7 +5,7 @@
 import { builtinModules } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { computeCoverage, eventCatalog, versionDataFromJson } from '../../scripts/coverage/index.ts';
-import { auditedByDefault, decodeHash, encodeHash, presetEvents, presetKeys } from '../../scripts/pages/browser/coverage-state.ts';
+import { decodeHash, encodeHash, isAuditPreset, presetEvents, presetKeys } from '../../scripts/pages/browser/coverage-state.ts';
 import { bundleCoverageApp } from '../../scripts/pages/bundle.ts';
 import { parseFrontMatterJson } from '../../scripts/pages/frontmatter.ts';
 import { buildSite } from '../../scripts/pages/site.ts';
@@ -32,10 +32,12 @@ describe('coverage page view', () => {
     });
     expect(root.view.script).toBe('/assets/coverage.js');
     expect(root.view.eventBase).toBe('/events/');
+    expect(root.view.techniqueBase).toBe('/techniques/');
     const old = coverageView('coverage/v1.0/index.md');
     expect(old.permalink).toBe('/v/1.0/coverage/');
     expect(old.view.data.events).toBe('/downloads/enterprise-attack/1.0/events.json');
     expect(old.view.eventBase).toBe('/v/1.0/events/');
+    expect(old.view.techniqueBase).toBe('/v/1.0/techniques/');
     expect(old.versions.map((l) => l.url)).toEqual(['/coverage/', '/v/1.0/coverage/']);
   });
 
@@ -46,7 +48,13 @@ describe('coverage page view', () => {
       ['Sysmon', ['Sysmon:1']],
     ]);
     expect(v.logs[1]?.events[0]).toEqual({ key: 'Sysmon:1', eventId: '1', name: EVIL_EVENT_NAME, inputId: 'ev-sysmon-1' });
-    expect(v.presets.map((p) => p.id)).toEqual(['client', 'server', 'sysmon', 'security-sysmon-powershell', 'clear']);
+    expect(v.presets.map((p) => [p.id, p.kind])).toEqual([
+      ['windows-default-client', 'audit'],
+      ['windows-default-server', 'audit'],
+      ['sysmon', 'ticks'],
+      ['security-sysmon-powershell', 'ticks'],
+      ['clear', 'clear'],
+    ]);
   });
 
   it('starts the table from the figures computeCoverage gives (mapped and all do not depend on the ticks)', () => {
@@ -63,30 +71,28 @@ describe('coverage page view', () => {
 describe('coverage page state', () => {
   const events = presetEvents({
     events: [
-      { key: 'Security:4624', log: 'Security', clientDefault: 'Success', serverDefault: 'Success, Failure' },
-      { key: 'Security:4688', log: 'Security', clientDefault: 'No auditing', serverDefault: 'No auditing' },
-      { key: 'Security:4720', log: 'Security', clientDefault: 'No auditing', serverDefault: 'Success' },
-      { key: 'Sysmon:1', log: 'Sysmon', clientDefault: 'No auditing', serverDefault: '' },
-      { key: 'PowerShell:4104', log: 'PowerShell', clientDefault: '', serverDefault: '' },
-      { key: 'System:7045', log: 'System' },
+      { key: 'Security:4624', log: 'Security', clientDefault: 'Success' },
+      { key: 'Security:4688', log: 'Security' },
+      { key: 'Sysmon:1', log: 'Sysmon' },
+      { key: 'PowerShell:4104', log: 'PowerShell' },
+      { key: 'System:7045' },
       'not an event',
     ],
   });
 
-  it('reads the audit defaults of events.json, missing fields as empty', () => {
-    expect(events).toHaveLength(6);
-    expect(events[5]).toEqual({ key: 'System:7045', log: 'System', clientDefault: '', serverDefault: '' });
+  it('reads the key and log of each event of events.json, missing fields as empty', () => {
+    expect(events).toHaveLength(5);
+    expect(events[4]).toEqual({ key: 'System:7045', log: '' });
     expect(presetEvents(null)).toEqual([]);
   });
 
-  it('counts an event in a default-policy preset when its default is neither empty nor "No auditing"', () => {
-    expect(auditedByDefault('Success')).toBe(true);
-    expect(auditedByDefault(' no Auditing ')).toBe(false);
-    expect(auditedByDefault('')).toBe(false);
-    expect(presetKeys(events, 'client')).toEqual(['Security:4624']);
-    expect(presetKeys(events, 'server')).toEqual(['Security:4624', 'Security:4720']);
+  it('tells the audit policy presets (the CLI’s --preset names) from the presets that tick events', () => {
+    expect(isAuditPreset('windows-default-client')).toBe(true);
+    expect(isAuditPreset('windows-default-server')).toBe(true);
+    expect(isAuditPreset('client')).toBe(false);
+    expect(isAuditPreset('sysmon')).toBe(false);
     expect(presetKeys(events, 'sysmon')).toEqual(['Sysmon:1']);
-    expect(presetKeys(events, 'security-sysmon-powershell')).toEqual(['Security:4624', 'Security:4688', 'Security:4720', 'Sysmon:1', 'PowerShell:4104']);
+    expect(presetKeys(events, 'security-sysmon-powershell')).toEqual(['Security:4624', 'Security:4688', 'Sysmon:1', 'PowerShell:4104']);
     expect(presetKeys(events, 'clear')).toEqual([]);
   });
 
@@ -96,8 +102,8 @@ describe('coverage page state', () => {
     expect(encodeHash(['Security:4688', 'Sysmon:1'])).toBe('#events=Security:4688,Sysmon:1');
     expect(encodeHash([])).toBe('');
     expect(encodeHash(['Microsoft-Windows-SMBClient/Security:31001'])).toBe('#events=Microsoft-Windows-SMBClient%2FSecurity:31001');
-    expect(decodeHash('#events=Security:4688,Sysmon:1', catalog)).toEqual({ keys: ['Security:4688', 'Sysmon:1'], problems: [] });
-    expect(decodeHash('#events=sysmon:1,%20security:4688,,Sysmon:1', catalog)).toEqual({ keys: ['Sysmon:1', 'Security:4688'], problems: [] });
+    expect(decodeHash('#events=Security:4688,Sysmon:1', catalog)).toEqual({ keys: ['Security:4688', 'Sysmon:1'], preset: null, problems: [] });
+    expect(decodeHash('#events=sysmon:1,%20security:4688,,Sysmon:1', catalog)).toEqual({ keys: ['Sysmon:1', 'Security:4688'], preset: null, problems: [] });
     const bad = decodeHash('#events=Security:9999,4688,%E0%A4%A', catalog);
     expect(bad?.keys).toEqual([]);
     expect(bad?.problems).toHaveLength(3);
@@ -105,17 +111,47 @@ describe('coverage page state', () => {
     expect(decodeHash('', catalog)).toBeNull();
     expect(decodeHash('#section-2', catalog)).toBeNull();
   });
+
+  it('carries the audit preset in the address beside the ticks (the configuration files never)', () => {
+    const v2 = fixtureInput().versions[1] as VersionInput;
+    const catalog = eventCatalog(versionData(v2));
+    expect(encodeHash([], 'windows-default-client')).toBe('#preset=windows-default-client');
+    expect(encodeHash(['Sysmon:1'], 'windows-default-server')).toBe('#events=Sysmon:1&preset=windows-default-server');
+    expect(encodeHash(['Sysmon:1'], null)).toBe('#events=Sysmon:1');
+    expect(decodeHash('#preset=windows-default-client', catalog)).toEqual({ keys: [], preset: 'windows-default-client', problems: [] });
+    expect(decodeHash('#events=Sysmon:1&preset=windows-default-server', catalog)).toEqual({ keys: ['Sysmon:1'], preset: 'windows-default-server', problems: [] });
+    expect(decodeHash('#events=Sysmon:1', catalog)?.preset).toBeNull();
+    const bad = decodeHash('#events=Sysmon:1&preset=client', catalog);
+    expect(bad?.preset).toBeNull();
+    expect(bad?.problems).toEqual(['"client" is not a preset (windows-default-client or windows-default-server)']);
+  });
 });
 
 describe('browser bundle', () => {
   it('holds the page script and the coverage core in one ES module without node: or other run-time imports', async () => {
     const bundle = await bundleCoverageApp();
     expect(bundle.external).toEqual([]);
-    expect(bundle.inputs).toEqual(expect.arrayContaining(['scripts/pages/browser/coverage-app.ts', 'scripts/coverage/index.ts', 'scripts/coverage/compute.ts', 'scripts/coverage/layers.ts']));
+    expect(bundle.inputs).toEqual(
+      expect.arrayContaining([
+        'scripts/pages/browser/coverage-app.ts',
+        'scripts/pages/browser/coverage-config.ts',
+        'scripts/coverage/index.ts',
+        'scripts/coverage/compute.ts',
+        'scripts/coverage/layers.ts',
+        // The configuration parsers and report of the CLI, not a copy of them.
+        'scripts/coverage/config/auditpol.ts',
+        'scripts/coverage/config/sysmon.ts',
+        'scripts/coverage/config/xml.ts',
+        'scripts/coverage/config/preset.ts',
+        'scripts/coverage/config/report.ts',
+        'scripts/coverage/config/layers.ts',
+      ]),
+    );
     expect(bundle.inputs.some((i) => i.includes('node_modules/ajv/'))).toBe(true);
     expect(bundle.inputs.some((i) => i.includes('node_modules/papaparse/'))).toBe(true);
     expect(bundle.inputs.filter((i) => i.startsWith('node:') || builtinModules.includes(i))).toEqual([]);
     expect(bundle.inputs.some((i) => i.endsWith('scripts/coverage/load.ts'))).toBe(false);
+    expect(bundle.inputs.some((i) => i.endsWith('scripts/coverage/config/load.ts'))).toBe(false);
     // No node: specifier and no import of anything, anywhere in the text.
     expect(bundle.code).not.toMatch(/["'`]node:/);
     expect(bundle.code).not.toMatch(/\bimport\s*(?:[\w${}*\s,]+from\s*)?["'`]/);

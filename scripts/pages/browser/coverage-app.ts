@@ -3,26 +3,56 @@
 /**
  * The coverage page's script (bundled with the coverage core into /assets/coverage.js by the pages
  * CLI; see scripts/pages/bundle.ts). It reads the version's published techniques.json, events.json
- * and tactics.json, and on every tick recomputes the coverage with `computeCoverage`: the per-tactic
- * table, the totals (also announced in a live region), the next-best events, the `#events=…`
- * address, and the layer and CSV downloads (made here, as Blobs). The markup it works on is
- * site/_includes/layouts/coverage.njk.
+ * and tactics.json; reads a pasted or chosen auditpol CSV and Sysmon XML with the CLI's parsers
+ * (./coverage-config.ts); and on every change recomputes the coverage as `npm run coverage` does
+ * (`computeConfigCoverage` over the ticks, the audit preset and the two files): the per-tactic
+ * table with its partial column, the totals (also announced in a live region), the events
+ * collected and the inputs behind each, the ranked advice, the next-best events, the
+ * `#events=…&preset=…` address, and the layer and CSV downloads (made here, as Blobs). The markup it
+ * works on is site/_includes/layouts/coverage.njk.
  */
 import {
-  buildCoverageLayer,
-  computeCoverage,
-  type CoverageReport,
+  type Advice,
+  type AuditPolicy,
+  buildAdviceDiffLayer,
+  buildConfigLayer,
+  configAdvice,
+  type ConfigCoverageReport,
+  type ConfigEvent,
+  configEventsFromJson,
   DEFAULT_TOP,
   eventCatalog,
-  formatReport,
+  formatConfigReport,
+  type NavigatorLayer,
   nextBestEvents,
   type NextBestEvent,
+  type PresetName,
+  presetSettings,
+  type SysmonConfig,
   validateLayer,
   type VersionData,
   versionDataFromJson,
 } from '../../coverage/index.ts';
 import { eventSlug } from '../urls.ts';
-import { decodeHash, encodeHash, PRESET_IDS, type PresetId, presetEvents, presetKeys } from './coverage-state.ts';
+import {
+  ADVICE_KIND_LABELS,
+  adviceCode,
+  adviceGain,
+  adviceHeading,
+  type ConfigKind,
+  collectedCounts,
+  decodeFileBytes,
+  downloadNames,
+  eventTags,
+  fileTooBig,
+  type PageInputs,
+  pageReport,
+  readAuditpol,
+  type ReadResult,
+  readSysmon,
+  statusText,
+} from './coverage-config.ts';
+import { decodeHash, encodeHash, isAuditPreset, PRESET_IDS, presetEvents, presetKeys, type TickPresetId } from './coverage-state.ts';
 
 const $ = <T extends Element>(root: ParentNode, selector: string): T => {
   const el = root.querySelector<T>(selector);
@@ -32,6 +62,14 @@ const $ = <T extends Element>(root: ParentNode, selector: string): T => {
 
 const pct = (part: number, whole: number): string => (whole === 0 ? '–' : `${((100 * part) / whole).toFixed(1)}%`);
 const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; text?: string } = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (props.className) e.className = props.className;
+  if (props.text !== undefined) e.textContent = props.text;
+  e.append(...children);
+  return e;
+}
 
 async function fetchJson(url: string): Promise<unknown> {
   const res = await fetch(url);
@@ -52,16 +90,39 @@ function download(text: string, name: string, type: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/** One configuration input: a textarea, a file picker for the same text, a Clear button and a message region. */
+interface ConfigField<T> {
+  kind: ConfigKind;
+  text: HTMLTextAreaElement;
+  file: HTMLInputElement;
+  clear: HTMLButtonElement;
+  msg: HTMLElement;
+  /** The file last chosen: its name is the source while the text is unchanged. */
+  fromFile: { name: string; text: string } | null;
+  read: ReadResult<T> | null;
+  reader: (text: string, source: string) => ReadResult<T> | null;
+  pasted: string;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
 interface Page {
   root: HTMLElement;
   boxes: Map<string, HTMLInputElement>;
+  /** The tag holder of each event row of the picker. */
+  tagHolders: Map<string, HTMLElement>;
   data: VersionData;
+  details: ConfigEvent[];
   catalog: ReturnType<typeof eventCatalog>;
-  presets: Map<PresetId, string[]>;
-  /** The figures that do not depend on the ticks: mapped and all, per tactic and in total. */
-  base: CoverageReport;
+  presets: Map<TickPresetId, string[]>;
+  preset: PresetName | null;
+  auditpol: ConfigField<AuditPolicy>;
+  sysmon: ConfigField<SysmonConfig>;
+  /** The report of the current inputs (null when there is none), for the downloads. */
+  report: ConfigCoverageReport | null;
+  mapped: number;
   version: string;
   eventBase: string;
+  techniqueBase: string;
 }
 
 /** The ticked events, by log then ID (the order of the page). */
@@ -74,31 +135,30 @@ function setTicks(page: Page, keys: readonly string[]): void {
   for (const [key, box] of page.boxes) box.checked = want.has(key);
 }
 
-function report(page: Page, keys: readonly string[]): { tactics: CoverageReport['tactics']; totals: CoverageReport['totals']; next: NextBestEvent[]; full: CoverageReport | null } {
-  if (keys.length > 0) {
-    const full = computeCoverage(page.data, keys, { top: DEFAULT_TOP });
-    return { tactics: full.tactics, totals: full.totals, next: full.nextBest, full };
-  }
-  // computeCoverage wants at least one event: with none, nothing is seen.
-  return {
-    tactics: page.base.tactics.map((t) => ({ ...t, seen: 0 })),
-    totals: { ...page.base.totals, seen: 0 },
-    next: nextBestEvents(page.data, new Set(), new Set(), DEFAULT_TOP),
-    full: null,
-  };
+function inputs(page: Page): PageInputs {
+  const value = <T>(f: ConfigField<T>): T | null => (f.read?.ok ? f.read.value : null);
+  return { ticked: ticked(page), preset: page.preset, auditpol: value(page.auditpol), sysmon: value(page.sysmon) };
 }
 
-function renderTable(page: Page, r: ReturnType<typeof report>): void {
+function renderTable(page: Page, r: ConfigCoverageReport | null): void {
   const rows = new Map([...page.root.querySelectorAll<HTMLTableRowElement>('#cov-table tbody tr')].map((tr) => [tr.dataset.tactic ?? '', tr]));
-  const fill = (tr: HTMLTableRowElement | null | undefined, c: { seen: number; mapped: number; total: number }): void => {
+  const fill = (tr: HTMLTableRowElement | null | undefined, c: { seen: number; partial: number; mapped: number }): void => {
     if (!tr) return;
     $(tr, '.cov-seen').textContent = c.seen.toLocaleString('en-US');
+    $(tr, '.cov-partial').textContent = c.partial.toLocaleString('en-US');
     $(tr, '.cov-pct').textContent = pct(c.seen, c.mapped);
-    $<HTMLElement>(tr, '.bar span').style.width = c.mapped === 0 ? '0' : `${(100 * c.seen) / c.mapped}%`;
+    $<HTMLElement>(tr, '.bar-seen').style.width = c.mapped === 0 ? '0' : `${(100 * c.seen) / c.mapped}%`;
+    $<HTMLElement>(tr, '.bar-partial').style.width = c.mapped === 0 ? '0' : `${(100 * c.partial) / c.mapped}%`;
     tr.classList.toggle('zero', c.seen === 0);
+    tr.classList.toggle('has-partial', c.partial > 0);
   };
-  for (const t of r.tactics) fill(rows.get(t.id), t);
-  fill(page.root.querySelector<HTMLTableRowElement>('#cov-table tfoot tr'), r.totals);
+  const zero = { seen: 0, partial: 0 };
+  for (const [id, tr] of rows) {
+    const t = r?.tactics.find((x) => x.id === id);
+    fill(tr, t ?? { ...zero, mapped: Number($(tr, '.cov-mapped').textContent) });
+  }
+  const foot = page.root.querySelector<HTMLTableRowElement>('#cov-table tfoot tr');
+  fill(foot, r?.totals ?? { ...zero, mapped: page.mapped });
 }
 
 function renderNext(page: Page, next: NextBestEvent[], keepFocus: number | null): void {
@@ -106,33 +166,116 @@ function renderNext(page: Page, next: NextBestEvent[], keepFocus: number | null)
   const none = $<HTMLElement>(page.root, '#cov-next-none');
   list.replaceChildren(
     ...next.map((n) => {
-      const li = document.createElement('li');
-      const a = document.createElement('a');
+      const a = el('a', { text: `${n.log} ${n.eventId}` });
       a.href = `${page.eventBase}${eventSlug(n.key)}/`;
-      a.textContent = `${n.log} ${n.eventId}`;
-      const name = document.createElement('span');
-      name.className = 'cov-next-name';
-      name.textContent = n.name ? ` ${n.name}` : '';
-      const adds = document.createElement('span');
-      adds.className = 'cov-next-adds';
-      adds.textContent = `+${plural(n.adds.length, 'technique')} (${n.seenAfter} seen after)`;
-      const button = document.createElement('button');
+      const button = el('button', { className: 'cov-add', text: 'Add' });
       button.type = 'button';
-      button.className = 'cov-add';
       button.dataset.key = n.key;
-      button.textContent = 'Add';
       button.setAttribute('aria-label', `Add ${n.log} ${n.eventId}${n.name ? `, ${n.name}` : ''}`);
-      const text = document.createElement('span');
-      text.className = 'cov-next-text';
-      text.append(a, name, document.createElement('br'), adds);
-      li.append(text, button);
-      return li;
+      const text = el(
+        'span',
+        { className: 'cov-next-text' },
+        a,
+        el('span', { className: 'cov-next-name', text: n.name ? ` ${n.name}` : '' }),
+        el('br'),
+        el('span', { className: 'cov-next-adds', text: `+${plural(n.adds.length, 'technique')} (${n.seenAfter} seen after)` }),
+      );
+      return el('li', {}, text, button);
     }),
   );
   none.hidden = next.length > 0;
   if (keepFocus !== null) {
     const buttons = list.querySelectorAll<HTMLButtonElement>('button.cov-add');
     (buttons[Math.min(keepFocus, buttons.length - 1)] ?? $<HTMLElement>(page.root, '#cov-next-h')).focus();
+  }
+}
+
+function techniqueLinks(page: Page, ids: readonly string[]): HTMLElement {
+  const p = el('p', { className: 'cov-tech-list' });
+  ids.forEach((id, i) => {
+    if (i > 0) p.append(' ');
+    const a = el('a', { text: id });
+    a.href = `${page.techniqueBase}${id}/`;
+    p.append(a);
+  });
+  return p;
+}
+
+/** The ranked advice: what to switch on, its command or snippet with a copy button, and what it adds. */
+function renderAdvice(page: Page, advice: readonly Advice[]): void {
+  const list = $<HTMLOListElement>(page.root, '#cov-advice');
+  list.replaceChildren(
+    ...advice.map((a) => {
+      const li = el('li', { className: 'cov-advice-item' });
+      li.dataset.id = a.id;
+      li.dataset.kind = a.kind;
+      li.append(
+        el('p', { className: 'cov-advice-title' }, el('strong', { text: adviceHeading(a) }), ' ', el('span', { className: 'cov-tag cov-tag-kind', text: ADVICE_KIND_LABELS[a.kind] })),
+        el('p', { className: 'cov-advice-gain', text: adviceGain(a, page.mapped) }),
+      );
+      const code = adviceCode(a);
+      if (code !== '') {
+        const button = el('button', { className: 'cov-copy', text: 'Copy' });
+        button.type = 'button';
+        const what = a.kind === 'sysmon-event-type' ? 'the Sysmon snippet' : a.commands.length > 1 ? 'the commands' : 'the command';
+        button.setAttribute('aria-label', `Copy ${what} of recommendation ${a.rank}`);
+        li.append(el('div', { className: 'cov-cmd' }, el('pre', {}, el('code', { text: code })), button));
+      }
+      if (a.gpo) li.append(el('p', { className: 'small muted' }, `Group Policy: ${a.gpo}`));
+      if (a.note) li.append(el('p', { className: 'small' }, `Note: ${a.note}`));
+      const gained = [...a.adds, ...a.upgrades];
+      if (gained.length > 0) {
+        const details = el('details', { className: 'cov-advice-techniques' });
+        const parts = [`${plural(a.adds.length, 'technique')} it adds`, ...(a.upgrades.length > 0 ? [`${a.upgrades.length} it makes fully seen`] : [])];
+        details.append(el('summary', { text: parts.join(', ') }));
+        if (a.adds.length > 0) details.append(techniqueLinks(page, a.adds));
+        if (a.upgrades.length > 0) details.append(el('p', { className: 'small muted', text: 'Partial → seen:' }), techniqueLinks(page, a.upgrades));
+        li.append(details);
+      }
+      li.append(el('p', { className: 'small muted cov-advice-events', text: `Through ${a.events.map((e) => `${e.key.replace(/:(\d+)$/, ' $1')} (${e.techniques.length})`).join(', ')}` }));
+      return li;
+    }),
+  );
+  $<HTMLElement>(page.root, '#cov-advice-none').hidden = advice.length > 0;
+}
+
+function tagNode(t: { kind: string; label: string; partial: boolean; title: string }): HTMLElement {
+  const span = el('span', { className: `cov-tag cov-tag-${t.kind}${t.partial ? ' cov-tag-partial' : ''}`, text: t.label });
+  span.title = t.title;
+  return span;
+}
+
+/** The events the inputs collect, with a tag per input; the same tags beside the picker's events. */
+function renderCollected(page: Page, r: ConfigCoverageReport | null): void {
+  const body = $<HTMLTableSectionElement>(page.root, '#cov-collected-table tbody');
+  const events = r?.events ?? [];
+  body.replaceChildren(
+    ...events.map((e) => {
+      const a = el('a', { text: `${e.log} ${e.eventId}` });
+      a.href = `${page.eventBase}${eventSlug(e.key)}/`;
+      const tr = el('tr', {}, el('th', {}, a), el('td', { text: e.name || '(no name)' }), el('td', { className: 'cov-tags' }, ...eventTags(e).map(tagNode)));
+      tr.dataset.key = e.key;
+      if (e.status === 'partial') tr.classList.add('partial');
+      return tr;
+    }),
+  );
+  for (const th of body.querySelectorAll('th')) th.setAttribute('scope', 'row');
+  const summary = $(page.root, '#cov-collected-sum');
+  if (!r) {
+    summary.textContent = 'Events collected: none yet';
+  } else {
+    const c = collectedCounts(r);
+    const parts = (['ticked', 'auditpol', 'preset', 'sysmon'] as const).filter((k) => c.byInput[k] > 0).map((k) => `${c.byInput[k]} ${k}`);
+    summary.textContent = `Events collected: ${c.events}${c.partial > 0 ? `, ${c.partial} of them partially` : ''} (${parts.join(', ')})`;
+  }
+  // Beside each event of the picker: the configuration inputs that collect it (ticks show as the box).
+  const byKey = new Map(events.map((e) => [e.key, eventTags(e).filter((t) => t.kind !== 'ticked')]));
+  for (const [key, holder] of page.tagHolders) {
+    const tags = byKey.get(key) ?? [];
+    const sig = tags.map((t) => t.label).join(',');
+    if (holder.dataset.sig === sig) continue;
+    holder.dataset.sig = sig;
+    holder.replaceChildren(...tags.map(tagNode));
   }
 }
 
@@ -151,22 +294,32 @@ function renderCounts(page: Page): void {
   }
 }
 
+function renderPresetButtons(page: Page): void {
+  for (const button of page.root.querySelectorAll<HTMLButtonElement>('button[data-kind="audit"]')) {
+    button.setAttribute('aria-pressed', String(button.dataset.preset === page.preset));
+  }
+}
+
 function update(page: Page, o: { keepFocus?: number | null; writeHash?: boolean } = {}): void {
-  const keys = ticked(page);
-  const r = report(page, keys);
+  const p = inputs(page);
+  const r = pageReport(page.data, page.details, p, DEFAULT_TOP);
+  page.report = r;
   renderTable(page, r);
-  renderNext(page, r.next, o.keepFocus ?? null);
+  renderAdvice(page, r ? r.advice : configAdvice(page.data, page.details, [], DEFAULT_TOP));
+  const full = new Set((r?.events ?? []).filter((e) => e.status === 'full').map((e) => e.key));
+  const seen = new Set((r?.seen ?? []).map((t) => t.id));
+  renderNext(page, nextBestEvents(page.data, full, seen, DEFAULT_TOP), o.keepFocus ?? null);
+  renderCollected(page, r);
   renderCounts(page);
-  renderTickedList(page, keys);
-  const t = r.totals;
-  $(page.root, '#cov-status').textContent =
-    keys.length === 0
-      ? `No event ticked: 0 of ${t.mapped} techniques with a mapped event seen.`
-      : `${plural(keys.length, 'event')} ticked: ${t.seen} of ${t.mapped} techniques with a mapped event seen (${pct(t.seen, t.mapped)}); ${t.seen} of all ${t.total} Windows techniques (${pct(t.seen, t.total)}).`;
-  for (const id of ['#cov-layer', '#cov-csv']) $<HTMLButtonElement>(page.root, id).disabled = keys.length === 0;
-  $(page.root, '#cov-download-note').textContent = keys.length === 0 ? 'Tick at least one event to download.' : '';
+  renderTickedList(page, p.ticked);
+  renderPresetButtons(page);
+  $(page.root, '#cov-status').textContent = statusText(r, page.mapped);
+  $<HTMLButtonElement>(page.root, '#cov-layer').disabled = r === null;
+  $<HTMLButtonElement>(page.root, '#cov-csv').disabled = r === null;
+  $<HTMLButtonElement>(page.root, '#cov-layer-diff').disabled = r === null || r.advice.length === 0;
+  $(page.root, '#cov-download-note').textContent = r === null ? 'Tick an event, add your configuration or pick a preset to download.' : '';
   if (o.writeHash !== false) {
-    const hash = encodeHash(keys);
+    const hash = encodeHash(p.ticked, page.preset);
     if (hash !== window.location.hash && !(hash === '' && window.location.hash === '')) {
       history.replaceState(null, '', hash === '' ? window.location.pathname + window.location.search : hash);
     }
@@ -181,8 +334,9 @@ function applyHash(page: Page): void {
     return;
   }
   setTicks(page, decoded.keys);
+  page.preset = decoded.preset;
   note.hidden = decoded.problems.length === 0;
-  note.textContent = decoded.problems.length === 0 ? '' : `Not ticked from the address: ${decoded.problems.join('; ')}.`;
+  note.textContent = decoded.problems.length === 0 ? '' : `Not taken from the address: ${decoded.problems.join('; ')}.`;
 }
 
 function filter(page: Page, query: string): void {
@@ -203,6 +357,117 @@ function filter(page: Page, query: string): void {
   $(page.root, '#cov-shown').textContent = words.length === 0 ? `${plural(total, 'event')}.` : `${plural(shown, 'event')} of ${total} match “${query.trim()}”.`;
 }
 
+/** What was read from an input (or why not), next to it, in its live region. */
+function renderFieldMessage<T>(field: ConfigField<T>, source: string): void {
+  const r = field.read;
+  field.text.toggleAttribute('aria-invalid', r !== null && !r.ok);
+  if (r === null) {
+    field.msg.replaceChildren();
+    field.msg.className = 'cov-msg';
+    return;
+  }
+  if (!r.ok) {
+    field.msg.className = 'cov-msg cov-msg-error';
+    field.msg.replaceChildren(el('p', {}, el('strong', { text: 'Not read. ' }), r.headline), ...(r.detail ? [el('p', { className: 'small cov-detail', text: r.detail })] : []));
+    return;
+  }
+  field.msg.className = `cov-msg cov-msg-ok${r.warnings.length > 0 ? ' cov-msg-warn' : ''}`;
+  const parts: HTMLElement[] = [el('p', {}, el('strong', { text: `${source}: ` }), r.summary)];
+  const MAX = 8;
+  const list = (items: readonly string[], className: string): HTMLElement =>
+    el('ul', { className }, ...items.slice(0, MAX).map((w) => el('li', { text: w })), ...(items.length > MAX ? [el('li', { text: `… and ${items.length - MAX} more` })] : []));
+  if (r.warnings.length > 0) parts.push(el('p', { className: 'cov-warn-h', text: `${plural(r.warnings.length, 'warning')}:` }), list(r.warnings, 'cov-warnings small'));
+  if (r.notes.length > 0) parts.push(list(r.notes, 'cov-notes small muted'));
+  field.msg.replaceChildren(...parts);
+}
+
+function readField<T>(page: Page, field: ConfigField<T>): void {
+  clearTimeout(field.timer);
+  field.timer = undefined;
+  const text = field.text.value;
+  const source = field.fromFile && field.fromFile.text === text ? field.fromFile.name : field.pasted;
+  field.read = field.reader(text, source);
+  renderFieldMessage(field, source);
+  update(page);
+}
+
+function setupField<T>(page: Page, field: ConfigField<T>): void {
+  field.text.addEventListener('input', () => {
+    clearTimeout(field.timer);
+    field.timer = setTimeout(() => readField(page, field), 250);
+  });
+  field.file.addEventListener('change', () => {
+    const f = field.file.files?.[0];
+    if (!f) return;
+    const big = fileTooBig(f.name, f.size);
+    if (big) {
+      field.read = { ok: false, headline: big, detail: '' };
+      renderFieldMessage(field, f.name);
+      update(page);
+      return;
+    }
+    void f.arrayBuffer().then(
+      (buf) => {
+        const text = decodeFileBytes(new Uint8Array(buf));
+        field.fromFile = { name: f.name, text };
+        field.text.value = text;
+        readField(page, field);
+      },
+      (e: unknown) => {
+        field.read = { ok: false, headline: `${f.name} could not be read by the browser.`, detail: e instanceof Error ? e.message : String(e) };
+        renderFieldMessage(field, f.name);
+        update(page);
+      },
+    );
+  });
+  field.clear.addEventListener('click', () => {
+    field.text.value = '';
+    field.file.value = '';
+    field.fromFile = null;
+    readField(page, field);
+    field.text.focus();
+  });
+}
+
+function makeField<T>(root: HTMLElement, kind: ConfigKind, reader: ConfigField<T>['reader'], pasted: string): ConfigField<T> {
+  return {
+    kind,
+    text: $<HTMLTextAreaElement>(root, `#cov-${kind}-text`),
+    file: $<HTMLInputElement>(root, `#cov-${kind}-file`),
+    clear: $<HTMLButtonElement>(root, `#cov-${kind}-clear`),
+    msg: $<HTMLElement>(root, `#cov-${kind}-msg`),
+    fromFile: null,
+    read: null,
+    reader,
+    pasted,
+    timer: undefined,
+  };
+}
+
+async function copyText(text: string, code: HTMLElement): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    // No clipboard permission (or an old browser): select the text so Ctrl+C copies it.
+    const range = document.createRange();
+    range.selectNodeContents(code);
+    const sel = window.getSelection();
+    sel?.removeAllRanges();
+    sel?.addRange(range);
+    return false;
+  }
+}
+
+function downloadLayer(page: Page, layer: NavigatorLayer, name: string): void {
+  const problems = validateLayer(layer);
+  if (problems.length > 0) {
+    $(page.root, '#cov-download-note').textContent = `The layer is not valid, not downloaded: ${problems.join('; ')}`;
+    return;
+  }
+  download(`${JSON.stringify(layer, null, 2)}\n`, name, 'application/json');
+}
+
 async function start(): Promise<void> {
   const root = document.getElementById('coverage');
   const loading = document.getElementById('cov-loading');
@@ -212,32 +477,65 @@ async function start(): Promise<void> {
   try {
     const [techniques, events, tactics] = await Promise.all([fetchJson(d.techniques ?? ''), fetchJson(d.events ?? ''), fetchJson(d.tactics ?? '')]);
     const data = versionDataFromJson({ techniques, events, tactics });
-    const first = data.events[0];
-    if (!first) throw new Error(`ATT&CK ${data.attackVersion} has no event`);
+    const details = configEventsFromJson(events);
     const boxes = new Map([...root.querySelectorAll<HTMLInputElement>('input.cov-event')].map((b) => [b.value, b]));
     const known = new Set(data.events.map((e) => e.key));
     for (const [key, box] of boxes) if (!known.has(key)) box.disabled = true;
+    const tagHolders = new Map<string, HTMLElement>();
+    for (const [key, box] of boxes) {
+      const holder = el('span', { className: 'cov-tags' });
+      box.parentElement?.append(holder);
+      tagHolders.set(key, holder);
+    }
     const raw = presetEvents(events);
+    const eventKeys = new Set(data.events.map((e) => e.key));
     const page: Page = {
       root,
       boxes,
+      tagHolders,
       data,
+      details,
       catalog: eventCatalog(data),
-      presets: new Map(PRESET_IDS.map((id) => [id, presetKeys(raw, id).filter((k) => boxes.has(k))])),
-      base: computeCoverage(data, [first.key], { top: 0 }),
+      presets: new Map(
+        PRESET_IDS.filter((id): id is TickPresetId => !isAuditPreset(id)).map((id) => [id, presetKeys(raw, id).filter((k) => boxes.has(k))]),
+      ),
+      preset: null,
+      auditpol: makeField(root, 'auditpol', readAuditpol, 'pasted auditpol output'),
+      sysmon: makeField(root, 'sysmon', readSysmon, 'pasted Sysmon configuration'),
+      report: null,
+      mapped: data.techniques.filter((t) => t.events.some((e) => eventKeys.has(e.key))).length,
       version: data.attackVersion,
       eventBase: d.eventBase ?? '',
+      techniqueBase: d.techniqueBase ?? '',
     };
+    setupField(page, page.auditpol);
+    setupField(page, page.sysmon);
 
     for (const button of root.querySelectorAll<HTMLButtonElement>('button[data-preset]')) {
       const id = PRESET_IDS.find((p) => p === button.dataset.preset);
       if (!id) continue;
-      const keys = page.presets.get(id) ?? [];
       const count = button.querySelector('.cov-n');
+      if (isAuditPreset(id)) {
+        const on = presetSettings(details, id).filter((s) => s.success || s.failure).length;
+        if (count) count.textContent = plural(on, 'subcategory', 'subcategories') + ' audited';
+        button.addEventListener('click', () => {
+          // A toggle: pressed again, it removes the preset and leaves the ticks.
+          if (page.preset === id) {
+            page.preset = null;
+          } else {
+            page.preset = id;
+            setTicks(page, []);
+          }
+          update(page);
+        });
+        continue;
+      }
+      const keys = page.presets.get(id) ?? [];
       if (id !== 'clear' && count) count.textContent = keys.length === 0 ? 'none in this version' : plural(keys.length, 'event');
       button.disabled = id !== 'clear' && keys.length === 0;
       button.addEventListener('click', () => {
         setTicks(page, keys);
+        page.preset = null;
         update(page);
       });
     }
@@ -252,29 +550,35 @@ async function start(): Promise<void> {
       box.checked = true;
       update(page, { keepFocus: index });
     });
+    $<HTMLOListElement>(root, '#cov-advice').addEventListener('click', (e) => {
+      const button = e.target instanceof Element ? e.target.closest<HTMLButtonElement>('button.cov-copy') : null;
+      const code = button?.parentElement?.querySelector('code');
+      if (!button || !code) return;
+      void copyText(code.textContent ?? '', code).then((ok) => {
+        const label = button.getAttribute('aria-label')?.replace(/^Copy /, '') ?? 'the text';
+        $(root, '#cov-copy-status').textContent = ok ? `Copied ${label}.` : `Selected ${label}: press Ctrl+C (⌘C) to copy.`;
+        button.textContent = ok ? 'Copied' : 'Selected';
+        setTimeout(() => {
+          button.textContent = 'Copy';
+        }, 2000);
+      });
+    });
     const search = $<HTMLInputElement>(root, '#cov-filter');
     search.addEventListener('input', () => filter(page, search.value));
     filter(page, search.value);
 
+    const names = downloadNames(page.version);
     $<HTMLButtonElement>(root, '#cov-layer').addEventListener('click', () => {
-      const keys = ticked(page);
-      if (keys.length === 0) return;
-      const r = computeCoverage(data, keys, { top: DEFAULT_TOP });
-      const layer = buildCoverageLayer(data, r, { name: `Windows event coverage, ATT&CK ${page.version} (${plural(keys.length, 'event')})` });
-      const problems = validateLayer(layer);
-      if (problems.length > 0) {
-        $(root, '#cov-download-note').textContent = `The layer is not valid, not downloaded: ${problems.join('; ')}`;
-        return;
-      }
-      download(`${JSON.stringify(layer, null, 2)}\n`, `coverage-attack-${page.version}-layer.json`, 'application/json');
+      if (page.report) downloadLayer(page, buildConfigLayer(data, page.report), names.layer);
+    });
+    $<HTMLButtonElement>(root, '#cov-layer-diff').addEventListener('click', () => {
+      if (page.report) downloadLayer(page, buildAdviceDiffLayer(data, page.report, { top: DEFAULT_TOP }), names.adviceLayer);
     });
     $<HTMLButtonElement>(root, '#cov-csv').addEventListener('click', () => {
-      const keys = ticked(page);
-      if (keys.length === 0) return;
-      download(formatReport(computeCoverage(data, keys, { top: DEFAULT_TOP }), 'csv'), `coverage-attack-${page.version}.csv`, 'text/csv');
+      if (page.report) download(formatConfigReport(page.report, 'csv'), names.csv, 'text/csv');
     });
 
-    // Switching version keeps the ticks: the other version's page reads the same fragment.
+    // Switching version keeps the ticks and the preset: the other version's page reads the same fragment.
     for (const a of document.querySelectorAll<HTMLAnchorElement>('.version-switch a')) {
       a.addEventListener('click', () => {
         if (window.location.hash && /\/coverage\/$/.test(a.pathname)) a.hash = window.location.hash;
@@ -286,6 +590,9 @@ async function start(): Promise<void> {
     });
 
     applyHash(page);
+    // A browser that restores form fields after "back" keeps the pasted text: read it again.
+    if (page.auditpol.text.value.trim() !== '') readField(page, page.auditpol);
+    if (page.sysmon.text.value.trim() !== '') readField(page, page.sysmon);
     update(page, { writeHash: false });
     root.hidden = false;
     root.dataset.ready = 'true';
