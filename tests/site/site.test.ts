@@ -11,7 +11,19 @@ import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataComponentArtifact, EventArtifact, TacticArtifact, TechniqueArtifact } from '../../scripts/artifacts/build.ts';
 import { readChanges, REPO_ROOT } from '../../scripts/cli/pages.ts';
-import { computeCoverage, type NavigatorLayer, validateLayer, versionDataFromJson } from '../../scripts/coverage/index.ts';
+import {
+  buildAdviceDiffLayer,
+  computeConfigCoverage,
+  computeCoverage,
+  configEventsFromJson,
+  type NavigatorLayer,
+  parseAuditpolCsv,
+  parseSysmonConfig,
+  presetPolicy,
+  validateLayer,
+  versionDataFromJson,
+} from '../../scripts/coverage/index.ts';
+import { decodeText } from '../../scripts/coverage/config/load.ts';
 import { changeSummary } from '../../scripts/pages/changes.ts';
 import { dataComponentSlug, eventSlug } from '../../scripts/pages/urls.ts';
 import { tempDirs } from '../helpers/tmp-dir.ts';
@@ -372,6 +384,126 @@ describe('in a browser', () => {
     await context.close();
   });
 
+  it('reads a pasted auditpol export and a chosen Sysmon configuration with the CLI core, refuses a DTD, applies the client preset, and downloads valid layers', async () => {
+    const FIX = path.join(REPO_ROOT, 'tests', 'fixtures', 'config');
+    const read = async (name: string): Promise<unknown> => JSON.parse(await readFile(path.join(DATA, 'enterprise-attack', LATEST, name), 'utf8'));
+    const eventsJson = await read('events.json');
+    const data = versionDataFromJson({ techniques: await read('techniques.json'), events: eventsJson, tactics: await read('tactics.json') });
+    const details = configEventsFromJson(eventsJson);
+    const serverCsv = decodeText(await readFile(path.join(FIX, 'auditpol-windows-server-default.csv')));
+    const rulegroups = decodeText(await readFile(path.join(FIX, 'sysmon-rulegroups.xml')));
+    // What the CLI core computes in Node for the same inputs.
+    const auditCore = computeConfigCoverage(data, details, { auditpol: [parseAuditpolCsv(serverCsv)] });
+    const bothCore = computeConfigCoverage(data, details, { auditpol: [parseAuditpolCsv(serverCsv)], sysmon: [parseSysmonConfig(rulegroups)] });
+    const clientCore = computeConfigCoverage(data, details, { presets: [presetPolicy(details, 'windows-default-client')] });
+    expect(auditCore.totals.seen).toBeGreaterThan(0);
+    expect(bothCore.totals.partial).toBeGreaterThan(0);
+
+    const context = await ready().newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    const total = page.locator('#cov-table tfoot .cov-seen');
+    const partial = page.locator('#cov-table tfoot .cov-partial');
+    const tacticCells = async (cls: string): Promise<Array<[string, string]>> =>
+      page.$$eval(`#cov-table tbody tr`, (rows, c) => rows.map((r) => [(r as HTMLElement).dataset.tactic ?? '', r.querySelector(c)?.textContent ?? ''] as [string, string]), `.${cls}`);
+    await page.goto(`${server.url}/coverage/`);
+    await page.locator('#coverage[data-ready="true"]').waitFor();
+    expect(await total.textContent()).toBe('0');
+    // Labelled inputs, messages in live regions tied to them.
+    expect(await page.getByLabel('auditpol output (CSV)').count()).toBe(1);
+    expect(await page.getByLabel('Or choose the XML file:').count()).toBe(1);
+    expect(await page.locator('#cov-auditpol-msg').getAttribute('role')).toBe('status');
+    expect(await page.locator('#cov-sysmon-text').getAttribute('aria-describedby')).toBe('cov-sysmon-msg');
+    expect(await page.locator('#cov-config').textContent()).toContain('Nothing is uploaded to a server');
+
+    // 1. The server-default auditpol export, pasted.
+    await page.fill('#cov-auditpol-text', serverCsv);
+    await expect.poll(() => total.textContent()).toBe(String(auditCore.totals.seen));
+    expect(await page.locator('#cov-auditpol-msg').textContent()).toContain('Read 59 audit subcategories of SRV2019-APP01');
+    expect(await tacticCells('cov-seen')).toEqual(auditCore.tactics.map((t) => [t.id, String(t.seen)]));
+    expect(await page.locator('#cov-status').textContent()).toContain(`${auditCore.events.length} events collected (${auditCore.events.length} through the audit policy): ${auditCore.totals.seen} of ${auditCore.totals.mapped}`);
+    expect(await page.locator('#cov-collected-table tr[data-key="Security:4624"] .cov-tag-auditpol').textContent()).toBe('auditpol');
+    expect(await page.locator('#ev-security-4624').isChecked()).toBe(false);
+    expect(new URL(page.url()).hash).toBe('');
+
+    // 2. The RuleGroup Sysmon configuration, chosen as a file: partial techniques counted apart.
+    await page.setInputFiles('#cov-sysmon-file', path.join(FIX, 'sysmon-rulegroups.xml'));
+    await expect.poll(() => partial.textContent()).toBe(String(bothCore.totals.partial));
+    expect(Number(await partial.textContent())).toBeGreaterThan(0);
+    expect(await total.textContent()).toBe(String(bothCore.totals.seen));
+    expect(await tacticCells('cov-partial')).toEqual(bothCore.tactics.map((t) => [t.id, String(t.partial)]));
+    expect(await page.locator('#cov-sysmon-msg').textContent()).toContain('sysmon-rulegroups.xml: Read a Sysmon configuration (schema 4.90)');
+    const partialEvent = bothCore.events.find((e) => e.status === 'partial');
+    expect(await page.locator(`#cov-collected-table tr[data-key="${partialEvent?.key}"] .cov-tag-partial`).textContent()).toBe('sysmon partial');
+    const [nowDownload] = await Promise.all([page.waitForEvent('download'), page.click('#cov-layer')]);
+    expect(nowDownload.suggestedFilename()).toBe(`coverage-attack-${LATEST}-layer.json`);
+    const nowLayer = JSON.parse(await readFile((await nowDownload.path()) as string, 'utf8')) as NavigatorLayer;
+    expect(validateLayer(nowLayer)).toEqual([]);
+    expect(new Set(nowLayer.techniques.filter((t) => t.score === 0.5).map((t) => t.techniqueID)).size).toBe(bothCore.totals.partial);
+    expect(new Set(nowLayer.techniques.filter((t) => t.score === 1).map((t) => t.techniqueID)).size).toBe(bothCore.totals.seen);
+
+    // 3. A Sysmon configuration with an external entity: refused, said next to the input, and no longer counted.
+    await page.setInputFiles('#cov-sysmon-file', path.join(FIX, 'sysmon-xxe.xml'));
+    const sysmonMsg = page.locator('#cov-sysmon-msg');
+    await expect.poll(() => sysmonMsg.textContent()).toContain('Refused: the file declares a document type (DTD) or entities');
+    expect(await sysmonMsg.textContent()).toContain('sysmon-xxe.xml line 2: <!DOCTYPE> is not accepted');
+    expect(await page.locator('#cov-sysmon-text').getAttribute('aria-invalid')).not.toBeNull();
+    await expect.poll(() => total.textContent()).toBe(String(auditCore.totals.seen));
+    expect(await partial.textContent()).toBe('0');
+
+    // 4. Cleared, then the client preset: the same totals as the core's presetPolicy coverage.
+    await page.click('#cov-sysmon-clear');
+    await page.click('#cov-auditpol-clear');
+    await expect.poll(() => total.textContent()).toBe('0');
+    expect(await sysmonMsg.textContent()).toBe('');
+    const clientButton = page.locator('button[data-preset="windows-default-client"]');
+    await clientButton.click();
+    await expect.poll(() => total.textContent()).toBe(String(clientCore.totals.seen));
+    expect(await tacticCells('cov-seen')).toEqual(clientCore.tactics.map((t) => [t.id, String(t.seen)]));
+    expect(await clientButton.getAttribute('aria-pressed')).toBe('true');
+    expect(new URL(page.url()).hash).toBe('#preset=windows-default-client');
+    expect(await page.locator('#cov-collected-table tbody .cov-tag-preset').count()).toBe(clientCore.events.length);
+
+    // The advice in actionable units: the core's, with its exact command in a code block and a copy button.
+    const items = page.locator('#cov-advice > li');
+    expect(await items.count()).toBe(clientCore.advice.length);
+    const first = clientCore.advice[0];
+    expect(await items.first().getAttribute('data-id')).toBe(first?.id);
+    expect(await items.first().locator('pre code').textContent()).toBe(first?.commands[0]);
+    expect(first?.commands[0]).toMatch(/^auditpol \/set \/subcategory:/);
+    expect(await items.first().locator('button.cov-copy').count()).toBe(1);
+    expect(await items.first().locator('.cov-advice-techniques a').count()).toBe((first?.adds.length ?? 0) + (first?.upgrades.length ?? 0));
+    const sysmonAdvice = clientCore.advice.find((a) => a.kind === 'sysmon-event-type');
+    if (sysmonAdvice) expect(await page.locator(`#cov-advice li[data-id="${sysmonAdvice.id}"] pre code`).textContent()).toContain(`<${sysmonAdvice.element} onmatch="exclude"/>`);
+
+    // The advice-diff layer: valid, and the layer the core builds for the same report.
+    const [diffDownload] = await Promise.all([page.waitForEvent('download'), page.click('#cov-layer-diff')]);
+    expect(diffDownload.suggestedFilename()).toBe(`coverage-attack-${LATEST}-advice-layer.json`);
+    const diffLayer = JSON.parse(await readFile((await diffDownload.path()) as string, 'utf8')) as NavigatorLayer;
+    expect(validateLayer(diffLayer)).toEqual([]);
+    expect(diffLayer).toEqual(JSON.parse(JSON.stringify(buildAdviceDiffLayer(data, clientCore, { top: 10 }))));
+    expect(diffLayer.techniques.length).toBeGreaterThan(0);
+    const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.click('#cov-csv')]);
+    const csv = Papa.parse<Record<string, string>>(await readFile((await csvDownload.path()) as string, 'utf8'), { header: true, skipEmptyLines: true });
+    expect(csv.errors).toEqual([]);
+    expect(csv.data.find((r) => r.section === 'total')).toMatchObject({ seen: String(clientCore.totals.seen), partial: '0', mapped: String(clientCore.totals.mapped) });
+    expect(csv.data.filter((r) => r.section === 'advice').map((r) => r.command)).toEqual(clientCore.advice.map((a) => a.commands.join(' && ')));
+
+    // The preset is in the address: a reload keeps it; pressed again, it goes.
+    await page.reload();
+    await page.locator('#coverage[data-ready="true"]').waitFor();
+    expect(await total.textContent()).toBe(String(clientCore.totals.seen));
+    await page.click('button[data-preset="windows-default-client"]');
+    await expect.poll(() => total.textContent()).toBe('0');
+    expect(await page.locator('button[data-preset="windows-default-client"]').getAttribute('aria-pressed')).toBe('false');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('says the coverage page needs JavaScript when it is off', async () => {
     const context = await ready().newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
@@ -396,8 +528,26 @@ describe('in a browser', () => {
         await page.locator('#coverage[data-ready="true"]').waitFor();
         expect(Number(await page.evaluate('document.documentElement.scrollWidth')), `${name} ${colorScheme}`).toBeLessThanOrEqual(viewport.width);
         await page.screenshot({ path: path.join(OUTPUT, `coverage-${name}-${colorScheme}.png`) });
+        // With a configuration: a German auditpol export (a warning-free note), a filtered Sysmon config, and a refused file.
+        const fix = path.join(REPO_ROOT, 'tests', 'fixtures', 'config');
+        await page.setInputFiles('#cov-auditpol-file', path.join(fix, 'auditpol-german.csv'));
+        await page.setInputFiles('#cov-sysmon-file', path.join(fix, 'sysmon-include-filters.xml'));
+        await page.locator('#cov-sysmon-msg.cov-msg-ok').waitFor();
+        await page.locator('#cov-table tfoot tr.has-partial').waitFor();
+        expect(Number(await page.evaluate('document.documentElement.scrollWidth')), `${name} ${colorScheme} with a configuration`).toBeLessThanOrEqual(viewport.width);
+        await page.locator('#cov-config-h').scrollIntoViewIfNeeded();
+        await page.screenshot({ path: path.join(OUTPUT, `coverage-${name}-${colorScheme}-config.png`) });
         await page.locator('#cov-res-h').scrollIntoViewIfNeeded();
         await page.screenshot({ path: path.join(OUTPUT, `coverage-${name}-${colorScheme}-results.png`) });
+        await page.locator('#cov-collected summary').click();
+        await page.locator('#cov-collected-h, #cov-collected summary').first().scrollIntoViewIfNeeded();
+        await page.screenshot({ path: path.join(OUTPUT, `coverage-${name}-${colorScheme}-collected.png`) });
+        await page.locator('#cov-advice-h').scrollIntoViewIfNeeded();
+        await page.screenshot({ path: path.join(OUTPUT, `coverage-${name}-${colorScheme}-advice.png`) });
+        await page.setInputFiles('#cov-sysmon-file', path.join(fix, 'sysmon-xxe.xml'));
+        await page.locator('#cov-sysmon-msg.cov-msg-error').waitFor();
+        await page.locator('#cov-sysmon').scrollIntoViewIfNeeded();
+        await page.screenshot({ path: path.join(OUTPUT, `coverage-${name}-${colorScheme}-refused.png`) });
         await context.close();
       }
     }
