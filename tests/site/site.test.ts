@@ -399,7 +399,7 @@ describe('in a browser', () => {
     expect(auditCore.totals.seen).toBeGreaterThan(0);
     expect(bothCore.totals.partial).toBeGreaterThan(0);
 
-    const context = await ready().newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const context = await ready().newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, permissions: ['clipboard-read', 'clipboard-write'] });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -475,7 +475,9 @@ describe('in a browser', () => {
     expect(await items.first().getAttribute('data-id')).toBe(first?.id);
     expect(await items.first().locator('pre code').textContent()).toBe(first?.commands[0]);
     expect(first?.commands[0]).toMatch(/^auditpol \/set \/subcategory:/);
-    expect(await items.first().locator('button.cov-copy').count()).toBe(1);
+    await items.first().locator('button.cov-copy').click();
+    await expect.poll(() => page.locator('#cov-copy-status').textContent()).toBe('Copied the command of recommendation 1.');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(first?.commands[0]);
     expect(await items.first().locator('.cov-advice-techniques a').count()).toBe((first?.adds.length ?? 0) + (first?.upgrades.length ?? 0));
     const sysmonAdvice = clientCore.advice.find((a) => a.kind === 'sysmon-event-type');
     if (sysmonAdvice) expect(await page.locator(`#cov-advice li[data-id="${sysmonAdvice.id}"] pre code`).textContent()).toContain(`<${sysmonAdvice.element} onmatch="exclude"/>`);
@@ -535,6 +537,9 @@ describe('in a browser', () => {
         await page.locator('#cov-sysmon-msg.cov-msg-ok').waitFor();
         await page.locator('#cov-table tfoot tr.has-partial').waitFor();
         expect(Number(await page.evaluate('document.documentElement.scrollWidth')), `${name} ${colorScheme} with a configuration`).toBeLessThanOrEqual(viewport.width);
+        // The per-tactic table fits its box too (no sideways scrolling inside it), partial column and all.
+        const fit = await page.$eval('#cov-table', (t) => [t.getBoundingClientRect().width, t.parentElement?.clientWidth ?? 0]);
+        expect(fit[0], `${name} ${colorScheme}: table width`).toBeLessThanOrEqual((fit[1] ?? 0) + 0.5);
         await page.locator('#cov-config-h').scrollIntoViewIfNeeded();
         await page.screenshot({ path: path.join(OUTPUT, `coverage-${name}-${colorScheme}-config.png`) });
         await page.locator('#cov-res-h').scrollIntoViewIfNeeded();

@@ -253,7 +253,11 @@ function renderCollected(page: Page, r: ConfigCoverageReport | null): void {
     ...events.map((e) => {
       const a = el('a', { text: `${e.log} ${e.eventId}` });
       a.href = `${page.eventBase}${eventSlug(e.key)}/`;
-      const tr = el('tr', {}, el('th', {}, a), el('td', { text: e.name || '(no name)' }), el('td', { className: 'cov-tags' }, ...eventTags(e).map(tagNode)));
+      const name = el('td', { text: e.name || '(no name)' });
+      name.dataset.label = 'Name';
+      const from = el('td', {}, el('span', { className: 'cov-tags' }, ...eventTags(e).map(tagNode)));
+      from.dataset.label = 'From';
+      const tr = el('tr', {}, el('th', {}, a), name, from);
       tr.dataset.key = e.key;
       if (e.status === 'partial') tr.classList.add('partial');
       return tr;
