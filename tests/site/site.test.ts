@@ -420,6 +420,15 @@ describe('in a browser', () => {
     expect(await page.locator('#cov-sysmon-text').getAttribute('aria-describedby')).toBe('cov-sysmon-msg');
     expect(await page.locator('#cov-config').textContent()).toContain('Nothing is uploaded to a server');
 
+    // Problems are said next to the input: a row with an unknown subcategory (closest names), then a broken CSV.
+    const auditMsg = page.locator('#cov-auditpol-msg');
+    await page.fill('#cov-auditpol-text', 'Machine Name,Policy Target,Subcategory,Subcategory GUID,Inclusion Setting,Exclusion Setting\nPC,System,Proces Creation,,Success,\nPC,System,Logon,,Success,\n');
+    await expect.poll(() => auditMsg.textContent()).toContain('1 warning:');
+    expect(await auditMsg.textContent()).toContain('unknown subcategory "Proces Creation"; closest known: Process Creation');
+    await page.fill('#cov-auditpol-text', await readFile(path.join(FIX, 'auditpol-malformed.csv'), 'utf8'));
+    await expect.poll(() => auditMsg.textContent()).toContain('Not read. This is not valid CSV');
+    await expect.poll(() => total.textContent()).toBe('0');
+
     // 1. The server-default auditpol export, pasted.
     await page.fill('#cov-auditpol-text', serverCsv);
     await expect.poll(() => total.textContent()).toBe(String(auditCore.totals.seen));

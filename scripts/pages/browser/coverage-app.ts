@@ -279,7 +279,7 @@ function renderCollected(page: Page, r: ConfigCoverageReport | null): void {
     const sig = tags.map((t) => t.label).join(',');
     if (holder.dataset.sig === sig) continue;
     holder.dataset.sig = sig;
-    holder.replaceChildren(...tags.map(tagNode));
+    holder.replaceChildren(...(tags.length > 0 ? [el('span', { className: 'visually-hidden', text: 'collected through ' })] : []), ...tags.map(tagNode));
   }
 }
 
