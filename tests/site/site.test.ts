@@ -544,6 +544,9 @@ describe('in a browser', () => {
         await page.setInputFiles('#cov-auditpol-file', path.join(fix, 'auditpol-german.csv'));
         await page.setInputFiles('#cov-sysmon-file', path.join(fix, 'sysmon-include-filters.xml'));
         await page.locator('#cov-sysmon-msg.cov-msg-ok').waitFor();
+        // A chosen file is named as such, CRLF line ends and all (the textarea shows them as LF).
+        expect(await page.locator('#cov-auditpol-msg').textContent()).toContain('auditpol-german.csv: Read 59 audit subcategories of PC-BERLIN-07');
+        expect(await page.locator('#cov-auditpol-msg').textContent()).toContain('matched by GUID');
         await page.locator('#cov-table tfoot tr.has-partial').waitFor();
         expect(Number(await page.evaluate('document.documentElement.scrollWidth')), `${name} ${colorScheme} with a configuration`).toBeLessThanOrEqual(viewport.width);
         // The per-tactic table fits its box too (no sideways scrolling inside it), partial column and all.

@@ -97,8 +97,11 @@ interface ConfigField<T> {
   file: HTMLInputElement;
   clear: HTMLButtonElement;
   msg: HTMLElement;
-  /** The file last chosen: its name is the source while the text is unchanged. */
-  fromFile: { name: string; text: string } | null;
+  /**
+   * The file last chosen: while the textarea still shows it unchanged (`shown`: the textarea turns
+   * CRLF into LF), its exact text is read, under its name, as the CLI reads the file.
+   */
+  fromFile: { name: string; text: string; shown: string } | null;
   read: ReadResult<T> | null;
   reader: (text: string, source: string) => ReadResult<T> | null;
   pasted: string;
@@ -388,9 +391,9 @@ function renderFieldMessage<T>(field: ConfigField<T>, source: string): void {
 function readField<T>(page: Page, field: ConfigField<T>): void {
   clearTimeout(field.timer);
   field.timer = undefined;
-  const text = field.text.value;
-  const source = field.fromFile && field.fromFile.text === text ? field.fromFile.name : field.pasted;
-  field.read = field.reader(text, source);
+  const file = field.fromFile && field.fromFile.shown === field.text.value ? field.fromFile : null;
+  const source = file ? file.name : field.pasted;
+  field.read = field.reader(file ? file.text : field.text.value, source);
   renderFieldMessage(field, source);
   update(page);
 }
@@ -413,8 +416,8 @@ function setupField<T>(page: Page, field: ConfigField<T>): void {
     void f.arrayBuffer().then(
       (buf) => {
         const text = decodeFileBytes(new Uint8Array(buf));
-        field.fromFile = { name: f.name, text };
         field.text.value = text;
+        field.fromFile = { name: f.name, text, shown: field.text.value };
         readField(page, field);
       },
       (e: unknown) => {
