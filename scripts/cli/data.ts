@@ -28,13 +28,12 @@ Builds the Windows event ↔ ATT&CK mapping artifacts into OUT/enterprise-attack
   --lock FILE        lock file (default: scripts/sources.lock.json)
   --cache DIR        download cache (default: .cache/sources)
   --include-deprecated  keep revoked and deprecated ATT&CK objects
-  --jobs N           versions mapped at once in worker threads (default: up to 2, one per core)
   --check            rebuild in a temporary folder and compare with OUT; exit 1 listing stale files
   -h, --help         this text
 `;
 
 export function parseDataArgs(argv: string[]): { help: true } | { help: false; options: {
-  attack: string[]; outDir: string; mode: SourceMode; layout: AttackLayout; updateLock: boolean; lockPath: string; includeDeprecated: boolean; check: boolean; jobs: number | undefined;
+  attack: string[]; outDir: string; mode: SourceMode; layout: AttackLayout; updateLock: boolean; lockPath: string; includeDeprecated: boolean; check: boolean;
 } } {
   let values;
   try {
@@ -52,7 +51,6 @@ export function parseDataArgs(argv: string[]): { help: true } | { help: false; o
         cache: { type: 'string' },
         'include-deprecated': { type: 'boolean' },
         check: { type: 'boolean' },
-        jobs: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -74,8 +72,6 @@ export function parseDataArgs(argv: string[]): { help: true } | { help: false; o
         : values.offline
           ? { kind: 'offline', cacheDir }
           : { kind: 'network', cacheDir };
-  const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
-  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new UsageError(`--jobs: "${values.jobs}" is not a whole number of 1 or more`);
   const layout = values.layout ?? 'stix-data';
   if (layout !== 'stix-data' && layout !== 'cti') throw new UsageError(`--layout: "${layout}" is not stix-data or cti`);
   return {
@@ -89,7 +85,6 @@ export function parseDataArgs(argv: string[]): { help: true } | { help: false; o
       lockPath: path.resolve(values.lock ?? DEFAULT_LOCK),
       includeDeprecated: values['include-deprecated'] === true,
       check: values.check === true,
-      jobs,
     },
   };
 }

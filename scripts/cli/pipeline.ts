@@ -5,10 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
-import { BundleError, parseBundle } from '../attack/stix.ts';
+import { parseBundle } from '../attack/stix.ts';
 import { buildIndex, buildVersionArtifacts, compareVersions, type IndexEntry, type SourceRecord } from '../artifacts/build.ts';
 import { stringifyJson } from '../artifacts/json.ts';
 import { PUBLISHED_SCHEMAS, validateArtifact } from '../artifacts/schemas.ts';
@@ -19,7 +17,6 @@ import type { VersionMapping } from '../mapping/types.ts';
 import { parseDdEvent } from '../ossem/dd.ts';
 import { parseDm } from '../ossem/dm.ts';
 import { parseLegacy } from '../ossem/legacy.ts';
-import { OssemError } from '../ossem/yaml.ts';
 import { parseAttackIndex } from '../sources/attack-index.ts';
 import { exists, writeFileAtomic } from '../sources/atomic.ts';
 import { createFetcher, type Fetcher } from '../sources/fetcher.ts';
@@ -27,7 +24,6 @@ import { verifyAgainstLock, writeLock } from '../sources/lock.ts';
 import type { Fetched, FetchTuning, LockFile, SourceMode } from '../sources/types.ts';
 import { ATTACK_INDEX_URL, attackBundleUrl, isDdUrl, OSSEM_DD_PREFIX, OSSEM_DM_URL, OSSEM_LEGACY_URL, type AttackLayout } from '../sources/upstream.ts';
 import { mirrorPathFor } from '../sources/url.ts';
-import type { VersionJob, VersionResult } from './version-worker.ts';
 
 export const DOMAIN = 'enterprise-attack';
 
@@ -45,8 +41,6 @@ export interface BuildOptions {
   includeDeprecated: boolean;
   /** Build into a temporary folder and compare with the output instead of replacing it. */
   check?: boolean;
-  /** Versions mapped at once, each in its own worker thread (default: up to 2, one per core). */
-  jobs?: number;
   tuning?: Partial<FetchTuning>;
   log?: (line: string) => void;
 }
@@ -99,22 +93,7 @@ async function ddUrls(opts: BuildOptions): Promise<string[]> {
   return found.filter(isDdUrl).sort();
 }
 
-/** The verified OSSEM texts, enough to rebuild the catalogue in a worker thread. */
-export interface CatalogTexts {
-  dm: string;
-  legacy: string;
-  dd: Array<[url: string, text: string]>;
-}
-
-export function catalogFromTexts(t: CatalogTexts): OssemCatalog {
-  return buildCatalog(
-    parseDm(t.dm, `OSSEM-DM ${OSSEM_DM_URL}`),
-    parseLegacy(t.legacy, `OSSEM legacy ${OSSEM_LEGACY_URL}`),
-    t.dd.map(([url, text]) => parseDdEvent(text, `OSSEM-DD ${url}`)),
-  );
-}
-
-async function loadCatalog(opts: BuildOptions, fetcher: Fetcher): Promise<{ catalog: OssemCatalog; texts: CatalogTexts; sources: SourceRecord[] }> {
+async function loadCatalog(opts: BuildOptions, fetcher: Fetcher): Promise<{ catalog: OssemCatalog; sources: SourceRecord[] }> {
   const dd = await ddUrls(opts);
   const fetched = await fetcher.getMany([OSSEM_LEGACY_URL, OSSEM_DM_URL, ...dd]);
   const take = (url: string, role: string): Verified => {
@@ -125,12 +104,11 @@ async function loadCatalog(opts: BuildOptions, fetcher: Fetcher): Promise<{ cata
   const legacy = take(OSSEM_LEGACY_URL, 'ossem-legacy');
   const dm = take(OSSEM_DM_URL, 'ossem-dm');
   const ddVerified = dd.map((u) => take(u, 'ossem-dd'));
-  const texts: CatalogTexts = {
-    dm: dm.fetched.bytes.toString('utf8'),
-    legacy: legacy.fetched.bytes.toString('utf8'),
-    dd: ddVerified.map((v) => [v.fetched.url, v.fetched.bytes.toString('utf8')]),
-  };
-  const catalog = catalogFromTexts(texts);
+  const catalog = buildCatalog(
+    parseDm(dm.fetched.bytes.toString('utf8'), `OSSEM-DM ${OSSEM_DM_URL}`),
+    parseLegacy(legacy.fetched.bytes.toString('utf8'), `OSSEM legacy ${OSSEM_LEGACY_URL}`),
+    ddVerified.map((v) => parseDdEvent(v.fetched.bytes.toString('utf8'), `OSSEM-DD ${v.fetched.url}`)),
+  );
   // One manifest line for the ~1,000 dictionary files: a digest over their sorted url/sha256 pairs.
   const ddDigest = createHash('sha256');
   let ddSize = 0;
@@ -140,7 +118,7 @@ async function loadCatalog(opts: BuildOptions, fetcher: Fetcher): Promise<{ cata
   }
   const sources: SourceRecord[] = [legacy.record, dm.record];
   if (ddVerified.length > 0) sources.push({ role: `ossem-dd (${ddVerified.length} files)`, url: OSSEM_DD_PREFIX, sha256: ddDigest.digest('hex'), size: ddSize });
-  return { catalog, texts, sources };
+  return { catalog, sources };
 }
 
 async function resolveVersions(opts: BuildOptions, fetcher: Fetcher): Promise<string[]> {
@@ -184,83 +162,6 @@ export function buildOneVersion(version: string, bundleText: string, label: stri
   return { mapping, files, entry: { version, era: mapping.era, path: `${DOMAIN}/${version}`, counts } };
 }
 
-export function defaultJobs(): number {
-  return Math.min(2, os.availableParallelism());
-}
-
-interface Mapper {
-  build(job: VersionJob): Promise<{ files: Map<string, string>; entry: IndexEntry }>;
-  close(): Promise<void>;
-}
-
-/** Maps in this thread: one version at a time, no start-up cost. */
-class InlineMapper implements Mapper {
-  constructor(private readonly catalog: OssemCatalog) {}
-  async build(job: VersionJob): Promise<{ files: Map<string, string>; entry: IndexEntry }> {
-    const text = Buffer.from(job.bundle.buffer, job.bundle.byteOffset, job.bundle.byteLength).toString('utf8');
-    return buildOneVersion(job.version, text, job.label, this.catalog, job.sources, job.includeDeprecated);
-  }
-  async close(): Promise<void> {}
-}
-
-/** The worker's error as the same class in this thread, so callers can tell expected failures apart. */
-function rehydrate(r: { name: string; message: string; expected: boolean; stack: string }): Error {
-  const e = !r.expected ? new Error() : r.name === 'BundleError' ? new BundleError('', '') : r.name === 'OssemError' ? new OssemError('', '') : new BuildError();
-  e.message = r.message;
-  e.stack = r.stack;
-  return e;
-}
-
-/** Maps in worker threads, one version per idle worker: on 2 cores two versions build at once. */
-class WorkerMapper implements Mapper {
-  private readonly idle: Worker[] = [];
-  private readonly waiting: Array<(w: Worker) => void> = [];
-  private readonly all: Worker[] = [];
-
-  constructor(count: number, texts: CatalogTexts) {
-    for (let i = 0; i < count; i++) {
-      const w = new Worker(new URL('./version-worker-entry.mjs', import.meta.url), { workerData: texts });
-      this.all.push(w);
-      this.idle.push(w);
-    }
-  }
-
-  private acquire(): Promise<Worker> {
-    const w = this.idle.pop();
-    return w ? Promise.resolve(w) : new Promise((resolve) => this.waiting.push(resolve));
-  }
-
-  private release(w: Worker): void {
-    const next = this.waiting.shift();
-    if (next) next(w);
-    else this.idle.push(w);
-  }
-
-  async build(job: VersionJob): Promise<{ files: Map<string, string>; entry: IndexEntry }> {
-    const w = await this.acquire();
-    try {
-      const result = await new Promise<VersionResult>((resolve, reject) => {
-        const onError = (e: Error): void => reject(e);
-        w.once('error', onError);
-        w.once('message', (m: VersionResult) => {
-          w.off('error', onError);
-          resolve(m);
-        });
-        w.postMessage(job);
-      });
-      if (!result.ok) throw rehydrate(result);
-      return { files: new Map(result.files), entry: result.entry };
-    } finally {
-      this.release(w);
-    }
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.all.map((w) => w.terminate()));
-  }
-}
-
-
 /** Index entries of versions already in the output folder that this build does not replace. */
 async function keptEntries(outDir: string, replaced: Set<string>): Promise<IndexEntry[]> {
   const dir = path.join(outDir, DOMAIN);
@@ -282,45 +183,31 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
   const staging = path.join(opts.outDir, `.staging-${process.pid}-${Date.now()}`);
   try {
     const versions = await resolveVersions(opts, fetcher);
-    const { catalog, texts, sources } = await loadCatalog(opts, fetcher);
+    const { catalog, sources } = await loadCatalog(opts, fetcher);
     log(`OSSEM: ${catalog.events.size} events known, ${catalog.dmByComponent.size} data components in OSSEM-DM`);
-    const jobs = Math.max(1, Math.min(opts.jobs ?? defaultJobs(), versions.length));
-    const mapper = jobs > 1 ? new WorkerMapper(jobs, texts) : new InlineMapper(catalog);
     const entries: IndexEntry[] = [];
-    try {
-      // Bundles are fetched (and gunzipped, on libuv's pool) in order, one ahead of the mappers.
-      const fetchBundle = (version: string): Promise<Fetched> => fetcher.get(attackBundleUrl(version, opts.layout));
-      const fetches = new Map<string, Promise<Fetched>>();
-      const fetchAhead = (i: number): void => {
-        const v = versions[i];
-        if (v === undefined || fetches.has(v)) return;
-        const p = fetchBundle(v);
-        // A rejected prefetch is awaited (and reported) only when its turn comes.
-        p.catch(() => {});
-        fetches.set(v, p);
-      };
-      let nextIndex = 0;
-      const worker = async (): Promise<void> => {
-        while (nextIndex < versions.length) {
-          const i = nextIndex++;
-          const version = versions[i] ?? '';
-          fetchAhead(i);
-          fetchAhead(i + 1);
-          const url = attackBundleUrl(version, opts.layout);
-          const bundle = verify(opts, await (fetches.get(version) ?? fetchBundle(version)), 'attack-bundle');
-          fetches.delete(version);
-          const built = await mapper.build({ version, label: `ATT&CK ${version} (${url})`, bundle: bundle.fetched.bytes, sources: [bundle.record, ...sources], includeDeprecated: opts.includeDeprecated });
-          const dir = path.join(staging, DOMAIN, version);
-          await mkdir(dir, { recursive: true });
-          for (const [name, content] of built.files) await writeFileAtomic(path.join(dir, name), content);
-          entries.push(built.entry);
-          const c = built.entry.counts;
-          log(`ATT&CK ${version}: ${c.techniques} Windows techniques, ${c.techniquesWithEvents} with events, ${c.events} events, ${c.rows} rows (${built.entry.era})`);
-        }
-      };
-      await Promise.all(Array.from({ length: jobs }, worker));
-    } finally {
-      await mapper.close();
+    // Fetch (and gunzip, on libuv's thread pool) the next bundle while this one is mapped.
+    const fetchBundle = (version: string): Promise<Fetched> => {
+      const p = fetcher.get(attackBundleUrl(version, opts.layout));
+      // A rejected prefetch is awaited (and reported) only when its turn comes.
+      p.catch(() => {});
+      return p;
+    };
+    let next = versions[0] === undefined ? undefined : fetchBundle(versions[0]);
+    for (let i = 0; i < versions.length; i++) {
+      const version = versions[i] ?? '';
+      const current = next ?? fetchBundle(version);
+      const following = versions[i + 1];
+      next = following === undefined ? undefined : fetchBundle(following);
+      const url = attackBundleUrl(version, opts.layout);
+      const bundle = verify(opts, await current, 'attack-bundle');
+      const built = buildOneVersion(version, bundle.fetched.bytes.toString('utf8'), `ATT&CK ${version} (${url})`, catalog, [bundle.record, ...sources], opts.includeDeprecated);
+      const dir = path.join(staging, DOMAIN, version);
+      await mkdir(dir, { recursive: true });
+      for (const [name, content] of built.files) await writeFileAtomic(path.join(dir, name), content);
+      entries.push(built.entry);
+      const c = built.entry.counts;
+      log(`ATT&CK ${version}: ${c.techniques} Windows techniques, ${c.techniquesWithEvents} with events, ${c.events} events, ${c.rows} rows (${built.entry.era})`);
     }
     // Everything built and validated: swap the new versions in, then rewrite index and schemas.
     const replaced = new Set(versions);

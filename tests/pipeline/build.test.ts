@@ -138,12 +138,12 @@ describe('fetch faults', () => {
     expectSameTree(await tree(out), before);
   });
 
-  it('reports a malformed bundle mapped in a worker thread as one actionable error, output untouched', async () => {
+  it('reports a malformed bundle as one actionable error naming version and URL, output untouched', async () => {
     const out = await seededOut();
     const before = await tree(out);
     server.faults.override('enterprise-attack-8.2.json', '{"type": "bundle", "objects": [');
     try {
-      const o = await options({ attack: ['6.3', '8.2'], outDir: out, updateLock: true, jobs: 2 });
+      const o = await options({ attack: ['6.3', '8.2'], outDir: out, updateLock: true });
       await expect(runBuild(o)).rejects.toThrow(/^ATT&CK 8\.2 \(https:\/\/raw\.githubusercontent\.com\/.*enterprise-attack-8\.2\.json\): not valid JSON/);
     } finally {
       server.faults.clear();
