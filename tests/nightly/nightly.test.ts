@@ -20,6 +20,7 @@ import type { FetchTuning, LockFile } from '../../scripts/sources/types.ts';
 import { ATTACK_INDEX_URL, attackBundleUrl, OSSEM_DM_URL } from '../../scripts/sources/upstream.ts';
 import { repoRoot, sharedSourcesDir, startMirrorServer, type MirrorServer } from '../helpers/mirror-server.ts';
 import { tempDirs } from '../helpers/tmp-dir.ts';
+import { expectSameTree, tree } from '../helpers/tree.ts';
 
 const run = promisify(execFile);
 const tmp = tempDirs();
@@ -39,25 +40,6 @@ function indexListing(versions: string[]): string {
     c.versions = versions.map((v) => c.versions.find((x) => x.version === v) ?? { version: v, url: attackBundleUrl(v, 'stix-data'), modified: '2030-01-01T00:00:00.000Z' });
   }
   return `${JSON.stringify(doc, null, 4)}\n`;
-}
-
-/** Every file under `dir`, relative path → bytes. */
-async function tree(dir: string): Promise<Map<string, Buffer>> {
-  const out = new Map<string, Buffer>();
-  const walk = async (d: string): Promise<void> => {
-    for (const e of await readdir(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) await walk(p);
-      else out.set(path.relative(dir, p), await readFile(p));
-    }
-  };
-  await walk(dir);
-  return out;
-}
-
-function expectSameTree(actual: Map<string, Buffer>, expected: Map<string, Buffer>): void {
-  expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
-  for (const [k, v] of actual) expect(v.equals(expected.get(k) ?? Buffer.alloc(0)), `${k} differs`).toBe(true);
 }
 
 interface Workspace {

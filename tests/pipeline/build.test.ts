@@ -14,6 +14,7 @@ import type { LockFile } from '../../scripts/sources/types.ts';
 import { sourceErrorOf } from '../helpers/expect-source-error.ts';
 import { repoRoot, sharedSourcesDir, startMirrorServer, type MirrorServer } from '../helpers/mirror-server.ts';
 import { tempDirs } from '../helpers/tmp-dir.ts';
+import { expectSameTree, tree } from '../helpers/tree.ts';
 
 const run = promisify(execFile);
 const DATA = path.join(repoRoot, 'data');
@@ -21,25 +22,6 @@ const LOCK = path.join(repoRoot, 'scripts', 'sources.lock.json');
 const tmp = tempDirs();
 let server: MirrorServer;
 let lock: LockFile;
-
-/** Every file under `dir`, relative path → bytes. */
-async function tree(dir: string): Promise<Map<string, Buffer>> {
-  const out = new Map<string, Buffer>();
-  const walk = async (d: string): Promise<void> => {
-    for (const e of await readdir(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) await walk(p);
-      else out.set(path.relative(dir, p), await readFile(p));
-    }
-  };
-  await walk(dir);
-  return out;
-}
-
-function expectSameTree(a: Map<string, Buffer>, b: Map<string, Buffer>): void {
-  expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
-  for (const [k, v] of a) expect(v.equals(b.get(k) ?? Buffer.alloc(0)), `${k} differs`).toBe(true);
-}
 
 async function options(over: Partial<BuildOptions>): Promise<BuildOptions> {
   return {

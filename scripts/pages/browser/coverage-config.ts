@@ -30,26 +30,8 @@ export type ConfigKind = 'auditpol' | 'sysmon';
 /** Larger files are not read: an auditpol export is a few kB, a big Sysmon configuration under 1 MB. */
 export const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
 
-/**
- * Decodes a chosen file as Windows tools write it, as the CLI's decodeText does
- * (scripts/coverage/config/load.ts, which is Node-only): UTF-8 with or without BOM, UTF-16 LE/BE
- * with BOM (PowerShell 5 `>`), UTF-16 LE without BOM, else Windows-1252 (cmd.exe `>` of localised
- * auditpol output). tests/site/coverage-config.test.ts checks the two agree.
- */
-export function decodeFileBytes(buf: Uint8Array): string {
-  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return new TextDecoder('utf-16le').decode(buf.subarray(2));
-  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return new TextDecoder('utf-16be').decode(buf.subarray(2));
-  if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return new TextDecoder('utf-8').decode(buf.subarray(3));
-  const sample = buf.subarray(0, 400);
-  let oddZeros = 0;
-  for (let i = 1; i < sample.length; i += 2) if (sample[i] === 0) oddZeros++;
-  if (sample.length >= 4 && oddZeros > sample.length / 4) return new TextDecoder('utf-16le').decode(buf);
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(buf);
-  } catch {
-    return new TextDecoder('windows-1252').decode(buf);
-  }
-}
+/** Chosen files are decoded exactly as the CLI decodes them. */
+export { decodeText as decodeFileBytes } from '../../coverage/config/decode.ts';
 
 /** Why a file is not read before parsing (too big); null when it may be read. */
 export function fileTooBig(name: string, size: number): string | null {
