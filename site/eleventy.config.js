@@ -5,7 +5,9 @@
  * component pages. The pages CLI also writes the coverage page's script (`_generated/assets/coverage.js`),
  * copied to /assets/.
  */
+import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import filters from './_config/filters.js';
 import markdown from './_config/markdown.js';
 import { parseYaml, readSiteMeta } from './_config/site-meta.js';
@@ -26,6 +28,15 @@ export default function (eleventyConfig) {
   eleventyConfig.addPassthroughCopy({ [meta.dataDir]: 'downloads' });
   eleventyConfig.addPassthroughCopy({ [path.join(meta.dataDir, 'enterprise-attack', meta.latest)]: 'downloads/latest' });
   eleventyConfig.addWatchTarget(path.join(input, '_generated', 'site.yaml'));
+
+  // `npm start` serves without `npm run site`'s Pagefind step: index once after the first build so
+  // search works in the dev server too (later rebuilds keep _site/pagefind/).
+  let indexed = false;
+  eleventyConfig.on('eleventy.after', async ({ directories, runMode }) => {
+    if (runMode !== 'serve' || indexed) return;
+    indexed = true;
+    await promisify(execFile)('npx', ['pagefind', '--site', directories.output, '--silent']);
+  });
 }
 
 export const config = {
