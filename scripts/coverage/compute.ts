@@ -135,6 +135,56 @@ export function nextBestEvents(data: VersionData, collected: ReadonlySet<string>
   return picks;
 }
 
+/** Techniques seen through events collected in full, in part only, not at all, or with no mapped event. */
+export interface ClassifiedTechniques {
+  seen: SeenTechnique[];
+  /** Seen only through partially collected events: `via` those, `events` all its mapped ones. */
+  partial: Array<TechniqueRef & { via: string[]; events: string[] }>;
+  unseen: UnseenTechnique[];
+  unmapped: TechniqueRef[];
+  /** Seen, partial, mapped and all techniques among `ts`. */
+  count(ts: readonly CoverageTechnique[]): Counts & { partial: number };
+}
+
+/**
+ * Classifies every technique (by ID) by the events collected in full (`full`) and only in part
+ * (`partial`, filtered Sysmon types); the events-only and the configuration reports share it.
+ */
+export function classifyTechniques(data: VersionData, full: ReadonlySet<string>, partialKeys: ReadonlySet<string>): ClassifiedTechniques {
+  const eventsByKey = new Map(data.events.map((e) => [e.key, e]));
+  const out: Omit<ClassifiedTechniques, 'count'> = { seen: [], partial: [], unseen: [], unmapped: [] };
+  const status = new Map<string, 'seen' | 'partial' | 'unseen' | 'unmapped'>();
+  for (const t of [...data.techniques].sort((a, b) => cmp(a.id, b.id))) {
+    const mapped = t.events
+      .map((e) => eventsByKey.get(e.key))
+      .filter((e): e is CoverageEvent => e !== undefined)
+      .sort(compareEventRefs)
+      .map((e) => e.key);
+    const viaFull = mapped.filter((k) => full.has(k));
+    const viaPartial = mapped.filter((k) => partialKeys.has(k));
+    if (viaFull.length > 0) {
+      out.seen.push({ ...ref(t), via: viaFull });
+      status.set(t.id, 'seen');
+    } else if (viaPartial.length > 0) {
+      out.partial.push({ ...ref(t), via: viaPartial, events: mapped });
+      status.set(t.id, 'partial');
+    } else if (mapped.length > 0) {
+      out.unseen.push({ ...ref(t), events: mapped });
+      status.set(t.id, 'unseen');
+    } else {
+      out.unmapped.push(ref(t));
+      status.set(t.id, 'unmapped');
+    }
+  }
+  const count = (ts: readonly CoverageTechnique[]): Counts & { partial: number } => ({
+    seen: ts.filter((t) => status.get(t.id) === 'seen').length,
+    partial: ts.filter((t) => status.get(t.id) === 'partial').length,
+    mapped: ts.filter((t) => status.get(t.id) !== 'unmapped').length,
+    total: ts.length,
+  });
+  return { ...out, count };
+}
+
 /** Coverage of `data` by the collected events `keys` (resolved keys; see resolveEventList). */
 export function computeCoverage(data: VersionData, keys: readonly string[], options: CoverageOptions = {}): CoverageReport {
   const top = options.top ?? DEFAULT_TOP;
@@ -147,33 +197,11 @@ export function computeCoverage(data: VersionData, keys: readonly string[], opti
   const byEvent = techniquesByEvent(data);
 
   const techniques = [...data.techniques].sort((a, b) => cmp(a.id, b.id));
-  const seen: SeenTechnique[] = [];
-  const unseen: UnseenTechnique[] = [];
-  const unmapped: TechniqueRef[] = [];
-  const status = new Map<string, 'seen' | 'unseen' | 'unmapped'>();
-  for (const t of techniques) {
-    const mapped = t.events
-      .map((e) => eventsByKey.get(e.key))
-      .filter((e): e is CoverageEvent => e !== undefined)
-      .sort(compareEventRefs)
-      .map((e) => e.key);
-    const via = mapped.filter((k) => collected.has(k));
-    if (via.length > 0) {
-      seen.push({ ...ref(t), via });
-      status.set(t.id, 'seen');
-    } else if (mapped.length > 0) {
-      unseen.push({ ...ref(t), events: mapped });
-      status.set(t.id, 'unseen');
-    } else {
-      unmapped.push(ref(t));
-      status.set(t.id, 'unmapped');
-    }
-  }
-  const count = (ts: readonly CoverageTechnique[]): Counts => ({
-    seen: ts.filter((t) => status.get(t.id) === 'seen').length,
-    mapped: ts.filter((t) => status.get(t.id) !== 'unmapped').length,
-    total: ts.length,
-  });
+  const { seen, unseen, unmapped, count: countAll } = classifyTechniques(data, collected, new Set());
+  const count = (ts: readonly CoverageTechnique[]): Counts => {
+    const c = countAll(ts);
+    return { seen: c.seen, mapped: c.mapped, total: c.total };
+  };
   const tactics = data.tactics.map((tac) => ({ id: tac.id, shortname: tac.shortname, name: tac.name, ...count(techniques.filter((t) => t.tactics.includes(tac.shortname))) }));
   const seenIds = new Set(seen.map((t) => t.id));
   return {

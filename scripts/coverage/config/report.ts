@@ -6,8 +6,8 @@
  *
  * Pure module: no I/O, no node: imports.
  */
-import { COUNTING_CONVENTION, type CoverageReport, DEFAULT_TOP, type SeenTechnique, type TechniqueRef, techniquesByEvent, type UnseenTechnique } from '../compute.ts';
-import { cmp, compareEventRefs, CoverageError, type CoverageEvent, type CoverageTechnique, type VersionData } from '../types.ts';
+import { classifyTechniques, COUNTING_CONVENTION, type CoverageReport, DEFAULT_TOP, type SeenTechnique, type TechniqueRef, techniquesByEvent, type UnseenTechnique } from '../compute.ts';
+import { cmp, compareEventRefs, CoverageError, type CoverageEvent, type VersionData } from '../types.ts';
 import { describeSetting } from './auditpol.ts';
 import { type ConfigCollectedEvent, type ConfigInputs, collectConfiguredEvents, eventSwitch, type EventSwitch, type InputKind } from './collect.ts';
 import type { ConfigEvent } from './data.ts';
@@ -114,8 +114,6 @@ export interface ConfigCoverageOptions {
   /** Extra notes to carry (e.g. how a preset was derived). */
   notes?: readonly string[];
 }
-
-const ref = (t: CoverageTechnique): TechniqueRef => ({ id: t.id, name: t.name, tactics: [...t.tactics], isSubtechnique: t.isSubtechnique, parent: t.parent });
 
 type TechState = 'seen' | 'partial' | 'unseen';
 
@@ -343,41 +341,7 @@ export function computeConfigCoverage(data: VersionData, details: readonly Confi
   const byEvent = techniquesByEvent(data);
   const fullKeys = new Set(collected.filter((e) => e.status === 'full').map((e) => e.key));
   const partialKeys = new Set(collected.filter((e) => e.status === 'partial').map((e) => e.key));
-  const eventsByKey = new Map(data.events.map((e) => [e.key, e]));
-
-  const seen: SeenTechnique[] = [];
-  const partial: PartialTechnique[] = [];
-  const unseen: UnseenTechnique[] = [];
-  const unmapped: TechniqueRef[] = [];
-  const status = new Map<string, 'seen' | 'partial' | 'unseen' | 'unmapped'>();
-  for (const t of [...data.techniques].sort((a, b) => cmp(a.id, b.id))) {
-    const mapped = t.events
-      .map((e) => eventsByKey.get(e.key))
-      .filter((e): e is CoverageEvent => e !== undefined)
-      .sort(compareEventRefs)
-      .map((e) => e.key);
-    const viaFull = mapped.filter((k) => fullKeys.has(k));
-    const viaPartial = mapped.filter((k) => partialKeys.has(k));
-    if (viaFull.length > 0) {
-      seen.push({ ...ref(t), via: viaFull });
-      status.set(t.id, 'seen');
-    } else if (viaPartial.length > 0) {
-      partial.push({ ...ref(t), via: viaPartial, events: mapped });
-      status.set(t.id, 'partial');
-    } else if (mapped.length > 0) {
-      unseen.push({ ...ref(t), events: mapped });
-      status.set(t.id, 'unseen');
-    } else {
-      unmapped.push(ref(t));
-      status.set(t.id, 'unmapped');
-    }
-  }
-  const count = (ts: readonly CoverageTechnique[]): ConfigCounts => ({
-    seen: ts.filter((t) => status.get(t.id) === 'seen').length,
-    partial: ts.filter((t) => status.get(t.id) === 'partial').length,
-    mapped: ts.filter((t) => status.get(t.id) !== 'unmapped').length,
-    total: ts.length,
-  });
+  const { seen, partial, unseen, unmapped, count } = classifyTechniques(data, fullKeys, partialKeys);
   const warnings = [
     ...(inputs.auditpol ?? []).flatMap((p) => p.warnings.map((w) => `${p.source}: ${w}`)),
     ...(inputs.presets ?? []).flatMap((p) => p.warnings.map((w) => `${p.source}: ${w}`)),
