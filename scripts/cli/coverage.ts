@@ -10,7 +10,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { stringifyJson } from '../artifacts/json.ts';
 import {
   buildAdviceDiffLayer,
@@ -41,7 +40,7 @@ import {
 import { loadConfigVersion, readConfigFile } from '../coverage/config/load.ts';
 import { loadVersionData } from '../coverage/load.ts';
 import { writeFileAtomic } from '../sources/atomic.ts';
-import { runCli, UsageError } from './errors.ts';
+import { parseCliArgs, runCli, UsageError } from './errors.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -87,30 +86,24 @@ export function isConfigMode(a: CoverageArgs): boolean {
 }
 
 export function parseCoverageArgs(argv: string[]): { help: true } | { help: false; args: CoverageArgs } {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        events: { type: 'string', multiple: true },
-        'events-file': { type: 'string', multiple: true },
-        attack: { type: 'string' },
-        data: { type: 'string' },
-        format: { type: 'string' },
-        layer: { type: 'string' },
-        top: { type: 'string' },
-        auditpol: { type: 'string', multiple: true },
-        sysmon: { type: 'string', multiple: true },
-        preset: { type: 'string', multiple: true },
-        'layer-diff': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n\n${USAGE}`);
-  }
+  const { values } = parseCliArgs(
+    argv,
+    {
+      events: { type: 'string', multiple: true },
+      'events-file': { type: 'string', multiple: true },
+      attack: { type: 'string' },
+      data: { type: 'string' },
+      format: { type: 'string' },
+      layer: { type: 'string' },
+      top: { type: 'string' },
+      auditpol: { type: 'string', multiple: true },
+      sysmon: { type: 'string', multiple: true },
+      preset: { type: 'string', multiple: true },
+      'layer-diff': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    USAGE,
+  );
   if (values.help) return { help: true };
   const events = values.events ?? [];
   const eventsFiles = values['events-file'] ?? [];

@@ -4,11 +4,10 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { readLock } from '../sources/lock.ts';
 import type { SourceMode } from '../sources/types.ts';
 import type { AttackLayout } from '../sources/upstream.ts';
-import { runCli, UsageError } from './errors.ts';
+import { parseCliArgs, runCli, UsageError } from './errors.ts';
 import { BuildError, runBuild } from './pipeline.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -35,30 +34,24 @@ Builds the Windows event ↔ ATT&CK mapping artifacts into OUT/enterprise-attack
 export function parseDataArgs(argv: string[]): { help: true } | { help: false; options: {
   attack: string[]; outDir: string; mode: SourceMode; layout: AttackLayout; updateLock: boolean; lockPath: string; includeDeprecated: boolean; check: boolean;
 } } {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        attack: { type: 'string', multiple: true },
-        out: { type: 'string' },
-        mirror: { type: 'string' },
-        'mirror-url': { type: 'string' },
-        offline: { type: 'boolean' },
-        layout: { type: 'string' },
-        'update-lock': { type: 'boolean' },
-        lock: { type: 'string' },
-        cache: { type: 'string' },
-        'include-deprecated': { type: 'boolean' },
-        check: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n\n${USAGE}`);
-  }
+  const { values } = parseCliArgs(
+    argv,
+    {
+      attack: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      mirror: { type: 'string' },
+      'mirror-url': { type: 'string' },
+      offline: { type: 'boolean' },
+      layout: { type: 'string' },
+      'update-lock': { type: 'boolean' },
+      lock: { type: 'string' },
+      cache: { type: 'string' },
+      'include-deprecated': { type: 'boolean' },
+      check: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    USAGE,
+  );
   if (values.help) return { help: true };
   const modes = [values.mirror !== undefined, values['mirror-url'] !== undefined, values.offline === true].filter(Boolean).length;
   if (modes > 1) throw new UsageError('choose one of --mirror, --mirror-url and --offline');

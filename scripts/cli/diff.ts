@@ -8,12 +8,11 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { diffArtifacts, DiffError } from '../diff/diff.ts';
 import { loadArtifacts, LoadError } from '../diff/load.ts';
 import { renderJson, renderMarkdown } from '../diff/markdown.ts';
 import { setGithubOutputs } from '../nightly/github.ts';
-import { runCli, UsageError } from './errors.ts';
+import { parseCliArgs, runCli, UsageError } from './errors.ts';
 
 const USAGE = `Usage: npm run diff -- OLD_DIR NEW_DIR [options]
 
@@ -42,26 +41,21 @@ export interface DiffCliOptions {
 }
 
 export function parseDiffArgs(argv: string[]): { help: true } | { help: false; options: DiffCliOptions } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        json: { type: 'boolean' },
-        out: { type: 'string' },
-        check: { type: 'boolean' },
-        title: { type: 'string' },
-        'max-chars': { type: 'string' },
-        'old-label': { type: 'string' },
-        'new-label': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n\n${USAGE}`);
-  }
+  const parsed = parseCliArgs(
+    argv,
+    {
+      json: { type: 'boolean' },
+      out: { type: 'string' },
+      check: { type: 'boolean' },
+      title: { type: 'string' },
+      'max-chars': { type: 'string' },
+      'old-label': { type: 'string' },
+      'new-label': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    USAGE,
+    true,
+  );
   const { values, positionals } = parsed;
   if (values.help) return { help: true };
   if (positionals.length !== 2) throw new UsageError(`expected two folders (OLD_DIR NEW_DIR), got ${positionals.length}\n\n${USAGE}`);

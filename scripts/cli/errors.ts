@@ -1,4 +1,5 @@
 /** Failures a user can act on: printed as one `error:` line, no stack trace, non-zero exit. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { BundleError } from '../attack/stix.ts';
 import { OssemError } from '../ossem/yaml.ts';
 import { IndexError } from '../sources/attack-index.ts';
@@ -7,6 +8,17 @@ import { CoverageError } from '../coverage/types.ts';
 import { BuildError } from './pipeline.ts';
 
 export class UsageError extends Error {}
+
+type CliOptions = NonNullable<ParseArgsConfig['options']>;
+
+/** `parseArgs`, strict; a malformed command line is a UsageError that shows the usage text. */
+export function parseCliArgs<O extends CliOptions, P extends boolean = false>(argv: string[], options: O, usage: string, allowPositionals?: P) {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: (allowPositionals ?? false) as P });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n\n${usage}`);
+  }
+}
 
 const EXPECTED = [SourceError, BundleError, OssemError, IndexError, BuildError, UsageError, CoverageError];
 

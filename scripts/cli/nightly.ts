@@ -11,13 +11,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { renderJson } from '../diff/markdown.ts';
 import { setGithubOutputs } from '../nightly/github.ts';
 import { runNightly } from '../nightly/run.ts';
 import type { SourceMode } from '../sources/types.ts';
 import { DEFAULT_LOCK, REPO_ROOT } from './data.ts';
-import { runCli, UsageError } from './errors.ts';
+import { parseCliArgs, runCli, UsageError } from './errors.ts';
 
 const USAGE = `Usage: npm run nightly -- [options]
 
@@ -45,27 +44,21 @@ export interface NightlyCliOptions {
 }
 
 export function parseNightlyArgs(argv: string[]): { help: true } | { help: false; options: NightlyCliOptions } {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        'mirror-url': { type: 'string' },
-        mirror: { type: 'string' },
-        data: { type: 'string' },
-        lock: { type: 'string' },
-        report: { type: 'string' },
-        json: { type: 'string' },
-        cache: { type: 'string' },
-        'allow-shrink': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n\n${USAGE}`);
-  }
+  const { values } = parseCliArgs(
+    argv,
+    {
+      'mirror-url': { type: 'string' },
+      mirror: { type: 'string' },
+      data: { type: 'string' },
+      lock: { type: 'string' },
+      report: { type: 'string' },
+      json: { type: 'string' },
+      cache: { type: 'string' },
+      'allow-shrink': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    USAGE,
+  );
   if (values.help) return { help: true };
   if (values.mirror !== undefined && values['mirror-url'] !== undefined) throw new UsageError('choose one of --mirror and --mirror-url');
   const cacheDir = path.resolve(values.cache ?? path.join(REPO_ROOT, '.cache', 'sources'));
