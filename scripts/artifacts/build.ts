@@ -3,8 +3,9 @@
  * same mapping and sources always give the same text.
  */
 import { createHash } from 'node:crypto';
-import type { Evidence, EventInfo, MappingRow, VersionMapping } from '../mapping/types.ts';
-import { toCsv } from './csv.ts';
+import { byStrength, gradeLinks, type GradedLink } from '../mapping/grade.ts';
+import type { Evidence, EventInfo, Grade, MappingRow, VersionMapping } from '../mapping/types.ts';
+import { toCsv, toLinksCsv, type LinkColumn } from './csv.ts';
 import { stringifyJson } from './json.ts';
 
 export interface SourceRecord {
@@ -32,11 +33,20 @@ export interface TechniqueArtifact {
   parent: string;
   subtechniques: string[];
   dataComponents: Array<{ dataSource: string; dataComponent: string; dataComponentId: string; events: string[] }>;
-  events: Array<{ key: string; log: string; eventId: string; name: string; evidence: Array<{ kind: Evidence; ref: string; detail: string }> }>;
+  /** Strongest first: grade, then distinct rules, then event order. */
+  events: Array<{ key: string; log: string; eventId: string; name: string; grade: Grade; rules: number; evidence: Array<{ kind: Evidence; ref: string; detail: string }> }>;
+}
+
+/** A technique an event helps detect, with how strongly. */
+export interface EventTechnique {
+  id: string;
+  grade: Grade;
+  rules: number;
 }
 
 export interface EventArtifact extends EventInfo {
-  techniques: string[];
+  /** Strongest first: grade, then distinct rules, then technique ID. */
+  techniques: EventTechnique[];
   tactics: string[];
   dataComponents: string[];
 }
@@ -59,7 +69,7 @@ export interface DataComponentArtifact {
   events: string[];
 }
 
-function techniquesArtifact(m: VersionMapping, order: Map<string, number>): TechniqueArtifact[] {
+function techniquesArtifact(m: VersionMapping, order: Map<string, number>, links: Map<string, GradedLink>): TechniqueArtifact[] {
   const byId = new Map<string, TechniqueArtifact>();
   for (const t of m.techniques) {
     byId.set(t.id, { id: t.id, name: t.name, url: t.url, tactics: t.tactics, platforms: t.platforms, isSubtechnique: t.isSubtechnique, parent: t.parent, subtechniques: [], dataComponents: [], events: [] });
@@ -92,19 +102,24 @@ function techniquesArtifact(m: VersionMapping, order: Map<string, number>): Tech
       .map((c) => ({ dataSource: c.dataSource, dataComponent: c.dataComponent, dataComponentId: c.dataComponentId, events: [...c.events].sort(byEvent) }))
       .sort((a, b) => cmp(a.dataSource, b.dataSource) || cmp(a.dataComponent, b.dataComponent));
     t.events = [...(evs.get(t.id)?.values() ?? [])]
-      .sort((a, b) => byEvent(a.key, b.key))
-      .map((e) => ({
-        key: e.key,
-        log: e.log,
-        eventId: e.eventId,
-        name: e.name,
-        evidence: [...e.evidence.values()].sort((a, b) => cmp(a.kind, b.kind) || cmp(a.ref, b.ref) || cmp(a.detail, b.detail)),
-      }));
+      .map((e) => {
+        const link = links.get(`${t.id}\u0000${e.key}`);
+        return {
+          key: e.key,
+          log: e.log,
+          eventId: e.eventId,
+          name: e.name,
+          grade: link?.grade ?? 'related',
+          rules: link?.rules.length ?? 0,
+          evidence: [...e.evidence.values()].sort((a, b) => cmp(a.kind, b.kind) || cmp(a.ref, b.ref) || cmp(a.detail, b.detail)),
+        };
+      })
+      .sort(byStrength((a, b) => byEvent(a.key, b.key)));
   }
   return [...byId.values()];
 }
 
-function eventsArtifact(m: VersionMapping): EventArtifact[] {
+function eventsArtifact(m: VersionMapping, links: Map<string, GradedLink>): EventArtifact[] {
   const techs = new Map<string, Set<string>>();
   const comps = new Map<string, Set<string>>();
   const tacticsOf = new Map(m.techniques.map((t) => [t.id, t.tactics]));
@@ -119,7 +134,13 @@ function eventsArtifact(m: VersionMapping): EventArtifact[] {
   return m.events.map((e) => {
     const ts = uniqSorted(techs.get(e.key) ?? []);
     const tactics = [...new Set(ts.flatMap((t) => tacticsOf.get(t) ?? []))].sort((a, b) => (tacticRank.get(a) ?? 0) - (tacticRank.get(b) ?? 0));
-    return { ...e, enable: { ...e.enable }, techniques: ts, tactics, dataComponents: uniqSorted(comps.get(e.key) ?? []) };
+    const ranked = ts
+      .map((id): EventTechnique => {
+        const link = links.get(`${id}\u0000${e.key}`);
+        return { id, grade: link?.grade ?? 'related', rules: link?.rules.length ?? 0 };
+      })
+      .sort(byStrength((a, b) => cmp(a.id, b.id)));
+    return { ...e, enable: { ...e.enable }, techniques: ranked, tactics, dataComponents: uniqSorted(comps.get(e.key) ?? []) };
   });
 }
 
@@ -129,7 +150,7 @@ function tacticsArtifact(m: VersionMapping, events: EventArtifact[]): TacticArti
     const techniques = m.techniques.filter((x) => x.tactics.includes(t.shortname)).map((x) => x.id);
     const inTactic = new Set(techniques);
     const counted = events
-      .map((e) => ({ key: e.key, techniques: e.techniques.filter((id) => inTactic.has(id)).length }))
+      .map((e) => ({ key: e.key, techniques: e.techniques.filter((x) => inTactic.has(x.id)).length }))
       .filter((e) => e.techniques > 0)
       .sort((a, b) => b.techniques - a.techniques || (order.get(a.key) ?? 0) - (order.get(b.key) ?? 0));
     return { id: t.id, shortname: t.shortname, name: t.name, url: t.url, techniques, events: counted };
@@ -165,6 +186,12 @@ export interface VersionCounts {
   dataComponents: number;
   events: number;
   rows: number;
+  /** Technique × event links, and how many of them are confirmed by a rule or named by ATT&CK. */
+  links: number;
+  confirmedLinks: number;
+  namedLinks: number;
+  /** Detection rules placed on this version's techniques. */
+  rules: number;
   problems: number;
 }
 
@@ -175,7 +202,7 @@ export interface VersionArtifacts {
   counts: VersionCounts;
 }
 
-export const ARTIFACT_FILES = ['mapping.csv', 'techniques.json', 'events.json', 'tactics.json', 'data-components.json', 'report.json', 'manifest.json'] as const;
+export const ARTIFACT_FILES = ['mapping.csv', 'links.csv', 'techniques.json', 'rules.json', 'events.json', 'tactics.json', 'data-components.json', 'report.json', 'manifest.json'] as const;
 
 export function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
@@ -184,10 +211,35 @@ export function sha256(text: string): string {
 /** Files derived from the artifacts (Navigator layers), added before the manifest so it lists them. */
 export type DerivedFiles = (artifacts: { files: ReadonlyMap<string, string>; json: ReadonlyMap<string, unknown> }) => Map<string, string>;
 
+/** One row per technique × event, strongest first within a technique. */
+function linkRecords(techniques: TechniqueArtifact[], links: Map<string, GradedLink>): Array<Record<LinkColumn, string>> {
+  const out: Array<Record<LinkColumn, string>> = [];
+  for (const t of techniques) {
+    for (const e of t.events) {
+      const link = links.get(`${t.id}\u0000${e.key}`);
+      out.push({
+        technique_id: t.id,
+        technique: t.name,
+        tactics: t.tactics.join(';'),
+        event_log: e.log,
+        event_id: e.eventId,
+        event_name: e.name,
+        grade: e.grade,
+        rule_count: String(e.rules),
+        evidence: (link?.kinds ?? []).join(';'),
+        // Up to three, so the cell stays readable; rules.json has them all.
+        rules: (link?.rules ?? []).slice(0, 3).join(';'),
+      });
+    }
+  }
+  return out;
+}
+
 export function buildVersionArtifacts(m: VersionMapping, sources: SourceRecord[], derived?: DerivedFiles): VersionArtifacts {
   const order = eventOrder(m.events);
-  const events = eventsArtifact(m);
-  const techniques = techniquesArtifact(m, order);
+  const links = gradeLinks(m.rows);
+  const events = eventsArtifact(m, links);
+  const techniques = techniquesArtifact(m, order, links);
   const tactics = tacticsArtifact(m, events);
   const dataComponents = dataComponentsArtifact(m, order);
   const counts: VersionCounts = {
@@ -197,6 +249,10 @@ export function buildVersionArtifacts(m: VersionMapping, sources: SourceRecord[]
     dataComponents: dataComponents.length,
     events: events.length,
     rows: m.rows.length,
+    links: links.size,
+    confirmedLinks: [...links.values()].filter((l) => l.grade === 'confirmed').length,
+    namedLinks: [...links.values()].filter((l) => l.grade === 'named').length,
+    rules: m.rules.length,
     problems: m.problems.length,
   };
   const v = m.attackVersion;
@@ -207,7 +263,9 @@ export function buildVersionArtifacts(m: VersionMapping, sources: SourceRecord[]
     files.set(name, stringifyJson(value));
   };
   files.set('mapping.csv', toCsv(m.rows as MappingRow[]));
+  files.set('links.csv', toLinksCsv(linkRecords(techniques, links)));
   setJson('techniques.json', { attackVersion: v, techniques });
+  setJson('rules.json', { attackVersion: v, rules: m.rules });
   setJson('events.json', { attackVersion: v, events });
   setJson('tactics.json', { attackVersion: v, tactics });
   setJson('data-components.json', { attackVersion: v, dataComponents });

@@ -15,6 +15,7 @@ export const MAPPING_COLUMNS = [
   'evidence',
   'evidence_ref',
   'detail',
+  'grade',
 ] as const;
 
 export type MappingColumn = (typeof MAPPING_COLUMNS)[number];
@@ -34,6 +35,7 @@ export function mappingRecord(r: MappingRow): Record<MappingColumn, string> {
     evidence: r.evidence,
     evidence_ref: r.evidenceRef,
     detail: r.detail,
+    grade: r.grade,
   };
 }
 
@@ -44,6 +46,15 @@ export function toCsv(rows: MappingRow[]): string {
   });
   const body = Papa.unparse({ fields: [...MAPPING_COLUMNS], data }, { newline: '\n', quotes: false, escapeFormulae: false });
   return `${body}\n`;
+}
+
+/** `links.csv`: one row per technique × event, the file a SIEM loads as a lookup. */
+export const LINK_COLUMNS = ['technique_id', 'technique', 'tactics', 'event_log', 'event_id', 'event_name', 'grade', 'rule_count', 'evidence', 'rules'] as const;
+export type LinkColumn = (typeof LINK_COLUMNS)[number];
+
+export function toLinksCsv(records: ReadonlyArray<Record<LinkColumn, string>>): string {
+  const data = records.map((r) => LINK_COLUMNS.map((c) => r[c]));
+  return `${Papa.unparse({ fields: [...LINK_COLUMNS], data }, { newline: '\n', quotes: false, escapeFormulae: false })}\n`;
 }
 
 export function parseCsv(text: string): Array<Record<string, string>> {

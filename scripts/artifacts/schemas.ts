@@ -4,6 +4,9 @@
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import { LAYER_SCHEMA } from '../coverage/layer-schema.ts';
+import { GRADE_MEANING, GRADES } from '../mapping/grade.ts';
+import { EVIDENCE_KINDS } from '../mapping/types.ts';
+import { RULE_SOURCES } from '../rules/types.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -16,13 +19,18 @@ function obj(properties: Record<string, unknown>): Schema {
   return { type: 'object', additionalProperties: false, required: Object.keys(properties), properties };
 }
 
-const evidenceKind = { enum: ['attack-analytic', 'ossem-dm', 'ossem-legacy'] };
+const evidenceKind = { enum: [...EVIDENCE_KINDS] };
+const grade = {
+  enum: [...GRADES],
+  description: `How the link is known, best first. ${GRADES.map((g) => `${g}: ${GRADE_MEANING[g]}`).join('. ')}.`,
+};
+const ruleCount = { type: 'integer', minimum: 0, description: 'distinct public detection rules that use this event for this technique' };
 const era = { enum: ['data-source-strings', 'data-components', 'detection-strategies'] };
 const version = { type: 'string', pattern: '^\\d+\\.\\d+$' };
 const eventKey = { type: 'string', pattern: '^[^:]+:\\d+$' };
 const techniqueId = { type: 'string', pattern: '^T\\d{4}(\\.\\d{3})?$' };
 
-const counts = obj({ techniques: int, techniquesWithEvents: int, tactics: int, dataComponents: int, events: int, rows: int, problems: int });
+const counts = obj({ techniques: int, techniquesWithEvents: int, tactics: int, dataComponents: int, events: int, rows: int, links: int, confirmedLinks: int, namedLinks: int, rules: int, problems: int });
 
 export const SCHEMAS: Record<string, Schema> = {
   'techniques.schema.json': {
@@ -52,8 +60,11 @@ export const SCHEMAS: Record<string, Schema> = {
               log: str,
               eventId: { type: 'string', pattern: '^\\d+$' },
               name: str,
+              grade,
+              rules: ruleCount,
               evidence: { type: 'array', minItems: 1, items: obj({ kind: evidenceKind, ref: str, detail: str }) },
             }),
+            description: 'strongest first: grade, then rule count, then event order (log, numeric ID)',
           },
         }),
       },
@@ -79,7 +90,7 @@ export const SCHEMAS: Record<string, Schema> = {
           enable: obj({ auditpol: str, sysmonEventType: str, gpo: str }),
           clientDefault: str,
           serverDefault: str,
-          techniques: { type: 'array', items: techniqueId },
+          techniques: { type: 'array', items: obj({ id: techniqueId, grade, rules: ruleCount }), description: 'strongest first: grade, then rule count, then technique ID' },
           tactics: strs,
           dataComponents: strs,
         }),
@@ -138,6 +149,10 @@ export const SCHEMAS: Record<string, Schema> = {
               'unknown-log-name',
               'misfiled-event',
               'unknown-event',
+              'rule-data-source-not-windows',
+              'rule-data-source-unresolved',
+              'rule-without-event',
+              'rule-technique-not-placed',
             ],
           },
           subject: str,
@@ -148,6 +163,29 @@ export const SCHEMAS: Record<string, Schema> = {
       logSpellings: {
         type: 'array',
         items: obj({ spelling: str, log: str, source: { enum: ['attack', 'ossem-dm', 'ossem-legacy', 'ossem-dd'] }, count: { type: 'integer', minimum: 1 } }),
+      },
+    }),
+  },
+  'rules.schema.json': {
+    $id: `${ID}rules.schema.json`,
+    title: 'Public detection rules (Splunk Security Content, MITRE CAR) placed on the Windows techniques of one ATT&CK version',
+    ...obj({
+      attackVersion: version,
+      rules: {
+        type: 'array',
+        items: obj({
+          source: { enum: [...RULE_SOURCES] },
+          id: { type: 'string', pattern: '^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|CAR-\\d{4}-\\d{2}-\\d{3})$' },
+          name: str,
+          url: { type: 'string', pattern: '^https://(?:research\\.splunk\\.com|car\\.mitre\\.org)/' },
+          status: { type: 'string', description: 'Splunk status (production, experimental); empty for CAR' },
+          techniques: {
+            type: 'array',
+            minItems: 1,
+            items: obj({ tagged: str, placed: techniqueId, coverage: { type: 'string', description: "CAR's coverage level for the technique; empty for Splunk" } }),
+          },
+          events: { type: 'array', minItems: 1, items: eventKey },
+        }),
       },
     }),
   },
@@ -190,6 +228,7 @@ export const SCHEMA_FOR: Record<string, string> = {
   'tactics.json': 'tactics.schema.json',
   'data-components.json': 'data-components.schema.json',
   'report.json': 'report.schema.json',
+  'rules.json': 'rules.schema.json',
   'manifest.json': 'manifest.schema.json',
   'index.json': 'index.schema.json',
 };

@@ -52,6 +52,8 @@ export interface StixDataSource extends StixBase {}
 export interface StixDataComponent extends StixBase {
   /** STIX ID of the data source, or '' (ATT&CK 18 data components have none). */
   dataSourceRef: string;
+  /** ATT&CK 18+: `x_mitre_log_sources`, the component's own log name + channel table. */
+  logSources: Array<{ name: string; channel: string }>;
 }
 
 export interface StixDetectionStrategy extends StixBase {
@@ -144,6 +146,17 @@ function base(o: JsonObject, where: string): StixBase {
   };
 }
 
+function componentLogSources(o: JsonObject, where: string): Array<{ name: string; channel: string }> {
+  const v = o['x_mitre_log_sources'];
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) throw new BundleError(where, 'x_mitre_log_sources should be a list');
+  return v.map((r, i) => {
+    const w = `${where} x_mitre_log_sources[${i}]`;
+    if (!isObject(r)) throw new BundleError(w, 'should be an object');
+    return { name: str(r, 'name', w), channel: str(r, 'channel', w, false) };
+  });
+}
+
 function logSourceRefs(o: JsonObject, where: string): LogSourceRef[] {
   const v = o['x_mitre_log_source_references'];
   if (v === undefined || v === null) return [];
@@ -219,7 +232,7 @@ export function readBundle(root: Json, label: string): StixBundle {
         out.dataSources.push(base(o, where));
         break;
       case 'x-mitre-data-component':
-        out.dataComponents.push({ ...base(o, where), dataSourceRef: str(o, 'x_mitre_data_source_ref', where, false) });
+        out.dataComponents.push({ ...base(o, where), dataSourceRef: str(o, 'x_mitre_data_source_ref', where, false), logSources: componentLogSources(o, where) });
         break;
       case 'x-mitre-detection-strategy':
         out.detectionStrategies.push({ ...base(o, where), analyticRefs: strList(o, 'x_mitre_analytic_refs', where) });

@@ -3,7 +3,6 @@
  * Everything is written into a temporary folder beside the output and swapped in only when every
  * requested version has built and validated, so a failed build leaves the previous output as it was.
  */
-import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parseBundle } from '../attack/stix.ts';
@@ -14,7 +13,13 @@ import { publishedLayerFiles } from '../coverage/layers.ts';
 import { buildCatalog, type OssemCatalog } from '../mapping/catalog.ts';
 import { mapVersion } from '../mapping/map.ts';
 import type { VersionMapping } from '../mapping/types.ts';
-import { parseDdEvent } from '../ossem/dd.ts';
+import { DD_EAGER_PROVIDERS, isDdEventPath, readDdArchive } from '../ossem/dd-archive.ts';
+import { resolveRules } from '../mapping/rules.ts';
+import type { Problem } from '../mapping/types.ts';
+import { readCar } from '../rules/car.ts';
+import { readSplunk } from '../rules/splunk.ts';
+import type { ResolvedRule } from '../rules/types.ts';
+import { readTarball } from '../sources/tar.ts';
 import { parseDm } from '../ossem/dm.ts';
 import { parseLegacy } from '../ossem/legacy.ts';
 import { parseAttackIndex } from '../sources/attack-index.ts';
@@ -22,8 +27,7 @@ import { exists, writeFileAtomic } from '../sources/atomic.ts';
 import { createFetcher, type Fetcher } from '../sources/fetcher.ts';
 import { verifyAgainstLock, writeLock } from '../sources/lock.ts';
 import type { Fetched, FetchTuning, LockFile, SourceMode } from '../sources/types.ts';
-import { ATTACK_INDEX_URL, attackBundleUrl, isDdUrl, OSSEM_DD_PREFIX, OSSEM_DM_URL, OSSEM_LEGACY_URL, type AttackLayout } from '../sources/upstream.ts';
-import { mirrorPathFor } from '../sources/url.ts';
+import { ARCHIVE_NAMES, ARCHIVES, archiveUrl, ATTACK_INDEX_URL, attackBundleUrl, headUrl, OSSEM_DM_URL, OSSEM_LEGACY_URL, type ArchiveName, type AttackLayout } from '../sources/upstream.ts';
 
 export const DOMAIN = 'enterprise-attack';
 
@@ -72,30 +76,31 @@ function verify(opts: BuildOptions, fetched: Fetched, role: string): Verified {
   return { fetched, record: { role, url: entry.url, sha256: entry.sha256, size: entry.size } };
 }
 
-/** The OSSEM-DD files to read: the lock's list; when re-pinning from a mirror folder, the folder's files. */
-async function ddUrls(opts: BuildOptions): Promise<string[]> {
-  const pinned = Object.keys(opts.lock.files).filter(isDdUrl);
-  if (!(opts.updateLock && opts.mode.kind === 'mirror')) return pinned.sort();
-  const root = path.join(opts.mode.dir, mirrorPathFor(OSSEM_DD_PREFIX));
-  const found: string[] = [];
-  const walk = async (dir: string, rel: string): Promise<void> => {
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
-      const name = entry.name.replace(/\.gz$/, '');
-      if (entry.isDirectory()) await walk(path.join(dir, entry.name), `${rel}${entry.name}/`);
-      else found.push(`${OSSEM_DD_PREFIX}${rel}${name}`);
-    }
-  };
-  try {
-    await walk(root, '');
-  } catch {
-    throw new BuildError(`OSSEM-DD: no event dictionaries under ${root} to pin; check the --mirror folder`);
-  }
-  return found.filter(isDdUrl).sort();
+
+/** The commit of an archive source: the lock's pin; with --update-lock, the branch head GitHub names now. */
+async function archiveCommit(opts: BuildOptions, fetcher: Fetcher, name: ArchiveName): Promise<string> {
+  const pinned = opts.lock.archives[name];
+  if (pinned && !opts.updateLock) return pinned;
+  if (!opts.updateLock) throw new BuildError(`${ARCHIVES[name].title}: the lock ${opts.lockPath} pins no commit for the archive "${name}"; rerun with --update-lock to pin the branch head`);
+  const head = (await fetcher.get(headUrl(name))).bytes.toString('utf8').trim();
+  if (!/^[0-9a-f]{40}$/.test(head)) throw new BuildError(`${ARCHIVES[name].title}: ${headUrl(name)} did not answer with a commit SHA (got ${JSON.stringify(head.slice(0, 60))})`);
+  return head;
 }
 
-async function loadCatalog(opts: BuildOptions, fetcher: Fetcher): Promise<{ catalog: OssemCatalog; sources: SourceRecord[] }> {
-  const dd = await ddUrls(opts);
-  const fetched = await fetcher.getMany([OSSEM_LEGACY_URL, OSSEM_DM_URL, ...dd]);
+export interface SharedSources {
+  catalog: OssemCatalog;
+  rules: ResolvedRule[];
+  /** Problems of the rules that concern no single version (not Windows, unresolved); every version reports them. */
+  ruleProblems: Problem[];
+  sources: SourceRecord[];
+}
+
+/** OSSEM, OSSEM-DD and the detection rules: fetched, verified and parsed once per build, not once per version. */
+export async function loadShared(opts: BuildOptions, fetcher: Fetcher): Promise<SharedSources> {
+  const commits = new Map<ArchiveName, string>();
+  for (const name of ARCHIVE_NAMES) commits.set(name, await archiveCommit(opts, fetcher, name));
+  const urlOf = (name: ArchiveName): string => archiveUrl(name, commits.get(name) ?? '');
+  const fetched = await fetcher.getMany([OSSEM_LEGACY_URL, OSSEM_DM_URL, ...ARCHIVE_NAMES.map(urlOf)]);
   const take = (url: string, role: string): Verified => {
     const f = fetched.get(url);
     if (!f) throw new BuildError(`${role}: ${url} was not fetched`);
@@ -103,22 +108,32 @@ async function loadCatalog(opts: BuildOptions, fetcher: Fetcher): Promise<{ cata
   };
   const legacy = take(OSSEM_LEGACY_URL, 'ossem-legacy');
   const dm = take(OSSEM_DM_URL, 'ossem-dm');
-  const ddVerified = dd.map((u) => take(u, 'ossem-dd'));
+  const archive = (name: ArchiveName, keep: (p: string) => boolean): { record: SourceRecord; files: Map<string, Buffer> } => {
+    const v = take(urlOf(name), name);
+    return { record: v.record, files: readTarball(v.fetched.bytes, `${ARCHIVES[name].title} ${v.fetched.url}`, keep) };
+  };
+  const dd = archive('ossem-dd', isDdEventPath);
+  const splunk = archive('splunk-escu', (p) => /^(?:detections\/[^/]+|data_sources)\/[^/]+\.ya?ml$/.test(p));
+  const car = archive('mitre-car', (p) => /^(?:analytics|sensors|data_model)\/[^/]+\.ya?ml$/.test(p));
+  const ddArchive = readDdArchive(dd.files, `OSSEM-DD ${urlOf('ossem-dd')}`, (provider) => DD_EAGER_PROVIDERS.has(provider));
   const catalog = buildCatalog(
     parseDm(dm.fetched.bytes.toString('utf8'), `OSSEM-DM ${OSSEM_DM_URL}`),
     parseLegacy(legacy.fetched.bytes.toString('utf8'), `OSSEM legacy ${OSSEM_LEGACY_URL}`),
-    ddVerified.map((v) => parseDdEvent(v.fetched.bytes.toString('utf8'), `OSSEM-DD ${v.fetched.url}`)),
+    ddArchive.eager,
+    ddArchive.lookup,
   );
-  // One manifest line for the ~1,000 dictionary files: a digest over their sorted url/sha256 pairs.
-  const ddDigest = createHash('sha256');
-  let ddSize = 0;
-  for (const v of ddVerified) {
-    ddDigest.update(`${v.record.url} ${v.record.sha256}\n`);
-    ddSize += v.record.size;
+  const raw = [...readSplunk(splunk.files, `Splunk Security Content ${urlOf('splunk-escu')}`), ...readCar(car.files, `MITRE CAR ${urlOf('mitre-car')}`)];
+  const resolved = resolveRules(raw, catalog.events);
+  if (opts.updateLock) {
+    for (const name of ARCHIVE_NAMES) {
+      const keep = urlOf(name);
+      const prefix = archiveUrl(name, '');
+      // An archive of an older commit is no longer read: unpin it.
+      for (const url of Object.keys(opts.lock.files)) if (url.startsWith(prefix) && url !== keep) delete opts.lock.files[url];
+      opts.lock.archives[name] = commits.get(name) ?? '';
+    }
   }
-  const sources: SourceRecord[] = [legacy.record, dm.record];
-  if (ddVerified.length > 0) sources.push({ role: `ossem-dd (${ddVerified.length} files)`, url: OSSEM_DD_PREFIX, sha256: ddDigest.digest('hex'), size: ddSize });
-  return { catalog, sources };
+  return { catalog, rules: resolved.rules, ruleProblems: resolved.problems, sources: [legacy.record, dm.record, dd.record, splunk.record, car.record] };
 }
 
 async function resolveVersions(opts: BuildOptions, fetcher: Fetcher): Promise<string[]> {
@@ -150,9 +165,9 @@ export interface BuiltVersion {
 }
 
 /** Maps one bundle and checks its artifacts against the schemas; throws naming the file and field. */
-export function buildOneVersion(version: string, bundleText: string, label: string, catalog: OssemCatalog, sources: SourceRecord[], includeDeprecated: boolean): BuiltVersion {
+export function buildOneVersion(version: string, bundleText: string, label: string, shared: Pick<SharedSources, 'catalog' | 'rules' | 'ruleProblems'>, sources: SourceRecord[], includeDeprecated: boolean): BuiltVersion {
   const bundle = parseBundle(bundleText, label);
-  const mapping = mapVersion(bundle, catalog, version, { includeDeprecated });
+  const mapping = mapVersion(bundle, shared.catalog, version, { includeDeprecated, rules: shared.rules, extraProblems: shared.ruleProblems });
   // Navigator heat maps (all events, and one per log) are published beside the data, listed in the manifest.
   const { files, json, counts } = buildVersionArtifacts(mapping, sources, publishedLayerFiles);
   for (const [name, value] of json) {
@@ -183,8 +198,9 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
   const staging = path.join(opts.outDir, `.staging-${process.pid}-${Date.now()}`);
   try {
     const versions = await resolveVersions(opts, fetcher);
-    const { catalog, sources } = await loadCatalog(opts, fetcher);
-    log(`OSSEM: ${catalog.events.size} events known, ${catalog.dmByComponent.size} data components in OSSEM-DM`);
+    const shared = await loadShared(opts, fetcher);
+    const { catalog, sources } = shared;
+    log(`OSSEM: ${catalog.events.size} events known, ${catalog.dmByComponent.size} data components in OSSEM-DM; ${shared.rules.length} detection rules`);
     const entries: IndexEntry[] = [];
     // Fetch (and gunzip, on libuv's thread pool) the next bundle while this one is mapped.
     const fetchBundle = (version: string): Promise<Fetched> => {
@@ -201,7 +217,7 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
       next = following === undefined ? undefined : fetchBundle(following);
       const url = attackBundleUrl(version, opts.layout);
       const bundle = verify(opts, await current, 'attack-bundle');
-      const built = buildOneVersion(version, bundle.fetched.bytes.toString('utf8'), `ATT&CK ${version} (${url})`, catalog, [bundle.record, ...sources], opts.includeDeprecated);
+      const built = buildOneVersion(version, bundle.fetched.bytes.toString('utf8'), `ATT&CK ${version} (${url})`, shared, [bundle.record, ...sources], opts.includeDeprecated);
       const dir = path.join(staging, DOMAIN, version);
       await mkdir(dir, { recursive: true });
       for (const [name, content] of built.files) await writeFileAtomic(path.join(dir, name), content);

@@ -122,8 +122,8 @@ export function diffVersions(oldData: VersionData, newData: VersionData): Versio
   for (const e of [...newEv.values()].sort((a, b) => compareEventKeys(a.key, b.key))) {
     const before = oldEv.get(e.key);
     if (!before) continue;
-    const was = new Set(before.techniques);
-    const is = new Set(e.techniques);
+    const was = new Set(before.techniques.map((x) => x.id));
+    const is = new Set(e.techniques.map((x) => x.id));
     const gained = [...is].filter((id) => !was.has(id)).sort(compareIds).map((id) => ({ id, name: techName(id) }));
     const lost = [...was].filter((id) => !is.has(id)).sort(compareIds).map((id) => ({ id, name: techName(id) }));
     if (gained.length > 0 || lost.length > 0) eventTechniques.push({ ...evRef(e.key), gained, lost });

@@ -58,7 +58,8 @@ function parseTechniques(doc: unknown, file: string): TechniqueArtifact[] {
 
 function parseEvents(doc: unknown, file: string): EventArtifact[] {
   const list = listOf(doc, 'events', file);
-  list.forEach((e, i) => need(isStr(e['key']) && isStr(e['name']) && isStrs(e['techniques']), file, `events[${i}] lacks "key", "name" or "techniques"`));
+  const isTechniqueList = (v: unknown): boolean => Array.isArray(v) && v.every((t) => isRecord(t) && isStr(t['id']));
+  list.forEach((e, i) => need(isStr(e['key']) && isStr(e['name']) && isTechniqueList(e['techniques']), file, `events[${i}] lacks "key", "name" or a "techniques" list of {id, grade, rules}`));
   return list as unknown as EventArtifact[];
 }
 

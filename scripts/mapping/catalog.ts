@@ -6,7 +6,7 @@
 import type { DdEvent } from '../ossem/dd.ts';
 import type { DmEvent, DmRelationship } from '../ossem/dm.ts';
 import type { LegacyRecord } from '../ossem/legacy.ts';
-import { channelFor, eventKey, logForProvider, resolveLog, type ResolvedLog } from './logs.ts';
+import { channelFor, eventKey, logByName, logForProvider, resolveLog, type ResolvedLog } from './logs.ts';
 import type { EventInfo, LogSpelling, Problem } from './types.ts';
 
 export interface DmLink {
@@ -21,6 +21,8 @@ export interface OssemCatalog {
   events: Map<string, EventInfo>;
   spellings: LogSpelling[];
   problems: Problem[];
+  /** OSSEM-DD events of providers outside the log table (every version), read on first use. */
+  ddLookup: (provider: string, eventId: string) => DdEvent[];
 }
 
 export function fold(s: string): string {
@@ -81,7 +83,27 @@ function resolveDmEvent(e: DmEvent): ResolvedLog | undefined {
   return e.channel ? resolveLog(e.channel) : logForProvider(e.logSource, e.eventId);
 }
 
-export function buildCatalog(dm: DmRelationship[], legacy: LegacyRecord[], dd: DdEvent[]): OssemCatalog {
+/**
+ * An event of the catalogue; for a log outside it (`Microsoft-Windows-Bits-Client/Operational`), the
+ * name and description OSSEM-DD gives the provider the channel is named after. Undefined when neither knows it.
+ */
+export function lookupEvent(catalog: OssemCatalog, log: string, channel: string, eventId: string): EventInfo | undefined {
+  const key = eventKey(log, eventId);
+  const known = catalog.events.get(key);
+  if (known) return known;
+  const provider = (channel || logByName(log)?.channel || log).replace(/\/.*$/, '').trim();
+  const versions = [...catalog.ddLookup(provider, eventId)].sort((a, b) => b.version - a.version);
+  if (versions.length === 0) return undefined;
+  const info = blankEvent(key, { log, channel: channel || log }, eventId, versions[0]?.provider ?? provider);
+  for (const d of versions) {
+    const short = ddShortName(d.name);
+    if (!info.name && short) info.name = short;
+    if (!info.description && d.description && d.description !== 'Not available') info.description = d.description.replace(/\s+/g, ' ').trim();
+  }
+  return info;
+}
+
+export function buildCatalog(dm: DmRelationship[], legacy: LegacyRecord[], dd: DdEvent[], ddLookup: OssemCatalog['ddLookup'] = () => []): OssemCatalog {
   const events = new Map<string, EventInfo>();
   const spellings = new SpellingCounter();
   const problems: Problem[] = [];
@@ -191,5 +213,5 @@ export function buildCatalog(dm: DmRelationship[], legacy: LegacyRecord[], dd: D
     info.enable.gpo = auditGpoPath(info.auditCategory, info.auditSubcategory);
   }
 
-  return { dmByComponent, legacyByDataSource, events, spellings: spellings.list(), problems };
+  return { dmByComponent, legacyByDataSource, events, spellings: spellings.list(), problems, ddLookup };
 }

@@ -60,14 +60,32 @@ export const LOGS: readonly LogDef[] = [
   {
     log: 'Defender',
     channel: 'Microsoft-Windows-Windows Defender/Operational',
-    aliases: ['WinEventLog:Windows Defender', 'WinEventLog:Microsoft-Windows-Windows Defender/Operational', 'Microsoft-Windows-Windows Defender/Operational'],
+    aliases: ['WinEventLog:Windows Defender', 'WinEventLog:Microsoft-Windows-Windows Defender/Operational', 'Microsoft-Windows-Windows Defender/Operational', 'Microsoft-Windows-Windows Defender'],
   },
   { log: 'DHCP', channel: 'Microsoft-Windows-Dhcp-Server/Operational', aliases: ['WinEventLog:DHCP', 'WinEventLog:Microsoft-Windows-Dhcp-Server/Operational'] },
-  { log: 'AppLocker', channel: 'Microsoft-Windows-AppLocker/EXE and DLL', aliases: ['WinEventLog:AppLocker'] },
+  { log: 'AppLocker', channel: 'Microsoft-Windows-AppLocker/EXE and DLL', aliases: ['WinEventLog:AppLocker', 'Microsoft-Windows-AppLocker', 'WinEventLog:Microsoft-Windows-AppLocker/EXE and DLL', 'WinEventLog:Microsoft-Windows-AppLocker/MSI and Script'] },
   { log: 'IIS', channel: 'Microsoft-IIS-Configuration/Operational', aliases: ['WinEventLog:iis', 'WinEventLog:Microsoft-IIS-Configuration', 'WinEventLog:Microsoft-IIS-Configuration/Operational'] },
   { log: 'ADFS', channel: 'AD FS/Admin', aliases: ['WinEventLog:ADFS', 'WinEventLog:AD FS/Admin'] },
-  { log: 'SMBClient', channel: 'Microsoft-Windows-SMBClient/Security', aliases: ['WinEventLog:Microsoft-Windows-SMBClient/Security', 'WinEventLog:SMBClient'] },
-  { log: 'WinRM', channel: 'Microsoft-Windows-WinRM/Operational', aliases: ['WinEventLog:WinRM', 'WinEventLog:Microsoft-Windows-WinRM/Operational'] },
+  { log: 'SMBClient', channel: 'Microsoft-Windows-SMBClient/Security', aliases: ['WinEventLog:Microsoft-Windows-SMBClient/Security', 'WinEventLog:SMBClient', 'Microsoft-Windows-SMBClient'] },
+  { log: 'WinRM', channel: 'Microsoft-Windows-WinRM/Operational', aliases: ['WinEventLog:WinRM', 'WinEventLog:Microsoft-Windows-WinRM/Operational', 'Microsoft-Windows-WinRM'] },
+  // Logs that ATT&CK 18's data components and the detection rules name; the provider names let OSSEM-DD name their events.
+  { log: 'NTLM', channel: 'Microsoft-Windows-NTLM/Operational', aliases: ['WinEventLog:Microsoft-Windows-NTLM/Operational', 'Microsoft-Windows-NTLM', 'Microsoft-Windows-NTLM/Operational', 'NTLM Operational'] },
+  { log: 'BITS', channel: 'Microsoft-Windows-Bits-Client/Operational', aliases: ['WinEventLog:Microsoft-Windows-Bits-Client/Operational', 'Microsoft-Windows-Bits-Client', 'Microsoft-Windows-Bits-Client/Operational'] },
+  { log: 'WLAN', channel: 'Microsoft-Windows-WLAN-AutoConfig/Operational', aliases: ['WinEventLog:Microsoft-Windows-WLAN-AutoConfig', 'WinEventLog:Microsoft-Windows-WLAN-AutoConfig/Operational', 'Microsoft-Windows-WLAN-AutoConfig'] },
+  { log: 'LDAP-Client', channel: 'Microsoft-Windows-LDAP-Client/Debug', aliases: ['WinEventLog:Microsoft-Windows-LDAP-Client/Debug', 'Microsoft-Windows-LDAP-Client/Debug', 'Microsoft-Windows-LDAP-Client'] },
+  { log: 'SMBServer', channel: 'Microsoft-Windows-SMBServer/Security', aliases: ['WinEventLog:Microsoft-Windows-SMBServer', 'WinEventLog:Microsoft-Windows-SMBServer/Security', 'WinEventLog:Microsoft-Windows-SMBServer/Operational', 'Microsoft-Windows-SMBServer'] },
+  { log: 'PrintService', channel: 'Microsoft-Windows-PrintService/Admin', aliases: ['WinEventLog:Microsoft-Windows-PrintService/Admin', 'WinEventLog:Microsoft-Windows-PrintService/Operational', 'Microsoft-Windows-PrintService'] },
+  { log: 'CAPI2', channel: 'Microsoft-Windows-CAPI2/Operational', aliases: ['WinEventLog:Microsoft-Windows-CAPI2/Operational', 'Microsoft-Windows-CAPI2'] },
+  {
+    log: 'RDP-RemoteConnectionManager',
+    channel: 'Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational',
+    aliases: ['WinEventLog:Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational', 'Microsoft-Windows-TerminalServices-RemoteConnectionManager'],
+  },
+  {
+    log: 'CertificateServicesClient',
+    channel: 'Microsoft-Windows-CertificateServicesClient-Lifecycle-System/Operational',
+    aliases: ['WinEventLog:Microsoft-Windows-CertificateServicesClient-Lifecycle-System/Operational', 'Microsoft-Windows-CertificateServicesClient-Lifecycle-System'],
+  },
 ];
 
 /** Windows PowerShell (the classic log) holds the engine and provider events; the rest are in PowerShell/Operational. */

@@ -1,6 +1,11 @@
 /** The mapping's own records: what `artifacts/` serialises. Pure data, no I/O. */
 
-export type Evidence = 'attack-analytic' | 'ossem-dm' | 'ossem-legacy';
+/** Where a link comes from; declared once, the schemas' enum is derived from it. */
+export const EVIDENCE_KINDS = ['splunk-escu', 'mitre-car', 'attack-analytic', 'attack-component', 'ossem-dm', 'ossem-legacy'] as const;
+export type Evidence = (typeof EVIDENCE_KINDS)[number];
+
+/** How strong a technique × event link is: see GRADE_MEANING in grade.ts. */
+export type Grade = 'confirmed' | 'named' | 'related';
 
 /** One technique × data source/component × event link, with where it came from. */
 export interface MappingRow {
@@ -19,10 +24,12 @@ export interface MappingRow {
   eventName: string;
   /** Empty for a data source/component that maps to no event. */
   evidence: Evidence | '';
-  /** DET0103/AN0110 for analytics, REL-2022-0001 for OSSEM-DM, the OSSEM sub data source for the legacy table. */
+  /** DET0103/AN0110 for analytics, DC0032 for component log sources, REL-2022-0001 for OSSEM-DM, the OSSEM sub data source for the legacy table, the rule ID for rules. */
   evidenceRef: string;
-  /** Upstream qualifier: the analytic's channel text, or the OSSEM-DM relationship name. */
+  /** Upstream qualifier: the analytic's channel text, the OSSEM-DM relationship name, or the rule's name. */
   detail: string;
+  /** The grade of the technique × event link this row belongs to (the same on all its rows); '' without an event. */
+  grade: Grade | '';
 }
 
 export interface EventInfo {
@@ -69,7 +76,11 @@ export type ProblemKind =
   | 'ossem-dm-not-windows-event'
   | 'unknown-log-name'
   | 'misfiled-event'
-  | 'unknown-event';
+  | 'unknown-event'
+  | 'rule-data-source-not-windows'
+  | 'rule-data-source-unresolved'
+  | 'rule-without-event'
+  | 'rule-technique-not-placed';
 
 export interface Problem {
   kind: ProblemKind;
@@ -98,4 +109,16 @@ export interface VersionMapping {
   problems: Problem[];
   logSpellings: LogSpelling[];
   skipped: { revoked: number; deprecated: number; notWindows: number };
+  /** The detection rules with the techniques they were placed on in this version (rules with a placed technique and an event only). */
+  rules: PlacedRule[];
+}
+
+export interface PlacedRule {
+  source: 'splunk-escu' | 'mitre-car';
+  id: string;
+  name: string;
+  url: string;
+  status: string;
+  techniques: Array<{ tagged: string; placed: string; coverage: string }>;
+  events: string[];
 }

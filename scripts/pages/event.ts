@@ -17,7 +17,7 @@ export function eventPage(ctx: VersionContext, scope: Scope, e: EventArtifact): 
   const byTactic: EventView['byTactic'] = [];
   const untactic: TechniqueRef[] = [];
   const groups = new Map<string, TechniqueRef[]>();
-  for (const id of e.techniques) {
+  for (const { id } of e.techniques) {
     const ref = techniqueRef(ctx, scope, id);
     const tactics = ctx.techniques.get(id)?.tactics ?? [];
     if (tactics.length === 0) untactic.push(ref);

@@ -3,7 +3,10 @@ import type { Evidence } from '../mapping/types.ts';
 import type { EvidenceView } from './types.ts';
 
 export const EVIDENCE_LABELS: Record<Evidence, string> = {
+  'splunk-escu': 'Splunk Security Content rule',
+  'mitre-car': 'MITRE CAR analytic',
   'attack-analytic': 'ATT&CK analytic',
+  'attack-component': 'ATT&CK data component log source',
   'ossem-dm': 'OSSEM-DM relationship',
   'ossem-legacy': 'OSSEM (legacy table)',
 };

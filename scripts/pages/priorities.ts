@@ -15,7 +15,7 @@ export interface Priority {
 
 export function collectionOrder(events: EventArtifact[]): { order: Priority[]; coverable: number } {
   const ids = new Map<string, number>();
-  const lists = events.map((e) => e.techniques.map((t) => ids.get(t) ?? (ids.set(t, ids.size), ids.size - 1)));
+  const lists = events.map((e) => e.techniques.map(({ id: t }) => ids.get(t) ?? (ids.set(t, ids.size), ids.size - 1)));
   const covered = new Uint8Array(ids.size);
   const left = new Set(events.map((_, i) => i));
   const order: Priority[] = [];

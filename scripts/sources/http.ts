@@ -178,6 +178,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   async function attempt(url: string, requestUrl: string, label: string, cached: CacheMeta | null): Promise<Attempt> {
     const headers: Record<string, string> = { 'accept-encoding': 'gzip', 'user-agent': USER_AGENT };
+    // GitHub's REST API answers a branch-head request with the bare commit SHA when asked for it.
+    if (new URL(url).hostname === 'api.github.com') headers['accept'] = 'application/vnd.github.sha';
     if (cached?.etag) headers['if-none-match'] = cached.etag;
     if (cached?.lastModified) headers['if-modified-since'] = cached.lastModified;
 

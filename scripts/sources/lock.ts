@@ -9,9 +9,10 @@ import { SourceError, checksumError, unpinnedError } from './errors.ts';
 import type { Fetched, LockEntry, LockFile } from './types.ts';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+const COMMIT_HEX = /^[0-9a-f]{40}$/;
 
 export function emptyLock(attackVersions: string[] = []): LockFile {
-  return { lockfileVersion: 1, attackVersions: [...attackVersions], files: {} };
+  return { lockfileVersion: 1, attackVersions: [...attackVersions], archives: {}, files: {} };
 }
 
 function invalid(file: string, problem: string): SourceError {
@@ -42,6 +43,13 @@ export function parseLock(text: string, file: string): LockFile {
   if (!Array.isArray(versions) || !versions.every((v): v is string => typeof v === 'string')) {
     throw invalid(file, '"attackVersions" must be an array of strings');
   }
+  const archivesRaw = value['archives'] ?? {};
+  if (!isRecord(archivesRaw)) throw invalid(file, '"archives" must be an object of archive name → commit');
+  const archives: Record<string, string> = {};
+  for (const [name, commit] of Object.entries(archivesRaw)) {
+    if (typeof commit !== 'string' || !COMMIT_HEX.test(commit)) throw invalid(file, `archives["${name}"] must be a commit SHA of 40 lower-case hex digits`);
+    archives[name] = commit;
+  }
   const files = value['files'];
   if (!isRecord(files)) throw invalid(file, '"files" must be an object keyed by URL');
 
@@ -58,7 +66,7 @@ export function parseLock(text: string, file: string): LockFile {
     }
     entries[key] = { url: key, sha256, size };
   }
-  return { lockfileVersion: 1, attackVersions: [...versions], files: entries };
+  return { lockfileVersion: 1, attackVersions: [...versions], archives, files: entries };
 }
 
 export async function readLock(file: string): Promise<LockFile> {
@@ -84,7 +92,9 @@ export function serializeLock(lock: LockFile): string {
     const entry = lock.files[key] as LockEntry;
     files[key] = { url: entry.url, sha256: entry.sha256, size: entry.size };
   }
-  const canonical: LockFile = { lockfileVersion: 1, attackVersions: [...lock.attackVersions], files };
+  const archives: Record<string, string> = {};
+  for (const key of Object.keys(lock.archives).sort()) archives[key] = lock.archives[key] as string;
+  const canonical: LockFile = { lockfileVersion: 1, attackVersions: [...lock.attackVersions], archives, files };
   return `${JSON.stringify(canonical, null, 2)}\n`;
 }
 

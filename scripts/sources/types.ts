@@ -12,6 +12,8 @@ export interface LockFile {
   lockfileVersion: 1;
   /** ATT&CK versions built by `npm run data` with no `--attack` flag. */
   attackVersions: string[];
+  /** The pinned commit of each GitHub archive source (`ossem-dd`, `splunk-escu`, `mitre-car`): 40 hex digits. */
+  archives: Record<string, string>;
   files: Record<string, LockEntry>;
 }
 

@@ -16,9 +16,24 @@ export const OSSEM_LEGACY_URL =
 
 export const OSSEM_DM_URL = 'https://raw.githubusercontent.com/OTRF/OSSEM-DM/main/relationships/_all_ossem_relationships.yml';
 
-/** OSSEM-DD event dictionaries: the lock lists every file under this prefix that the build reads. */
-export const OSSEM_DD_PREFIX = 'https://raw.githubusercontent.com/OTRF/OSSEM-DD/main/windows/';
+/**
+ * Sources read as GitHub archive tarballs at a pinned commit (the lock's `archives`). A nightly asks
+ * the branch head (`headUrl`, answered with the bare SHA) to learn of a new commit.
+ */
+export const ARCHIVES = {
+  'ossem-dd': { repo: 'OTRF/OSSEM-DD', branch: 'main', title: 'OSSEM-DD' },
+  'splunk-escu': { repo: 'splunk/security_content', branch: 'develop', title: 'Splunk Security Content' },
+  'mitre-car': { repo: 'mitre-attack/car', branch: 'master', title: 'MITRE CAR' },
+} as const;
 
-export function isDdUrl(url: string): boolean {
-  return url.startsWith(OSSEM_DD_PREFIX) && /\/events\/event-[^/]+\.ya?ml$/.test(url);
+export type ArchiveName = keyof typeof ARCHIVES;
+export const ARCHIVE_NAMES = Object.keys(ARCHIVES) as ArchiveName[];
+
+export function archiveUrl(name: ArchiveName, commit: string): string {
+  return `https://codeload.github.com/${ARCHIVES[name].repo}/tar.gz/${commit}`;
+}
+
+/** GitHub's REST API answers this with the branch head's SHA when asked with `Accept: application/vnd.github.sha`. */
+export function headUrl(name: ArchiveName): string {
+  return `https://api.github.com/repos/${ARCHIVES[name].repo}/commits/${ARCHIVES[name].branch}`;
 }

@@ -1,3 +1,5 @@
+import { GRADES } from '../../scripts/mapping/grade.ts';
+import { EVIDENCE_KINDS } from '../../scripts/mapping/types.ts';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -73,7 +75,10 @@ describe('mapping.csv', () => {
       if (r['event_id']) {
         expect(r['event_id']).toMatch(/^\d+$/);
         expect(r['event_log']).not.toBe('');
-        expect(['attack-analytic', 'ossem-dm', 'ossem-legacy']).toContain(r['evidence']);
+        expect(EVIDENCE_KINDS).toContain(r['evidence']);
+        expect(GRADES).toContain(r['grade']);
+      } else {
+        expect(r['grade']).toBe('');
       }
     }
   });

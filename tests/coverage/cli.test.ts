@@ -83,7 +83,10 @@ describe('npm run coverage (18.1)', () => {
     const first = candidates
       .filter((e) => gain(e.key) === best)
       .sort((a, b) => (a.log < b.log ? -1 : a.log > b.log ? 1 : Number(a.eventId) - Number(b.eventId)))[0];
-    expect(report.nextBest).toHaveLength(10);
+    // Ten, unless the greedy list runs out first: then nothing mapped is left unseen.
+    expect(report.nextBest.length).toBeGreaterThan(0);
+    expect(report.nextBest.length).toBeLessThanOrEqual(10);
+    if (report.nextBest.length < 10) expect(report.nextBest.at(-1)?.seenAfter).toBe(mapped.size);
     expect(report.nextBest[0]?.key).toBe(first?.key);
     expect(report.nextBest[0]?.adds.length).toBe(best);
     expect(report.nextBest[0]?.seenAfter).toBe(seen.size + best);

@@ -66,6 +66,7 @@ export function mappingOf(spec: Spec): VersionMapping {
       evidence: 'ossem-dm',
       evidenceRef: 'REL-0001',
       detail: '',
+      grade: 'related',
     };
   });
   return {
@@ -78,6 +79,7 @@ export function mappingOf(spec: Spec): VersionMapping {
     problems: [],
     logSpellings: [],
     skipped: { revoked: 0, deprecated: 0, notWindows: 0 },
+    rules: [],
   };
 }
 

@@ -1,13 +1,14 @@
 /** Reads the real upstream files from the offline mirror (../shared/sources beside the repo). */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parseBundle, type StixBundle } from '../../scripts/attack/stix.ts';
 import { buildCatalog, type OssemCatalog } from '../../scripts/mapping/catalog.ts';
-import { parseDdEvent, type DdEvent } from '../../scripts/ossem/dd.ts';
+import { DD_EAGER_PROVIDERS, isDdEventPath, readDdArchive, type DdArchive } from '../../scripts/ossem/dd-archive.ts';
+import { readTarball } from '../../scripts/sources/tar.ts';
 import { parseDm } from '../../scripts/ossem/dm.ts';
 import { parseLegacy, type LegacyRecord } from '../../scripts/ossem/legacy.ts';
-import { attackBundleUrl, OSSEM_DD_PREFIX, OSSEM_DM_URL, OSSEM_LEGACY_URL } from '../../scripts/sources/upstream.ts';
+import { archiveUrl, attackBundleUrl, OSSEM_DM_URL, OSSEM_LEGACY_URL } from '../../scripts/sources/upstream.ts';
 import { mirrorPathFor } from '../../scripts/sources/url.ts';
 import { sharedSourcesDir } from './mirror-server.ts';
 
@@ -24,23 +25,20 @@ export function realLegacy(): LegacyRecord[] {
   return parseLegacy(mirrorText(OSSEM_LEGACY_URL), 'legacy');
 }
 
-function realDd(): DdEvent[] {
-  const root = path.join(sharedSourcesDir(), mirrorPathFor(OSSEM_DD_PREFIX));
-  const out: DdEvent[] = [];
-  const walk = (dir: string): void => {
-    for (const f of readdirSync(dir)) {
-      const p = path.join(dir, f);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push(parseDdEvent(readFileSync(p, 'utf8'), p));
-    }
-  };
-  walk(root);
-  return out;
+/** The OSSEM-DD archive, read as the build reads it. */
+function realDd(): DdArchive {
+  const lock = JSON.parse(readFileSync(path.join(import.meta.dirname, '../../scripts/sources.lock.json'), 'utf8')) as { archives: Record<string, string> };
+  const url = archiveUrl('ossem-dd', lock.archives['ossem-dd'] ?? '');
+  const files = readTarball(readFileSync(path.join(sharedSourcesDir(), mirrorPathFor(url))), url, isDdEventPath);
+  return readDdArchive(files, url, (p) => DD_EAGER_PROVIDERS.has(p));
 }
 
 let cached: OssemCatalog | undefined;
 export function realCatalog(): OssemCatalog {
-  cached ??= buildCatalog(parseDm(mirrorText(OSSEM_DM_URL), 'dm'), realLegacy(), realDd());
+  if (!cached) {
+    const dd = realDd();
+    cached = buildCatalog(parseDm(mirrorText(OSSEM_DM_URL), 'dm'), realLegacy(), dd.eager, dd.lookup);
+  }
   return cached;
 }
 

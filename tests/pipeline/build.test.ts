@@ -168,7 +168,7 @@ describe('npm run data (the command line)', () => {
     const out = await tmp.make('cli-');
     await run(tsx, [cli, '--attack', '18.1', '--mirror', sharedSourcesDir(), '--out', out], { cwd: repoRoot });
     const files = (await readdir(path.join(out, 'enterprise-attack', '18.1'))).sort();
-    expect(files.filter((f) => !f.startsWith('layer-'))).toEqual(['data-components.json', 'events.json', 'manifest.json', 'mapping.csv', 'report.json', 'tactics.json', 'techniques.json']);
+    expect(files.filter((f) => !f.startsWith('layer-'))).toEqual(['data-components.json', 'events.json', 'links.csv', 'manifest.json', 'mapping.csv', 'report.json', 'rules.json', 'tactics.json', 'techniques.json']);
     // Navigator heat maps: all events, and one per log.
     expect(files).toContain('layer-all-events.json');
     expect(files).toContain('layer-security.json');

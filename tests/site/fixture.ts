@@ -63,13 +63,13 @@ const tactics: TacticArtifact[] = [
 function finish(version: string, techniques: TechniqueArtifact[], events: EventArtifact[], dataComponents: DataComponentArtifact[]): VersionInput {
   for (const t of techniques) if (t.parent) techniques.find((p) => p.id === t.parent)?.subtechniques.push(t.id);
   for (const e of events) {
-    e.techniques = techniques.filter((t) => t.events.some((x) => x.key === e.key)).map((t) => t.id);
-    e.tactics = [...new Set(e.techniques.flatMap((id) => techniques.find((t) => t.id === id)?.tactics ?? []))];
+    e.techniques = techniques.filter((t) => t.events.some((x) => x.key === e.key)).map((t) => ({ id: t.id, grade: 'related' as const, rules: 0 }));
+    e.tactics = [...new Set(e.techniques.flatMap(({ id }) => techniques.find((t) => t.id === id)?.tactics ?? []))];
   }
   const ts = tactics.map((t) => {
     const ids = techniques.filter((x) => x.tactics.includes(t.shortname)).map((x) => x.id);
     const evs = events
-      .map((e) => ({ key: e.key, techniques: e.techniques.filter((id) => ids.includes(id)).length }))
+      .map((e) => ({ key: e.key, techniques: e.techniques.filter(({ id }) => ids.includes(id)).length }))
       .filter((e) => e.techniques > 0)
       .sort((a, b) => b.techniques - a.techniques);
     return { ...t, techniques: ids, events: evs };
@@ -81,6 +81,10 @@ function finish(version: string, techniques: TechniqueArtifact[], events: EventA
     dataComponents: dataComponents.length,
     events: events.length,
     rows: 4,
+    links: 4,
+    confirmedLinks: 0,
+    namedLinks: 0,
+    rules: 0,
     problems: 0,
   };
   return { version, era: 'data-components', counts, techniques, events, tactics: ts, dataComponents, files: [] };
@@ -91,6 +95,8 @@ const ev = (key: string, name: string, detail: string) => ({
   log: key.split(':')[0] ?? '',
   eventId: key.split(':')[1] ?? '',
   name,
+  grade: 'related' as const,
+  rules: 0,
   evidence: [{ kind: 'ossem-dm' as const, ref: 'REL-2022-0001', detail }],
 });
 

@@ -174,7 +174,7 @@ describe('specificity', () => {
 });
 
 describe('collection order', () => {
-  const e = (key: string, techniques: string[]): EventArtifact => ({ key, techniques }) as unknown as EventArtifact;
+  const e = (key: string, techniques: string[]): EventArtifact => ({ key, techniques: techniques.map((id) => ({ id, grade: 'related', rules: 0 })) }) as unknown as EventArtifact;
 
   it('takes at each step the event adding the most uncovered techniques, and stops when none adds any', () => {
     const { order, coverable } = collectionOrder([
