@@ -4,6 +4,7 @@ import { BundleError } from '../attack/stix.ts';
 import { OssemError } from '../ossem/yaml.ts';
 import { IndexError } from '../sources/attack-index.ts';
 import { SourceError } from '../sources/errors.ts';
+import { ArchiveError } from '../sources/tar.ts';
 import { CoverageError } from '../coverage/types.ts';
 import { BuildError } from './pipeline.ts';
 
@@ -20,7 +21,7 @@ export function parseCliArgs<O extends CliOptions, P extends boolean = false>(ar
   }
 }
 
-const EXPECTED = [SourceError, BundleError, OssemError, IndexError, BuildError, UsageError, CoverageError];
+const EXPECTED = [SourceError, ArchiveError, BundleError, OssemError, IndexError, BuildError, UsageError, CoverageError];
 
 export function isExpected(e: unknown): e is Error {
   return EXPECTED.some((cls) => e instanceof cls);

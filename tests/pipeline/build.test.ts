@@ -105,6 +105,8 @@ describe('fetch faults', () => {
     ['a stalled body', (s: MirrorServer) => s.faults.stall('enterprise-attack-6.3.json'), 'timeout'],
     ['a truncated body', (s: MirrorServer) => s.faults.truncate('enterprise-attack-6.3.json'), 'truncated'],
     ['a changed checksum', (s: MirrorServer) => s.faults.override('all_data_sources.yml', '- data_source: X\n  event_id: 1\n'), 'checksum'],
+    ['a truncated rules archive', (s: MirrorServer) => s.faults.truncate('splunk/security_content/tar.gz/'), 'truncated'],
+    ['a changed rules archive', (s: MirrorServer) => s.faults.override('mitre-attack/car/tar.gz/', Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0])), 'checksum'],
   ] as const)('%s fails the build and leaves the output untouched', async (_name, fault, reason) => {
     const out = await seededOut();
     const before = await tree(out);
@@ -113,7 +115,7 @@ describe('fetch faults', () => {
       const o = await options({ attack: ['6.3'], outDir: out });
       const error = await sourceErrorOf(runBuild(o));
       expect(error.reason).toBe(reason);
-      expect(error.message).toContain('https://raw.githubusercontent.com/');
+      expect(error.message).toMatch(/https:\/\/(?:raw\.githubusercontent|codeload\.github)\.com\//);
     } finally {
       server.faults.clear();
     }
