@@ -3,7 +3,7 @@
  * same mapping and sources always give the same text.
  */
 import { createHash } from 'node:crypto';
-import { byStrength, gradeLinks, type GradedLink } from '../mapping/grade.ts';
+import { byStrength, type GradedLink } from '../mapping/grade.ts';
 import type { Evidence, EventInfo, Grade, MappingRow, VersionMapping } from '../mapping/types.ts';
 import { toCsv, toLinksCsv, type LinkColumn } from './csv.ts';
 import { stringifyJson } from './json.ts';
@@ -237,7 +237,7 @@ function linkRecords(techniques: TechniqueArtifact[], links: Map<string, GradedL
 
 export function buildVersionArtifacts(m: VersionMapping, sources: SourceRecord[], derived?: DerivedFiles): VersionArtifacts {
   const order = eventOrder(m.events);
-  const links = gradeLinks(m.rows);
+  const links = m.links;
   const events = eventsArtifact(m, links);
   const techniques = techniquesArtifact(m, order, links);
   const tactics = tacticsArtifact(m, events);

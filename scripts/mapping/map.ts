@@ -91,6 +91,7 @@ export function mapVersion(bundle: StixBundle, catalog: OssemCatalog, attackVers
     problems: allProblems,
     logSpellings: allSpellings,
     skipped: ctx.skipped,
+    links,
     rules: [...ctx.placedRules].sort((a, b) => cmp(a.source, b.source) || cmp(a.id, b.id)),
   };
 }

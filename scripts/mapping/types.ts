@@ -1,4 +1,5 @@
 /** The mapping's own records: what `artifacts/` serialises. Pure data, no I/O. */
+import type { GradedLink } from './grade.ts';
 
 /** Where a link comes from; declared once, the schemas' enum is derived from it. */
 export const EVIDENCE_KINDS = ['splunk-escu', 'mitre-car', 'attack-analytic', 'attack-component', 'ossem-dm', 'ossem-legacy'] as const;
@@ -109,6 +110,8 @@ export interface VersionMapping {
   problems: Problem[];
   logSpellings: LogSpelling[];
   skipped: { revoked: number; deprecated: number; notWindows: number };
+  /** One graded link per technique × event (key: technique ID, NUL, event key), merged from the rows. */
+  links: Map<string, GradedLink>;
   /** The detection rules with the techniques they were placed on in this version (rules with a placed technique and an event only). */
   rules: PlacedRule[];
 }

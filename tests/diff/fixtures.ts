@@ -5,7 +5,17 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildIndex, buildVersionArtifacts, type IndexEntry, type SourceRecord } from '../../scripts/artifacts/build.ts';
-import type { EventInfo, MappingRow, VersionMapping } from '../../scripts/mapping/types.ts';
+import { gradeLinks, linkKey } from '../../scripts/mapping/grade.ts';
+import type { EventInfo, MappingRow, PlacedRule, VersionMapping } from '../../scripts/mapping/types.ts';
+
+/** A detection rule of the fixture: a `confirmed` row per technique × event, and an entry of rules.json. */
+export interface SpecRule {
+  source: 'splunk-escu' | 'mitre-car';
+  id: string;
+  name: string;
+  techniques: string[];
+  events: string[];
+}
 
 export interface Spec {
   version: string;
@@ -21,6 +31,10 @@ export interface Spec {
   dataSources?: Record<string, string>;
   /** sha256 of the ATT&CK bundle recorded in the manifest (default: 64 × "a"). */
   bundleSha256?: string;
+  /** Detection rules (default: none). Their techniques must be in `techniques`. */
+  rules?: SpecRule[];
+  /** [technique ID, event key] pairs that an ATT&CK analytic names: `named` rows. */
+  named?: Array<[string, string]>;
 }
 
 export function mappingOf(spec: Spec): VersionMapping {
@@ -33,7 +47,9 @@ export function mappingOf(spec: Spec): VersionMapping {
     isSubtechnique: id.includes('.'),
     parent: id.includes('.') ? id.split('.')[0] ?? '' : '',
   }));
-  const keys = [...new Set(spec.links.map(([, key]) => key))];
+  const rules = spec.rules ?? [];
+  const named = spec.named ?? [];
+  const keys = [...new Set([...spec.links.map(([, key]) => key), ...rules.flatMap((r) => r.events), ...named.map(([, key]) => key)])];
   const events: EventInfo[] = keys.map((key) => {
     const [log = '', eventId = ''] = key.split(':');
     return {
@@ -51,7 +67,24 @@ export function mappingOf(spec: Spec): VersionMapping {
       serverDefault: '',
     };
   });
-  const rows: MappingRow[] = spec.links.map(([techniqueId, key, component]) => {
+  const row = (techniqueId: string, key: string, fields: Pick<MappingRow, 'dataSource' | 'dataComponent' | 'evidence' | 'evidenceRef' | 'detail'>): MappingRow => {
+    const [log = '', eventId = ''] = key.split(':');
+    return { techniqueId, technique: spec.techniques[techniqueId] ?? '', tactics: ['execution'], dataComponentId: '', eventLog: log, eventId, eventName: spec.eventNames?.[key] ?? `Event ${key}`, grade: '', ...fields };
+  };
+  const extra: MappingRow[] = [
+    ...rules.flatMap((r) => r.techniques.flatMap((t) => r.events.map((key) => row(t, key, { dataSource: '', dataComponent: '', evidence: r.source, evidenceRef: r.id, detail: r.name })))),
+    ...named.map(([t, key]) => row(t, key, { dataSource: 'Analytic source', dataComponent: '', evidence: 'attack-analytic', evidenceRef: 'DET0001/AN0001', detail: '' })),
+  ];
+  const placed: PlacedRule[] = rules.map((r) => ({
+    source: r.source,
+    id: r.id,
+    name: r.name,
+    url: r.source === 'mitre-car' ? `https://car.mitre.org/analytics/${r.id}/` : `https://research.splunk.com/endpoint/${r.id}/`,
+    status: r.source === 'mitre-car' ? '' : 'production',
+    techniques: r.techniques.map((t) => ({ tagged: t, placed: t, coverage: '' })),
+    events: [...r.events],
+  }));
+  const base: MappingRow[] = spec.links.map(([techniqueId, key, component]) => {
     const [log = '', eventId = ''] = key.split(':');
     return {
       techniqueId,
@@ -69,6 +102,9 @@ export function mappingOf(spec: Spec): VersionMapping {
       grade: 'related',
     };
   });
+  const rows = [...base, ...extra];
+  const links = gradeLinks(rows);
+  for (const r of rows) r.grade = links.get(linkKey(r.techniqueId, `${r.eventLog}:${r.eventId}`))?.grade ?? '';
   return {
     attackVersion: spec.version,
     era: 'data-components',
@@ -80,6 +116,7 @@ export function mappingOf(spec: Spec): VersionMapping {
     logSpellings: [],
     skipped: { revoked: 0, deprecated: 0, notWindows: 0 },
     rules: [],
+    links: gradeLinks(rows),
   };
 }
 
