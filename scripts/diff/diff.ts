@@ -1,5 +1,7 @@
 /** The change report: a pure function of two loaded artifact folders (see load.ts for the I/O). */
 import { compareVersions } from '../artifacts/build.ts';
+import { GRADES } from '../mapping/grade.ts';
+import type { Grade } from '../mapping/types.ts';
 import {
   COUNT_NAMES,
   type ChangeReport,
@@ -9,6 +11,9 @@ import {
   type DataSet,
   type EventRef,
   type FileChange,
+  type GradeChange,
+  type RuleArtifact,
+  type RuleRef,
   type SourceChange,
   type TechniqueRef,
   type VersionData,
@@ -58,6 +63,81 @@ function sourceChanges(oldData: VersionData, newData: VersionData): SourceChange
     out.push({ role: any.role, url: any.url, old: o ? { sha256: o.sha256, size: o.size } : null, new: n ? { sha256: n.sha256, size: n.size } : null });
   }
   return out;
+}
+
+const ruleKey = (r: { source: string; id: string }): string => `${r.source}\u0000${r.id}`;
+const byRule = (a: RuleRef, b: RuleRef): number => cmp(a.source, b.source) || cmp(a.id, b.id);
+
+function ruleRef(r: RuleArtifact): RuleRef {
+  return {
+    source: r.source,
+    id: r.id,
+    name: r.name,
+    url: r.url,
+    techniques: [...new Set(r.techniques.map((t) => t.placed))].sort(compareIds),
+    events: [...r.events],
+  };
+}
+
+/** Rules added and removed, by source and ID (a rule listed twice counts once). */
+function ruleChanges(oldRules: RuleArtifact[], newRules: RuleArtifact[]): VersionDiff['rules'] {
+  const olds = new Map(oldRules.map((r) => [ruleKey(r), r]));
+  const news = new Map(newRules.map((r) => [ruleKey(r), r]));
+  const added = setDiff(news, olds).map(ruleRef).sort(byRule);
+  const removed = setDiff(olds, news).map(ruleRef).sort(byRule);
+  const sources = [...new Set([...olds.values(), ...news.values()].map((r) => r.source))].sort(cmp);
+  const count = (m: Map<string, RuleArtifact>, source: string): number => [...m.values()].filter((r) => r.source === source).length;
+  const bySource = sources.map((source) => ({
+    source,
+    old: count(olds, source),
+    new: count(news, source),
+    added: added.filter((r) => r.source === source).length,
+    removed: removed.filter((r) => r.source === source).length,
+  }));
+  return { old: olds.size, new: news.size, bySource, added, removed };
+}
+
+/** Rank of a grade, best first; an unknown grade (a newer artifact format) sorts last. */
+function gradeOrder(g: string): number {
+  const i = (GRADES as readonly string[]).indexOf(g);
+  return i < 0 ? GRADES.length : i;
+}
+
+/** Links (technique × event) on both sides whose grade changed; links without a grade (older folders) are skipped. */
+function gradeChanges(oldData: VersionData, newData: VersionData, eventName: (key: string) => string): VersionDiff['grades'] {
+  type Link = { grade: Grade; rules: number; name: string };
+  const linksOf = (v: VersionData): Map<string, Link> => {
+    const out = new Map<string, Link>();
+    for (const t of v.techniques) {
+      for (const e of t.events) {
+        if (typeof e.grade !== 'string' || !e.grade) continue;
+        out.set(`${t.id}\u0000${e.key}`, { grade: e.grade, rules: typeof e.rules === 'number' ? e.rules : 0, name: e.name });
+      }
+    }
+    return out;
+  };
+  const olds = linksOf(oldData);
+  const news = linksOf(newData);
+  // The new side's name wins (it comes later).
+  const techName = new Map([...oldData.techniques, ...newData.techniques].map((t) => [t.id, t.name]));
+  const changed: GradeChange[] = [];
+  for (const [k, n] of news) {
+    const o = olds.get(k);
+    if (!o || o.grade === n.grade) continue;
+    const [id = '', key = ''] = k.split('\u0000');
+    changed.push({ technique: { id, name: techName.get(id) ?? '' }, event: { key, name: eventName(key) || n.name || o.name }, old: o.grade, new: n.grade, oldRules: o.rules, newRules: n.rules });
+  }
+  changed.sort((a, b) => compareIds(a.technique.id, b.technique.id) || compareEventKeys(a.event.key, b.event.key));
+  const counts = new Map<string, { old: Grade; new: Grade; count: number }>();
+  for (const c of changed) {
+    const k = `${c.old}\u0000${c.new}`;
+    const cur = counts.get(k) ?? { old: c.old, new: c.new, count: 0 };
+    cur.count += 1;
+    counts.set(k, cur);
+  }
+  const strengthened = (d: { old: Grade; new: Grade }): number => (gradeOrder(d.new) < gradeOrder(d.old) ? 0 : 1);
+  const directions = [...counts.values()].sort((a, b) => strengthened(a) - strengthened(b) || gradeOrder(a.old) - gradeOrder(b.old) || gradeOrder(a.new) - gradeOrder(b.new) || cmp(a.old, b.old) || cmp(a.new, b.new));
+  return { directions, changed };
 }
 
 function setDiff<T>(from: Map<string, T>, to: Map<string, T>): T[] {
@@ -157,12 +237,14 @@ export function diffVersions(oldData: VersionData, newData: VersionData): Versio
     events,
     eventTechniques,
     dataComponents,
+    rules: ruleChanges(oldData.rules ?? [], newData.rules ?? []),
+    grades: gradeChanges(oldData, newData, eventName),
     sources: sourceChanges(oldData, newData),
     files,
   };
 }
 
-const summary = (v: VersionData): VersionSummary => ({ version: v.version, era: v.era, counts: { ...v.counts } });
+const summary = (v: VersionData): VersionSummary => ({ version: v.version, era: v.era, counts: { ...v.counts }, rules: v.rules?.length ?? 0 });
 
 /**
  * Compares two loaded artifact folders: two version folders (any two versions, e.g. 17.1 → 18.1),

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { compareVersions, type DataComponentArtifact, type EventArtifact, type SourceRecord, type TechniqueArtifact, type VersionCounts } from '../artifacts/build.ts';
-import { COUNT_NAMES, type DataSet, type VersionData } from './types.ts';
+import { COUNT_NAMES, type DataSet, type RuleArtifact, type VersionData } from './types.ts';
 
 export const DOMAIN = 'enterprise-attack';
 
@@ -69,6 +69,26 @@ function parseDataComponents(doc: unknown, file: string): DataComponentArtifact[
   return list as unknown as DataComponentArtifact[];
 }
 
+/** rules.json: each rule's source, ID and name are required; url and status default to ''. */
+function parseRules(doc: unknown, file: string): RuleArtifact[] {
+  const list = listOf(doc, 'rules', file);
+  return list.map((r, i) => {
+    need(isStr(r['source']) && isStr(r['id']) && isStr(r['name']), file, `rules[${i}] lacks "source", "id" or "name"`);
+    const techniques = r['techniques'];
+    need(Array.isArray(techniques) && techniques.every((t) => isRecord(t) && isStr(t['placed'])), file, `rules[${i}].techniques is not a list of {tagged, placed, coverage}`);
+    need(isStrs(r['events']), file, `rules[${i}].events is not a list of event keys`);
+    return {
+      source: r['source'],
+      id: r['id'],
+      name: r['name'],
+      url: isStr(r['url']) ? r['url'] : '',
+      status: isStr(r['status']) ? r['status'] : '',
+      techniques: (techniques as Array<Record<string, unknown>>).map((t) => ({ tagged: isStr(t['tagged']) ? t['tagged'] : '', placed: t['placed'] as string, coverage: isStr(t['coverage']) ? t['coverage'] : '' })),
+      events: r['events'] as string[],
+    };
+  });
+}
+
 function parseManifest(doc: unknown, file: string): { version: string; era: string; counts: VersionCounts; sources: SourceRecord[] } {
   need(isRecord(doc), file, 'not a JSON object');
   const { attackVersion, era, counts, sources } = doc;
@@ -96,8 +116,8 @@ async function readJson(file: string): Promise<{ value: unknown; bytes: Buffer }
   }
 }
 
-/** The files the report reads; every other file in a version folder is only hashed. */
-const READ = new Set(['manifest.json', 'techniques.json', 'events.json', 'data-components.json']);
+/** The files the report reads; every other file in a version folder is only hashed. rules.json may be absent (older folders). */
+const READ = new Set(['manifest.json', 'techniques.json', 'events.json', 'data-components.json', 'rules.json']);
 
 /** One `enterprise-attack/<version>/` folder. */
 export async function loadVersionFolder(dir: string): Promise<VersionData> {
@@ -124,6 +144,8 @@ export async function loadVersionFolder(dir: string): Promise<VersionData> {
     techniques: parseTechniques(get('techniques.json'), path.join(dir, 'techniques.json')),
     events: parseEvents(get('events.json'), path.join(dir, 'events.json')),
     dataComponents: parseDataComponents(get('data-components.json'), path.join(dir, 'data-components.json')),
+    // A folder written before rules.json existed holds no rule, as far as the report is concerned.
+    rules: parsed.has('rules.json') ? parseRules(parsed.get('rules.json'), path.join(dir, 'rules.json')) : [],
     files,
   };
 }

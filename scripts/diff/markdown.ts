@@ -6,7 +6,7 @@
  *   tables folded in <details>. `maxChars` fits the text into GitHub's 65,536-character bodies.
  * - `renderVersionChanges(old, new, report)`: the site's "what changed" page between two versions.
  */
-import type { ChangeReport, CountName, DataComponentRef, EventRef, FileChange, SourceChange, TechniqueRef, VersionDiff, VersionSummary } from './types.ts';
+import type { ChangeReport, CountName, DataComponentRef, EventRef, FileChange, GradeChange, RuleRef, SourceChange, TechniqueRef, VersionDiff, VersionSummary } from './types.ts';
 
 export interface Limits {
   /** Rows of the added/removed/renamed tables. */
@@ -314,6 +314,95 @@ function dataComponentsSection(ctx: Ctx, d: VersionDiff): string[] {
   return out;
 }
 
+/** How the report names a rule source; unknown sources are shown as they are spelled. */
+const RULE_SOURCE_TITLES: Readonly<Record<string, string>> = { 'splunk-escu': 'Splunk Security Content', 'mitre-car': 'MITRE CAR' };
+const ruleSourceTitle = (source: string): string => escapeMd(RULE_SOURCE_TITLES[source] ?? source);
+
+/** Only plain https URLs become links (rules.json is built from upstream text). */
+const SAFE_URL = /^https:\/\/[^\s()<>\[\]`"']+$/;
+
+function ruleLabel(r: RuleRef): string {
+  return link(escapeMd(r.id), SAFE_URL.test(r.url) ? r.url : undefined);
+}
+
+/** "+1 / −3" for the rules of one source or of a version. */
+function ruleTally(added: number, removed: number): string {
+  return `+${n(added)} / −${n(removed)}`;
+}
+
+function rulesSection(ctx: Ctx, d: VersionDiff): string[] {
+  const { added, removed, bySource } = d.rules;
+  if (added.length + removed.length === 0) return [];
+  const parts = [added.length > 0 && `${n(added.length)} added`, removed.length > 0 && `${n(removed.length)} removed`].filter(Boolean);
+  const out = ['', heading(ctx, 1, `Detection rules: ${parts.join(', ')}`), ''];
+  out.push(
+    ...table(
+      ['Source', 'Before', 'After', 'Added', 'Removed'],
+      [':--', '--:', '--:', '--:', '--:'],
+      bySource.map((s) => [ruleSourceTitle(s.source), n(s.old), n(s.new), s.added > 0 ? `+${n(s.added)}` : '0', s.removed > 0 ? `−${n(s.removed)}` : '0']),
+    ),
+  );
+  const max = ctx.limits.listItems;
+  const list = (title: string, items: RuleRef[], version: string): void => {
+    if (items.length === 0) return;
+    out.push('', `**${title} (${n(items.length)})**`, '');
+    out.push(
+      ...cappedTable(
+        ctx,
+        items,
+        max,
+        `${title}: ${plural(items.length, 'rule')}`,
+        (rows) =>
+          table(
+            ['Source', 'Rule', 'Name', 'Techniques', 'Events'],
+            [':--', ':--', ':--', ':--', ':--'],
+            rows.map((r) => [
+              ruleSourceTitle(r.source),
+              ruleLabel(r),
+              escapeMd(r.name),
+              capList(r.techniques.map((id) => techLabel(ctx, { id, name: '' }, version, false)), ctx.limits.cellItems),
+              capList(r.events.map((key) => eventLabel(ctx, { key, name: '' }, version)), ctx.limits.cellItems),
+            ]),
+          ),
+        null,
+        (rest) => moreNote(plural(rest.length, 'more rule')),
+      ),
+    );
+  };
+  list('Added', added, d.newVersion);
+  list('Removed', removed, d.oldVersion);
+  return out;
+}
+
+function directionText(x: { old: string; new: string; count: number }): string {
+  return `${n(x.count)} ${x.old} → ${x.new}`;
+}
+
+function gradesSection(ctx: Ctx, d: VersionDiff): string[] {
+  const { directions, changed } = d.grades;
+  if (changed.length === 0) return [];
+  const out = ['', heading(ctx, 1, `Link grades: ${plural(changed.length, 'link')} regraded (${directions.map(directionText).join(', ')})`), ''];
+  const max = ctx.limits.listItems;
+  const summary = changed.length > max ? `${plural(changed.length, 'link')}; showing the first ${n(max)}` : plural(changed.length, 'link');
+  out.push(
+    ...cappedTable(
+      ctx,
+      changed,
+      max,
+      summary,
+      (rows: GradeChange[]) =>
+        table(
+          ['Technique', 'Event', 'Before', 'After', 'Rules'],
+          [':--', ':--', ':--', ':--', '--:'],
+          rows.map((c) => [techLabel(ctx, c.technique, d.newVersion), eventLabel(ctx, c.event, d.newVersion), escapeMd(c.old), escapeMd(c.new), c.oldRules === c.newRules ? n(c.newRules) : `${n(c.oldRules)} → ${n(c.newRules)}`]),
+        ),
+      null,
+      (rest) => moreNote(plural(rest.length, 'more link')),
+    ),
+  );
+  return out;
+}
+
 function shortDigest(x: { sha256: string; size: number } | null): string {
   return x === null ? '—' : `${code(x.sha256.slice(0, 12))} (${n(x.size)} B)`;
 }
@@ -356,7 +445,7 @@ function versionBody(ctx: Ctx, d: VersionDiff, technical = true): string[] {
   out.push(...eventTechniquesSection(ctx, d));
   out.push(...eventsSection(ctx, d));
   out.push(...dataComponentsSection(ctx, d));
-  if (technical) out.push(...sourcesSection(ctx, d.sources));
+  if (technical) out.push(...rulesSection(ctx, d), ...gradesSection(ctx, d), ...sourcesSection(ctx, d.sources));
   if (!hasMappingChanges(d)) out.push('', 'No technique, event or data component changed.');
   if (technical && d.files.length > 0) out.push('', `Files: ${filesLine(d.files)}.`);
   return out;
@@ -367,7 +456,14 @@ function versionTitle(d: VersionDiff): string {
 }
 
 function summaryLine(v: VersionSummary): string {
-  return `${v.version} (${plural(v.counts.techniques, 'technique')}, ${plural(v.counts.events, 'event')}, ${plural(v.counts.rows, 'row')})`;
+  const rules = v.rules > 0 ? `, ${plural(v.rules, 'detection rule')}` : '';
+  return `${v.version} (${plural(v.counts.techniques, 'technique')}, ${plural(v.counts.events, 'event')}, ${plural(v.counts.rows, 'row')}${rules})`;
+}
+
+/** `17.1 (rules +1 / −3, 4 links regraded)`: a changed version with its rule and grade counts, when any. */
+function changedLine(d: VersionDiff): string {
+  const parts = [d.rules.added.length + d.rules.removed.length > 0 && `rules ${ruleTally(d.rules.added.length, d.rules.removed.length)}`, d.grades.changed.length > 0 && `${plural(d.grades.changed.length, 'link')} regraded`].filter(Boolean);
+  return parts.length > 0 ? `${d.newVersion} (${parts.join(', ')})` : d.newVersion;
 }
 
 function contextOf(options: RenderOptions, defaults: { level: number; limits: Limits; collapse: boolean }): Ctx {
@@ -402,7 +498,7 @@ function renderReport(report: ChangeReport, options: RenderOptions, limits: Limi
   const bullets: string[] = [];
   if (report.versionsAdded.length > 0) bullets.push(`- **Versions added:** ${report.versionsAdded.map(summaryLine).join('; ')}`);
   if (report.versionsRemoved.length > 0) bullets.push(`- **Versions removed:** ${report.versionsRemoved.map(summaryLine).join('; ')}`);
-  if (changed.length > 0) bullets.push(`- **Versions changed:** ${changed.map((d) => d.newVersion).join(', ')}`);
+  if (changed.length > 0) bullets.push(`- **Versions changed:** ${changed.map(changedLine).join(', ')}`);
   if (unchanged.length > 0) bullets.push(`- Unchanged: ${unchanged.map((d) => d.newVersion).join(', ')}`);
   if (report.otherFiles.length > 0) bullets.push(`- Other files: ${filesLine(report.otherFiles)}`);
   out.push('', ...bullets);

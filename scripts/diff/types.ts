@@ -3,6 +3,20 @@
  * says about two of them. Plain data only, so the report serialises to JSON as is.
  */
 import type { DataComponentArtifact, EventArtifact, SourceRecord, TechniqueArtifact, VersionCounts } from '../artifacts/build.ts';
+import type { Grade } from '../mapping/types.ts';
+
+/** A detection rule as `rules.json` lists it: placed on at least one technique of the version, with at least one event. */
+export interface RuleArtifact {
+  /** `splunk-escu` or `mitre-car`. */
+  source: string;
+  id: string;
+  name: string;
+  url: string;
+  status: string;
+  techniques: Array<{ tagged: string; placed: string; coverage: string }>;
+  /** Event keys (`Sysmon:10`). */
+  events: string[];
+}
 
 /** One `enterprise-attack/<version>/` folder, as read from disk. */
 export interface VersionData {
@@ -14,6 +28,11 @@ export interface VersionData {
   techniques: TechniqueArtifact[];
   events: EventArtifact[];
   dataComponents: DataComponentArtifact[];
+  /**
+   * The detection rules placed on this version (rules.json). Absent (or empty) for a folder written
+   * before rules.json existed: the report then treats it as holding no rule.
+   */
+  rules?: RuleArtifact[];
   /** sha256 of every file in the folder, by file name: "identical" means byte-identical. */
   files: Record<string, string>;
 }
@@ -59,6 +78,29 @@ export interface DataComponentRef {
   dataSource: string;
 }
 
+/** A detection rule in the change report: one source's rule, by ID. */
+export interface RuleRef {
+  source: string;
+  id: string;
+  name: string;
+  url: string;
+  /** The techniques it is placed on in that version, sorted. */
+  techniques: string[];
+  /** Its events (`Sysmon:10`), as rules.json lists them. */
+  events: string[];
+}
+
+/** One technique × event link present on both sides whose grade changed. */
+export interface GradeChange {
+  technique: TechniqueRef;
+  event: EventRef;
+  old: Grade;
+  new: Grade;
+  /** Distinct detection rules behind the link on each side. */
+  oldRules: number;
+  newRules: number;
+}
+
 export interface FileChange {
   name: string;
   change: 'added' | 'removed' | 'modified';
@@ -100,6 +142,26 @@ export interface VersionDiff {
     /** Same name, another ID or data source (ATT&CK 18 gave components IDs and dropped data sources). */
     changed: Array<{ name: string; old: DataComponentRef; new: DataComponentRef }>;
   };
+  /** Detection rules (rules.json) added and removed, by source and ID. */
+  rules: {
+    /** Rules on each side (0 for a folder without rules.json). */
+    old: number;
+    new: number;
+    /** Per rule source present on either side, sorted by source. */
+    bySource: Array<{ source: string; old: number; new: number; added: number; removed: number }>;
+    added: RuleRef[];
+    removed: RuleRef[];
+  };
+  /**
+   * Technique × event links present on both sides whose grade changed (confirmed, named, related).
+   * Links only on one side are in `techniqueEvents`; folders written before grades existed give none.
+   */
+  grades: {
+    /** How many links went each way, strengthened first (related → confirmed before confirmed → related). */
+    directions: Array<{ old: Grade; new: Grade; count: number }>;
+    /** Sorted by technique ID, then event key. */
+    changed: GradeChange[];
+  };
   /** Upstream files whose pin changed, appeared or disappeared. */
   sources: SourceChange[];
   files: FileChange[];
@@ -109,6 +171,8 @@ export interface VersionSummary {
   version: string;
   era: string;
   counts: VersionCounts;
+  /** Detection rules placed on the version (rules.json; 0 when it has none). */
+  rules: number;
 }
 
 export interface ChangeReport {

@@ -17,14 +17,14 @@ import { parseAttackIndex } from '../sources/attack-index.ts';
 import { createFetcher } from '../sources/fetcher.ts';
 import { readLock, serializeLock, verifyAgainstLock, writeLock } from '../sources/lock.ts';
 import type { FetchTuning, LockFile, SourceMode } from '../sources/types.ts';
-import { ATTACK_INDEX_URL } from '../sources/upstream.ts';
+import { ARCHIVES, ATTACK_INDEX_URL } from '../sources/upstream.ts';
 import { BuildError, runBuild } from '../cli/pipeline.ts';
 import { diffArtifacts, selectVersions } from '../diff/diff.ts';
 import { loadArtifacts, LoadError } from '../diff/load.ts';
 import { GITHUB_BODY_LIMIT, renderMarkdown } from '../diff/markdown.ts';
 import type { ChangeReport, DataSet, VersionDiff } from '../diff/types.ts';
 import { installRootFiles, installVersions } from './apply.ts';
-import { diffLocks, lockChanged, planVersions, type LockChanges } from './plan.ts';
+import { archiveChangeText, diffLocks, lockChanged, planVersions, type ArchiveChange, type LockChanges } from './plan.ts';
 
 /** Expected nightly failures; a BuildError, so the CLI prints one `error:` line and exits 1. */
 export class NightlyError extends BuildError {}
@@ -47,6 +47,8 @@ export interface NightlyResult {
   newReleases: string[];
   report: ChangeReport;
   lockChanges: LockChanges;
+  /** Detection rules that came and went in the rebuilt versions that were already in data/ (distinct by source and ID). */
+  rules: { added: number; removed: number };
   /** The change report as Markdown, within GitHub's body limit (the nightly PR body). */
   markdown: string;
   /** One line for logs and the PR title. */
@@ -80,9 +82,18 @@ function shrinkProblems(report: ChangeReport): string[] {
   return problems;
 }
 
+/** `splunk-escu: b13b314a → 0f3c9e21 (Splunk Security Content, [compare](https://github.com/…/compare/old...new))` */
+function archiveLine(a: ArchiveChange): string {
+  const source = (ARCHIVES as Record<string, { repo: string; title: string } | undefined>)[a.name];
+  if (!source) return archiveChangeText(a);
+  const compare = a.old !== null && a.new !== null ? `, [compare](https://github.com/${source.repo}/compare/${a.old}...${a.new})` : '';
+  return `${archiveChangeText(a)} (${source.title}${compare})`;
+}
+
 function lockIntro(c: LockChanges, before: LockFile, after: LockFile, indexOrigin: string): string {
   const lines = [`ATT&CK index: ${indexOrigin}.`];
   if (c.versionsChanged) lines.push(`Lock: attackVersions ${before.attackVersions.join(', ') || '(none)'} → ${after.attackVersions.join(', ')}.`);
+  if (c.archives.length > 0) lines.push(`Lock: archive commits changed (${c.archives.length}): ${c.archives.map(archiveLine).join('; ')}.`);
   const list = (title: string, urls: string[]): void => {
     if (urls.length === 0) return;
     const shown = urls.slice(0, 15).map((u) => `\`${u}\``);
@@ -91,8 +102,20 @@ function lockIntro(c: LockChanges, before: LockFile, after: LockFile, indexOrigi
   list('Lock: re-pinned', c.changed);
   list('Lock: newly pinned', c.added);
   list('Lock: no longer pinned', c.removed);
-  if (c.added.length + c.changed.length + c.removed.length === 0) lines.push('Lock: every upstream file is as pinned.');
+  if (c.added.length + c.changed.length + c.removed.length + c.archives.length === 0) lines.push('Lock: every upstream file is as pinned.');
   return lines.join('\n\n');
+}
+
+/**
+ * Rules that came and went in the versions compared with their committed copy (new releases are
+ * compared with the previous release, which says nothing about upstream's rules): distinct by
+ * source and ID, so a rule placed in several versions counts once.
+ */
+function ruleTotals(report: ChangeReport): { added: number; removed: number } {
+  const key = (r: { source: string; id: string }): string => `${r.source}\u0000${r.id}`;
+  const added = new Set(report.compared.flatMap((d) => d.rules.added.map(key)));
+  const removed = new Set(report.compared.flatMap((d) => d.rules.removed.map(key)));
+  return { added: added.size, removed: removed.size };
 }
 
 function describe(report: ChangeReport, c: LockChanges): { summary: string; title: string } {
@@ -101,6 +124,9 @@ function describe(report: ChangeReport, c: LockChanges): { summary: string; titl
   const parts: string[] = [];
   if (added.length > 0) parts.push(`ATT&CK ${added.join(', ')} new`);
   if (changed.length > 0) parts.push(`ATT&CK ${changed.join(', ')} changed`);
+  const rules = ruleTotals(report);
+  if (rules.added + rules.removed > 0) parts.push(`detection rules +${rules.added} / −${rules.removed}`);
+  for (const a of c.archives) parts.push(archiveChangeText(a));
   const pins = c.changed.length + c.added.length + c.removed.length;
   if (pins > 0) parts.push(`${pins} upstream file${pins === 1 ? '' : 's'} re-pinned`);
   const title =
@@ -193,6 +219,7 @@ export async function runNightly(opts: NightlyOptions): Promise<NightlyResult> {
       newReleases: plan.newReleases,
       report,
       lockChanges,
+      rules: ruleTotals(report),
       markdown,
       summary: changed ? `changed: ${summary || 'artifacts differ'}` : `no change: ATT&CK ${plan.versions.join(', ')} rebuilt from upstream match the data and the lock`,
       title,

@@ -10,7 +10,7 @@ import { GITHUB_BODY_LIMIT, renderJson, renderMarkdown, renderVersionChanges } f
 import type { ChangeReport, DataSet, VersionDiff } from '../../scripts/diff/types.ts';
 import { repoRoot } from '../helpers/mirror-server.ts';
 import { tempDirs } from '../helpers/tmp-dir.ts';
-import { baseSpec, clone, writeRoot, writeVersion, type Spec } from './fixtures.ts';
+import { baseSpec, clone, writeRoot, writeVersion, type Spec, type SpecRule } from './fixtures.ts';
 
 const run = promisify(execFile);
 const tmp = tempDirs();
@@ -163,6 +163,147 @@ describe('diffArtifacts on hand-made version folders', () => {
     const json = JSON.parse(renderJson(report)) as ChangeReport;
     expect(json.compared[0]?.techniques.added).toHaveLength(120);
     expect(json.compared[0]?.eventTechniques[0]?.gained).toHaveLength(120);
+  });
+});
+
+const R1 = '0b1c2d3e-0000-4000-8000-000000000001';
+const R3 = '0b1c2d3e-0000-4000-8000-000000000003';
+const LSASS_RULE: SpecRule = { source: 'splunk-escu', id: R1, name: 'Access LSASS Memory', techniques: ['T1003.001'], events: ['Sysmon:10'] };
+const CMD_RULE: SpecRule = { source: 'mitre-car', id: 'CAR-2013-07-001', name: 'Suspicious Arguments', techniques: ['T1059'], events: ['Security:4688'] };
+const CLEAR_RULE: SpecRule = { source: 'splunk-escu', id: R3, name: 'Windows Event Log Cleared', techniques: ['T1070'], events: ['Security:1102'] };
+
+/** The base mapping with a Splunk rule on T1003.001 and a CAR rule on T1059. */
+function ruledSpec(version = '17.1'): Spec {
+  return { ...baseSpec(version), rules: [LSASS_RULE, CMD_RULE] };
+}
+
+/** The CAR rule dropped, a Splunk rule on T1070 added, and ATT&CK naming Sysmon:1 for T1059. */
+function editRules(s: Spec): void {
+  s.rules = [LSASS_RULE, CLEAR_RULE];
+  s.named = [['T1059', 'Sysmon:1']];
+}
+
+describe('detection rules and link grades', () => {
+  it('lists the rules added and removed by source and ID, with names, counts first', async () => {
+    const { report, d, md } = await reportFor(editRules, ruledSpec());
+    expect(report.changed).toBe(true);
+    expect(d.rules.added).toEqual([{ source: 'splunk-escu', id: R3, name: 'Windows Event Log Cleared', url: `https://research.splunk.com/endpoint/${R3}/`, techniques: ['T1070'], events: ['Security:1102'] }]);
+    expect(d.rules.removed).toEqual([{ source: 'mitre-car', id: 'CAR-2013-07-001', name: 'Suspicious Arguments', url: 'https://car.mitre.org/analytics/CAR-2013-07-001/', techniques: ['T1059'], events: ['Security:4688'] }]);
+    expect([d.rules.old, d.rules.new]).toEqual([2, 2]);
+    expect(d.rules.bySource).toEqual([
+      { source: 'mitre-car', old: 1, new: 0, added: 0, removed: 1 },
+      { source: 'splunk-escu', old: 1, new: 2, added: 1, removed: 0 },
+    ]);
+    // Every link exists on both sides: only grades moved.
+    expect(d.techniqueEvents).toEqual([]);
+    const heading = md.indexOf('#### Detection rules: 1 added, 1 removed');
+    expect(heading).toBeGreaterThan(0);
+    const counts = md.indexOf('| MITRE CAR | 1 | 0 | 0 | −1 |');
+    const added = md.indexOf('**Added (1)**');
+    expect(counts).toBeGreaterThan(heading);
+    expect(added).toBeGreaterThan(counts);
+    expect(md).toContain('| Splunk Security Content | 1 | 2 | +1 | 0 |');
+    expect(md).toContain(`| Splunk Security Content | [${R3}](https://research.splunk.com/endpoint/${R3}/) | Windows Event Log Cleared | T1070 | Security:1102 |`);
+    expect(md).toContain('**Removed (1)**');
+    expect(md).toContain('| MITRE CAR | [CAR-2013-07-001](https://car.mitre.org/analytics/CAR-2013-07-001/) | Suspicious Arguments | T1059 | Security:4688 |');
+  });
+
+  it('finds the links whose grade changed, counted per direction, strengthened first', async () => {
+    const { d, md } = await reportFor(editRules, ruledSpec());
+    expect(d.grades.directions).toEqual([
+      { old: 'related', new: 'confirmed', count: 1 },
+      { old: 'related', new: 'named', count: 1 },
+      { old: 'confirmed', new: 'related', count: 1 },
+    ]);
+    expect(d.grades.changed).toEqual([
+      { technique: { id: 'T1059', name: 'Command and Scripting Interpreter' }, event: { key: 'Security:4688', name: 'A new process has been created.' }, old: 'confirmed', new: 'related', oldRules: 1, newRules: 0 },
+      { technique: { id: 'T1059', name: 'Command and Scripting Interpreter' }, event: { key: 'Sysmon:1', name: 'Process creation' }, old: 'related', new: 'named', oldRules: 0, newRules: 0 },
+      { technique: { id: 'T1070', name: 'Indicator Removal' }, event: { key: 'Security:1102', name: 'The audit log was cleared.' }, old: 'related', new: 'confirmed', oldRules: 0, newRules: 1 },
+    ]);
+    expect(md).toContain('#### Link grades: 3 links regraded (1 related → confirmed, 1 related → named, 1 confirmed → related)');
+    expect(md).toContain('| T1059 Command and Scripting Interpreter | Security:4688 | confirmed | related | 1 → 0 |');
+    expect(md).toContain('| T1070 Indicator Removal | Security:1102 | related | confirmed | 0 → 1 |');
+    // The technique/event sections and the site page are about the mapping, not its grades.
+    expect(md).toContain('No technique, event or data component changed.');
+    expect(renderVersionChanges('17.1', '17.1', d)).not.toContain('Detection rules');
+  });
+
+  it('says "No change." for identical inputs that have rules', async () => {
+    const { report, d, md } = await reportFor(() => {}, ruledSpec());
+    expect(report.changed).toBe(false);
+    expect(d.rules).toMatchObject({ old: 2, new: 2, added: [], removed: [] });
+    expect(d.grades).toEqual({ directions: [], changed: [] });
+    expect(md).toMatch(/\nNo change\.\n$/);
+  });
+
+  it('caps long rule and regrade lists with "… and N more", while the JSON keeps everything', async () => {
+    const old = ruledSpec();
+    for (let i = 0; i < 60; i++) {
+      const id = `T${3000 + i}`;
+      old.techniques[id] = `Technique ${i}`;
+      old.links.push([id, 'Security:4688', 'Process Creation']);
+    }
+    const { report, d, md } = await reportFor((s) => {
+      for (let i = 0; i < 60; i++) {
+        const id = `T${3000 + i}`;
+        s.rules?.push({ source: 'splunk-escu', id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, name: `Rule ${i}`, techniques: [id], events: ['Security:4688'] });
+      }
+    }, old);
+    expect(d.rules.added).toHaveLength(60);
+    expect(d.grades.changed).toHaveLength(60);
+    expect(d.grades.directions).toEqual([{ old: 'related', new: 'confirmed', count: 60 }]);
+    expect(md).toContain('#### Detection rules: 60 added');
+    expect(md).toContain('… and 10 more rules;');
+    expect(md).toContain('#### Link grades: 60 links regraded (60 related → confirmed)');
+    expect(md).toContain('<summary>60 links; showing the first 50</summary>');
+    expect(md).toContain('… and 10 more links;');
+    const json = JSON.parse(renderJson(report)) as ChangeReport;
+    expect(json.compared[0]?.rules.added).toHaveLength(60);
+    expect(json.compared[0]?.grades.changed).toHaveLength(60);
+    const tight = renderMarkdown(report, { limits: { listItems: 5 } });
+    expect(tight).toContain('… and 55 more rules;');
+  });
+
+  it('reads a folder written before rules.json and grades existed as having none, quietly', async () => {
+    const dir = path.join(await tmp.make('diff-no-rules-'), '17.1');
+    await writeVersion(dir, ruledSpec());
+    await rm(path.join(dir, 'rules.json'));
+    // Older techniques.json: events without grade or rule count.
+    const file = path.join(dir, 'techniques.json');
+    const doc = JSON.parse(await readFile(file, 'utf8')) as { techniques: Array<{ events: Array<Record<string, unknown>> }> };
+    for (const t of doc.techniques) for (const e of t.events) (delete e['grade'], delete e['rules']);
+    await writeFile(file, JSON.stringify(doc));
+    const older = await loadArtifacts(dir);
+    expect(older.versions[0]?.rules).toEqual([]);
+    const report = diffArtifacts(older, await versionSet((() => { const s = ruledSpec(); editRules(s); return s; })()));
+    const d = report.compared[0] as VersionDiff;
+    expect(d.rules.old).toBe(0);
+    expect(d.rules.added.map((r) => r.id)).toEqual([R1, R3]);
+    expect(d.rules.removed).toEqual([]);
+    expect(d.grades).toEqual({ directions: [], changed: [] });
+    expect(renderMarkdown(report)).toContain('#### Detection rules: 2 added');
+  });
+
+  it('rejects a rules.json that is not a list of rules, naming the file', async () => {
+    const dir = path.join(await tmp.make('diff-bad-rules-'), '17.1');
+    await writeVersion(dir, ruledSpec());
+    await writeFile(path.join(dir, 'rules.json'), JSON.stringify({ attackVersion: '17.1', rules: [{ source: 'splunk-escu', name: 'no id', techniques: [], events: [] }] }));
+    await expect(loadArtifacts(dir)).rejects.toThrow(/rules\.json: rules\[0\] lacks "source", "id" or "name"/);
+  });
+
+  it('puts the rule and regrade counts on the summary lines of a data-root report', async () => {
+    const oldRoot = await tmp.make('diff-root-rules-old-');
+    const newRoot = await tmp.make('diff-root-rules-new-');
+    const v17 = ruledSpec('17.1');
+    editRules(v17);
+    const v18 = ruledSpec('18.1');
+    await writeRoot(oldRoot, [ruledSpec('17.1')]);
+    await writeRoot(newRoot, [v17, v18]);
+    const report = diffArtifacts(await loadArtifacts(oldRoot, 'old'), await loadArtifacts(newRoot, 'new'));
+    expect(report.versionsAdded).toEqual([expect.objectContaining({ version: '18.1', rules: 2 })]);
+    const md = renderMarkdown(report);
+    expect(md).toContain('**Versions added:** 18.1 (4 techniques, 5 events, 7 rows, 2 detection rules)');
+    expect(md).toContain('**Versions changed:** 17.1 (rules +1 / −1, 3 links regraded)');
   });
 });
 

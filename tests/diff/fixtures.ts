@@ -73,7 +73,7 @@ export function mappingOf(spec: Spec): VersionMapping {
   };
   const extra: MappingRow[] = [
     ...rules.flatMap((r) => r.techniques.flatMap((t) => r.events.map((key) => row(t, key, { dataSource: '', dataComponent: '', evidence: r.source, evidenceRef: r.id, detail: r.name })))),
-    ...named.map(([t, key]) => row(t, key, { dataSource: 'Analytic source', dataComponent: '', evidence: 'attack-analytic', evidenceRef: 'DET0001/AN0001', detail: '' })),
+    ...named.map(([t, key]) => row(t, key, { dataSource: '', dataComponent: '', evidence: 'attack-analytic', evidenceRef: 'DET0001/AN0001', detail: '' })),
   ];
   const placed: PlacedRule[] = rules.map((r) => ({
     source: r.source,
@@ -115,8 +115,8 @@ export function mappingOf(spec: Spec): VersionMapping {
     problems: [],
     logSpellings: [],
     skipped: { revoked: 0, deprecated: 0, notWindows: 0 },
-    rules: [],
-    links: gradeLinks(rows),
+    rules: placed,
+    links,
   };
 }
 

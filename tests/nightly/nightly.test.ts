@@ -5,22 +5,26 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
+import Papa from 'papaparse';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BundleError } from '../../scripts/attack/stix.ts';
 import { runBuild } from '../../scripts/cli/pipeline.ts';
-import { diffLocks, lockChanged, planVersions } from '../../scripts/nightly/plan.ts';
+import { archiveChangeText, diffLocks, lockChanged, planVersions } from '../../scripts/nightly/plan.ts';
+import type { VersionDiff } from '../../scripts/diff/types.ts';
 import { NightlyError, runNightly, type NightlyOptions } from '../../scripts/nightly/run.ts';
 import { SourceError } from '../../scripts/sources/errors.ts';
 import { emptyLock, readLock, writeLock } from '../../scripts/sources/lock.ts';
 import type { FetchTuning, LockFile } from '../../scripts/sources/types.ts';
-import { ATTACK_INDEX_URL, attackBundleUrl, OSSEM_DM_URL } from '../../scripts/sources/upstream.ts';
+import { ARCHIVES, archiveUrl, ATTACK_INDEX_URL, attackBundleUrl, headUrl, OSSEM_DM_URL } from '../../scripts/sources/upstream.ts';
+import { mirrorPathFor } from '../../scripts/sources/url.ts';
 import { repoRoot, sharedSourcesDir, startMirrorServer, type MirrorServer } from '../helpers/mirror-server.ts';
 import { tempDirs } from '../helpers/tmp-dir.ts';
 import { expectSameTree, tree } from '../helpers/tree.ts';
+import { overlayMirror, rebuildArchive } from './overlay-mirror.ts';
 
 const run = promisify(execFile);
 const tmp = tempDirs();
@@ -49,14 +53,14 @@ interface Workspace {
   options: NightlyOptions;
 }
 
-/** A fresh copy of the baseline: data/ with 17.1, and its lock. */
-async function workspace(): Promise<Workspace> {
+/** A fresh copy of the baseline: data/ with 17.1, and its lock; fetched from `baseUrl` (default: the shared mirror's server). */
+async function workspace(baseUrl: string = server.baseUrl): Promise<Workspace> {
   const dir = await tmp.make('nightly-ws-');
   await cp(baseline, dir, { recursive: true });
   const dataDir = path.join(dir, 'data');
   const lockPath = path.join(dir, 'sources.lock.json');
   const cacheDir = path.join(dir, 'cache');
-  return { dataDir, lockPath, cacheDir, options: { mode: { kind: 'mirror-url', baseUrl: server.baseUrl, cacheDir }, dataDir, lockPath, tuning: FAST } };
+  return { dataDir, lockPath, cacheDir, options: { mode: { kind: 'mirror-url', baseUrl, cacheDir }, dataDir, lockPath, tuning: FAST } };
 }
 
 /** data/ and the lock, to check that a failure left them untouched. */
@@ -115,7 +119,24 @@ describe('planVersions and diffLocks', () => {
     delete b.files['u2'];
     b.files['u3'] = { url: 'u3', sha256: '3'.repeat(64), size: 3 };
     b.attackVersions.push('18.1');
-    expect(diffLocks(a, b)).toEqual({ added: ['u3'], changed: ['u1'], removed: ['u2'], versionsChanged: true });
+    expect(diffLocks(a, b)).toEqual({ added: ['u3'], changed: ['u1'], removed: ['u2'], versionsChanged: true, archives: [] });
+  });
+
+  it('lists archive sources pinned to another commit', () => {
+    const a = emptyLock(['17.1']);
+    a.archives = { 'mitre-car': 'c'.repeat(40), 'splunk-escu': 'b13b314aed0e1778335a55620474e7d27289a20a' };
+    const b = structuredClone(a);
+    expect(lockChanged(diffLocks(a, b))).toBe(false);
+    b.archives['splunk-escu'] = '0123456789abcdef0123456789abcdef01234567';
+    b.archives['ossem-dd'] = 'd'.repeat(40);
+    const c = diffLocks(a, b);
+    expect(c.archives).toEqual([
+      { name: 'ossem-dd', old: null, new: 'd'.repeat(40) },
+      { name: 'splunk-escu', old: 'b13b314aed0e1778335a55620474e7d27289a20a', new: '0123456789abcdef0123456789abcdef01234567' },
+    ]);
+    // Only the commit changed (the files were not re-pinned in this hand-made pair): still a change.
+    expect(lockChanged(c)).toBe(true);
+    expect(c.archives.map(archiveChangeText)).toEqual(['ossem-dd: (none) → dddddddd', 'splunk-escu: b13b314a → 01234567']);
   });
 });
 
@@ -150,7 +171,7 @@ describe('runNightly', () => {
     const bundle18 = lock.files[attackBundleUrl('18.1', 'stix-data')];
     expect(bundle18?.size).toBeGreaterThan(40_000_000);
     expect(lock.files[ATTACK_INDEX_URL]?.sha256).toBe(sha256(index));
-    expect(result.lockChanges).toEqual({ added: [attackBundleUrl('18.1', 'stix-data')], changed: [ATTACK_INDEX_URL], removed: [], versionsChanged: true });
+    expect(result.lockChanges).toEqual({ added: [attackBundleUrl('18.1', 'stix-data')], changed: [ATTACK_INDEX_URL], removed: [], versionsChanged: true, archives: [] });
     // The report: the new release compared with the previous one.
     expect(result.report.versionsAdded.map((v) => v.version)).toEqual(['18.1']);
     expect(result.report.releases.map((d) => `${d.oldVersion}→${d.newVersion}`)).toEqual(['17.1→18.1']);
@@ -179,6 +200,10 @@ describe('runNightly', () => {
     expect(first.newReleases).toEqual([]);
     expect(first.summary).toBe('no change: ATT&CK 17.1 rebuilt from upstream match the data and the lock');
     expect(first.markdown).toMatch(/\nNo change\.\n$/);
+    // The archives' branch heads were asked, and name the pinned commits.
+    expect(server.requestsFor('/api.github.com/repos/').map((r) => [r.path, r.status]).sort()).toEqual(Object.keys(ARCHIVES).map((name) => [`/${mirrorPathFor(headUrl(name as keyof typeof ARCHIVES))}`, 200]).sort());
+    expect(first.lockChanges.archives).toEqual([]);
+    expect(first.rules).toEqual({ added: 0, removed: 0 });
     await expectUntouched(ws, before);
 
     // A second night with the same download cache: every file is revalidated, none downloaded again.
@@ -257,6 +282,139 @@ describe('runNightly', () => {
   });
 });
 
+describe('runNightly and a new commit of an archive source', () => {
+  const OLD = 'b13b314aed0e1778335a55620474e7d27289a20a';
+  const NEW = createHash('sha1').update('splunk security_content, a later commit').digest('hex');
+  const HAND_MADE_ID = 'f00dfeed-0000-4000-8000-00000000c0de';
+  const HAND_MADE_NAME = 'Hand-made LSASS Handle Request by a Test Tool';
+  const HAND_MADE = [
+    `name: ${HAND_MADE_NAME}`,
+    `id: ${HAND_MADE_ID}`,
+    'version: 1',
+    "date: '2030-01-01'",
+    'author: winevents-attack-map tests',
+    'status: production',
+    'type: TTP',
+    'description: A detection written for the nightly test; it opens a handle to lsass.exe.',
+    'data_source:',
+    '- Sysmon EventID 10',
+    "search: '`sysmon` EventCode=10 TargetImage=*lsass.exe SourceImage=*testtool.exe'",
+    'tags:',
+    '  mitre_attack_id:',
+    '  - T1003.001',
+    '  security_domain: endpoint',
+    '',
+  ].join('\n');
+
+  let overlay: MirrorServer;
+  /** Splunk rules each the only rule behind one link that other evidence keeps alive: the link, and the grade it falls to. */
+  let dropped: Array<{ id: string; technique: string; event: string; fallsTo: string }>;
+  let newTarball: Buffer;
+
+  beforeAll(async () => {
+    expect(OLD).toBe((await readLock(path.join(baseline, 'sources.lock.json'))).archives['splunk-escu']);
+    const links = Papa.parse<Record<string, string>>(await readFile(path.join(baseline, 'data', 'enterprise-attack', '17.1', 'links.csv'), 'utf8'), { header: true, skipEmptyLines: true }).data;
+    const candidates = links.filter((l) => {
+      const kinds = (l['evidence'] ?? '').split(';');
+      return l['grade'] === 'confirmed' && l['rule_count'] === '1' && kinds.includes('splunk-escu') && !kinds.includes('mitre-car') && kinds.length > 1;
+    });
+    const oldTarball = path.join(sharedSourcesDir(), mirrorPathFor(archiveUrl('splunk-escu', OLD)));
+    dropped = [];
+    newTarball = await rebuildArchive(oldTarball, 'security_content', OLD, NEW, async (root) => {
+      // Detection ID → file, to drop the chosen ones.
+      const files = new Map<string, string>();
+      for (const domain of await readdir(path.join(root, 'detections'))) {
+        for (const name of await readdir(path.join(root, 'detections', domain))) {
+          const file = path.join(root, 'detections', domain, name);
+          const id = /^id: *([0-9a-f-]{36}) *$/m.exec(await readFile(file, 'utf8'))?.[1];
+          if (id) files.set(id, file);
+        }
+      }
+      for (const l of candidates) {
+        const id = l['rules'] ?? '';
+        const file = files.get(id);
+        if (!file || dropped.some((d) => d.id === id)) continue;
+        await rm(file);
+        dropped.push({ id, technique: l['technique_id'] ?? '', event: `${l['event_log']}:${l['event_id']}`, fallsTo: (l['evidence'] ?? '').split(';').includes('attack-analytic') ? 'named' : 'related' });
+        if (dropped.length === 3) break;
+      }
+      await writeFile(path.join(root, 'detections', 'endpoint', 'hand_made_lsass_handle_request.yml'), HAND_MADE);
+    });
+    expect(dropped).toHaveLength(3);
+    const dir = await tmp.make('nightly-overlay-');
+    await overlayMirror(sharedSourcesDir(), dir, {
+      [mirrorPathFor(ATTACK_INDEX_URL)]: indexListing(['17.1']),
+      [mirrorPathFor(headUrl('splunk-escu'))]: NEW,
+      [mirrorPathFor(archiveUrl('splunk-escu', NEW))]: newTarball,
+    });
+    overlay = await startMirrorServer(dir);
+  });
+
+  afterAll(async () => {
+    await overlay?.close();
+  });
+
+  it('pins the new commit, rebuilds with its rules, and reports the rules that came and went and the commit change', async () => {
+    const ws = await workspace(overlay.baseUrl);
+    const before = await snapshot(ws);
+    const oldUrl = archiveUrl('splunk-escu', OLD);
+    const newUrl = archiveUrl('splunk-escu', NEW);
+
+    const result = await runNightly(ws.options);
+
+    // The lock: the new commit pinned, its archive pinned by checksum, the old archive gone.
+    const lock = await readLock(ws.lockPath);
+    expect(lock.archives['splunk-escu']).toBe(NEW);
+    expect(lock.files[newUrl]).toEqual({ url: newUrl, sha256: sha256(newTarball), size: newTarball.length });
+    expect(lock.files[oldUrl]).toBeUndefined();
+    expect(lock.archives['mitre-car']).toBe(JSON.parse(before.lock.toString('utf8')).archives['mitre-car']);
+    expect(result.lockChanges).toEqual({ added: [newUrl], changed: [], removed: [oldUrl], versionsChanged: false, archives: [{ name: 'splunk-escu', old: OLD, new: NEW }] });
+
+    // data/: 17.1 rebuilt from the new archive.
+    expect(result.changed).toBe(true);
+    const after = await tree(ws.dataDir);
+    const rulesFile = path.join('enterprise-attack', '17.1', 'rules.json');
+    expect(after.get(rulesFile)?.equals(before.data.get(rulesFile) ?? Buffer.alloc(0))).toBe(false);
+    const manifest = JSON.parse((after.get(path.join('enterprise-attack', '17.1', 'manifest.json')) ?? Buffer.alloc(0)).toString('utf8')) as { sources: Array<{ role: string; url: string }> };
+    expect(manifest.sources.find((s) => s.role === 'splunk-escu')?.url).toBe(newUrl);
+    const rules = JSON.parse((after.get(rulesFile) ?? Buffer.alloc(0)).toString('utf8')) as { rules: Array<{ id: string }> };
+    expect(rules.rules.map((r) => r.id)).toContain(HAND_MADE_ID);
+    expect(rules.rules.map((r) => r.id)).not.toContain(dropped[0]?.id);
+
+    // The report: the hand-made rule added, the dropped ones removed, their links regraded.
+    const d = result.report.compared[0] as VersionDiff;
+    expect(d.newVersion).toBe('17.1');
+    expect(d.rules.added).toEqual([{ source: 'splunk-escu', id: HAND_MADE_ID, name: HAND_MADE_NAME, url: `https://research.splunk.com/endpoint/${HAND_MADE_ID}/`, techniques: ['T1003.001'], events: ['Sysmon:10'] }]);
+    expect(d.rules.removed.map((r) => r.id)).toEqual(dropped.map((x) => x.id).sort());
+    expect(d.rules.removed.every((r) => r.source === 'splunk-escu' && r.name !== '')).toBe(true);
+    expect(d.rules.bySource.find((s) => s.source === 'splunk-escu')).toMatchObject({ added: 1, removed: 3 });
+    expect(d.rules.bySource.find((s) => s.source === 'mitre-car')).toMatchObject({ added: 0, removed: 0 });
+    for (const x of dropped) {
+      expect(d.grades.changed.find((c) => c.technique.id === x.technique && c.event.key === x.event)).toMatchObject({ old: 'confirmed', new: x.fallsTo, oldRules: 1, newRules: 0 });
+    }
+    expect(result.rules).toEqual({ added: 1, removed: 3 });
+    const short = NEW.slice(0, 8);
+    expect(result.summary).toBe(`changed: ATT&CK 17.1 changed; detection rules +1 / −3; splunk-escu: b13b314a → ${short}; 2 upstream files re-pinned`);
+    expect(result.title).toBe('Upstream update: ATT&CK 17.1 changed');
+    const md = result.markdown;
+    expect(md).toContain(`Lock: archive commits changed (1): splunk-escu: b13b314a → ${short} (Splunk Security Content, [compare](https://github.com/splunk/security_content/compare/${OLD}...${NEW})).`);
+    expect(md).toContain(`Lock: newly pinned (1): \`${newUrl}\``);
+    expect(md).toContain(`Lock: no longer pinned (1): \`${oldUrl}\``);
+    expect(md).toContain('#### Detection rules: 1 added, 3 removed');
+    expect(md).toContain(`| Splunk Security Content | [${HAND_MADE_ID}](https://research.splunk.com/endpoint/${HAND_MADE_ID}/) | ${HAND_MADE_NAME} | T1003.001 | Sysmon:10 |`);
+    for (const r of d.rules.removed) expect(md).toContain(`[${r.id}](${r.url})`);
+    expect(md).toMatch(/#### Link grades: \d+ links? regraded \(.*\d+ confirmed → (named|related)/);
+    expect(md).toContain('**Versions changed:** 17.1 (rules +1 / −3, ');
+
+    // The next night: upstream still at the new commit, nothing to do.
+    const again = await snapshot(ws);
+    const second = await runNightly(ws.options);
+    expect(second.changed).toBe(false);
+    expect(second.lockChanges.archives).toEqual([]);
+    await expectUntouched(ws, again);
+  });
+});
+
 describe('npm run nightly', () => {
   const cli = path.join(repoRoot, 'scripts', 'cli', 'nightly.ts');
   const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
@@ -296,6 +454,24 @@ describe('npm run nightly', () => {
     expect(failure?.stdout).toBe('');
     expect(failure?.stderr.trim().split('\n').at(-1)).toMatch(/^error: .*enterprise-attack-99\.9\.json.*404 Not Found/);
     expect(await readFile(outputs, 'utf8')).toBe('');
+    await expectUntouched(ws, before);
+    await expect(readFile(path.join(ws.dataDir, '..', 'report.md'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('exits 1 with one clear error line when an archive branch head is not a commit SHA, leaving data/ and the lock untouched', async () => {
+    const ws = await workspace();
+    const before = await snapshot(ws);
+    server.faults.override(INDEX_PATH, indexListing(['17.1']));
+    server.faults.override(`/${mirrorPathFor(headUrl('splunk-escu'))}`, '<!DOCTYPE html>\n<title>Rate limited</title>\n');
+    const failure = await run(tsx, [cli, '--mirror-url', server.baseUrl, '--data', ws.dataDir, '--lock', ws.lockPath, '--report', path.join(ws.dataDir, '..', 'report.md'), '--cache', ws.cacheDir]).then(
+      () => null,
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stdout).toBe('');
+    const lines = failure?.stderr.trim().split('\n') ?? [];
+    expect(lines.filter((l) => l.startsWith('error:'))).toHaveLength(1);
+    expect(lines.at(-1)).toBe(`error: Splunk Security Content: ${headUrl('splunk-escu')} did not answer with a commit SHA (got "<!DOCTYPE html>\\n<title>Rate limited</title>")`);
     await expectUntouched(ws, before);
     await expect(readFile(path.join(ws.dataDir, '..', 'report.md'))).rejects.toThrow(/ENOENT/);
   });
