@@ -1,13 +1,14 @@
 /**
  * The whole site, built once from the committed data/ into a temporary folder (pages CLI,
  * Eleventy, Pagefind), then checked: every page exists, no internal link is broken, the pages are
- * well formed, and a real browser (Debian's Chromium) can search, browse and download.
+ * well formed, and a real browser (headless Chromium, found by tests/helpers/browser.ts) can search,
+ * browse and download.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import Papa from 'papaparse';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataComponentArtifact, EventArtifact, TacticArtifact, TechniqueArtifact } from '../../scripts/artifacts/build.ts';
 import { readChanges, REPO_ROOT } from '../../scripts/cli/pages.ts';
@@ -26,12 +27,12 @@ import {
 import { decodeText } from '../../scripts/coverage/config/load.ts';
 import { changeSummary } from '../../scripts/pages/changes.ts';
 import { dataComponentSlug, eventSlug } from '../../scripts/pages/urls.ts';
+import { launchChromium } from '../helpers/browser.ts';
 import { tempDirs } from '../helpers/tmp-dir.ts';
 import { buildSite, type BuiltSite, checkLinks, fileFor, serveStatic, walk } from './helpers.ts';
 
 const DATA = path.join(REPO_ROOT, 'data');
 const OUTPUT = path.join(REPO_ROOT, 'test-output');
-const CHROMIUM = '/usr/bin/chromium';
 const temps = tempDirs();
 let site: BuiltSite;
 
@@ -203,24 +204,25 @@ describe('links and markup', () => {
 
 describe('in a browser', () => {
   let browser: Browser | undefined;
+  let launchError: unknown;
   let server: { url: string; close: () => Promise<void> };
-  /** Each browser test fails (not skips) when Chromium is missing: CI must install it. */
+  /** Each browser test fails (not skips) when no Chromium starts, with the sources that were tried. */
   const ready = (): Browser => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is missing at ${CHROMIUM}: the browser tests need Debian's chromium package (apt-get install -y chromium).`);
-    }
-    if (!browser) throw new Error('Chromium did not start (see the beforeAll error)');
+    if (!browser) throw launchError ?? new Error('Chromium did not start (see the beforeAll error)');
     return browser;
   };
 
   beforeAll(async () => {
     server = await serveStatic(site.dir);
     await mkdir(OUTPUT, { recursive: true });
-    if (!existsSync(CHROMIUM)) return;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const started = Date.now();
+    try {
+      const launched = await launchChromium();
+      browser = launched.browser;
+      process.stderr.write(`browser: ${launched.source}, Chromium ${browser.version()}, started in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    } catch (error) {
+      launchError = error;
+    }
   });
   afterAll(async () => {
     await browser?.close();
