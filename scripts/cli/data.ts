@@ -27,12 +27,13 @@ Builds the Windows event ↔ ATT&CK mapping artifacts into OUT/enterprise-attack
   --lock FILE        lock file (default: scripts/sources.lock.json)
   --cache DIR        download cache (default: .cache/sources)
   --include-deprecated  keep revoked and deprecated ATT&CK objects
+  --jobs N           versions built at once in worker threads (default: up to 2, one per core; 1: in this thread)
   --check            rebuild in a temporary folder and compare with OUT; exit 1 listing stale files
   -h, --help         this text
 `;
 
 export function parseDataArgs(argv: string[]): { help: true } | { help: false; options: {
-  attack: string[]; outDir: string; mode: SourceMode; layout: AttackLayout; updateLock: boolean; lockPath: string; includeDeprecated: boolean; check: boolean;
+  attack: string[]; outDir: string; mode: SourceMode; layout: AttackLayout; updateLock: boolean; lockPath: string; includeDeprecated: boolean; check: boolean; jobs: number | undefined;
 } } {
   const { values } = parseCliArgs(
     argv,
@@ -48,6 +49,7 @@ export function parseDataArgs(argv: string[]): { help: true } | { help: false; o
       cache: { type: 'string' },
       'include-deprecated': { type: 'boolean' },
       check: { type: 'boolean' },
+      jobs: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     USAGE,
@@ -65,6 +67,8 @@ export function parseDataArgs(argv: string[]): { help: true } | { help: false; o
         : values.offline
           ? { kind: 'offline', cacheDir }
           : { kind: 'network', cacheDir };
+  const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new UsageError(`--jobs: "${values.jobs}" is not a whole number of 1 or more`);
   const layout = values.layout ?? 'stix-data';
   if (layout !== 'stix-data' && layout !== 'cti') throw new UsageError(`--layout: "${layout}" is not stix-data or cti`);
   return {
@@ -78,6 +82,7 @@ export function parseDataArgs(argv: string[]): { help: true } | { help: false; o
       lockPath: path.resolve(values.lock ?? DEFAULT_LOCK),
       includeDeprecated: values['include-deprecated'] === true,
       check: values.check === true,
+      jobs,
     },
   };
 }

@@ -5,33 +5,23 @@
  */
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { parseBundle } from '../attack/stix.ts';
-import { buildIndex, buildVersionArtifacts, compareVersions, type IndexEntry, type SourceRecord } from '../artifacts/build.ts';
+import { buildIndex, compareVersions, type IndexEntry } from '../artifacts/build.ts';
 import { stringifyJson } from '../artifacts/json.ts';
 import { PUBLISHED_SCHEMAS, validateArtifact } from '../artifacts/schemas.ts';
-import { publishedLayerFiles } from '../coverage/layers.ts';
-import { buildCatalog, type OssemCatalog } from '../mapping/catalog.ts';
-import { mapVersion } from '../mapping/map.ts';
-import type { VersionMapping } from '../mapping/types.ts';
-import { DD_EAGER_PROVIDERS, isDdEventPath, readDdArchive } from '../ossem/dd-archive.ts';
-import { resolveRules } from '../mapping/rules.ts';
-import type { Problem } from '../mapping/types.ts';
-import { readCar } from '../rules/car.ts';
-import { readSplunk } from '../rules/splunk.ts';
-import type { ResolvedRule } from '../rules/types.ts';
-import { readTarball } from '../sources/tar.ts';
-import { parseDm } from '../ossem/dm.ts';
-import { parseLegacy } from '../ossem/legacy.ts';
+import { versionBuilder } from '../build/builders.ts';
+import { BuildError } from '../build/errors.ts';
+import { fetchShared, verify } from '../build/shared.ts';
+import { DOMAIN } from '../build/version.ts';
 import { parseAttackIndex } from '../sources/attack-index.ts';
 import { exists, writeFileAtomic } from '../sources/atomic.ts';
 import { createFetcher, type Fetcher } from '../sources/fetcher.ts';
-import { verifyAgainstLock, writeLock } from '../sources/lock.ts';
+import { writeLock } from '../sources/lock.ts';
 import type { Fetched, FetchTuning, LockFile, SourceMode } from '../sources/types.ts';
-import { ARCHIVE_NAMES, ARCHIVES, archiveUrl, ATTACK_INDEX_URL, attackBundleUrl, headUrl, OSSEM_DM_URL, OSSEM_LEGACY_URL, type ArchiveName, type AttackLayout } from '../sources/upstream.ts';
+import { ATTACK_INDEX_URL, attackBundleUrl, type AttackLayout } from '../sources/upstream.ts';
 
-export const DOMAIN = 'enterprise-attack';
-
-export class BuildError extends Error {}
+export { BuildError, DOMAIN };
+export { loadShared, type SharedSources } from '../build/shared.ts';
+export { buildOneVersion, type BuiltVersion } from '../build/version.ts';
 
 export interface BuildOptions {
   /** Versions, `latest`, `all`; empty means the lock's configured versions. */
@@ -45,6 +35,8 @@ export interface BuildOptions {
   includeDeprecated: boolean;
   /** Build into a temporary folder and compare with the output instead of replacing it. */
   check?: boolean;
+  /** Versions built at once, each in a worker thread (default: up to 2, one per core; 1 builds in this thread). */
+  jobs?: number;
   tuning?: Partial<FetchTuning>;
   log?: (line: string) => void;
 }
@@ -64,76 +56,6 @@ async function compareWithOutput(staging: string, outDir: string, rel: string[])
     if (!current || !current.equals(fresh)) stale.push(r);
   }
   return stale;
-}
-
-interface Verified {
-  fetched: Fetched;
-  record: SourceRecord;
-}
-
-function verify(opts: BuildOptions, fetched: Fetched, role: string): Verified {
-  const entry = verifyAgainstLock(opts.lock, fetched, { update: opts.updateLock, lockPath: opts.lockPath });
-  return { fetched, record: { role, url: entry.url, sha256: entry.sha256, size: entry.size } };
-}
-
-
-/** The commit of an archive source: the lock's pin; with --update-lock, the branch head GitHub names now. */
-async function archiveCommit(opts: BuildOptions, fetcher: Fetcher, name: ArchiveName): Promise<string> {
-  const pinned = opts.lock.archives[name];
-  if (pinned && !opts.updateLock) return pinned;
-  if (!opts.updateLock) throw new BuildError(`${ARCHIVES[name].title}: the lock ${opts.lockPath} pins no commit for the archive "${name}"; rerun with --update-lock to pin the branch head`);
-  const head = (await fetcher.get(headUrl(name))).bytes.toString('utf8').trim();
-  if (!/^[0-9a-f]{40}$/.test(head)) throw new BuildError(`${ARCHIVES[name].title}: ${headUrl(name)} did not answer with a commit SHA (got ${JSON.stringify(head.slice(0, 60))})`);
-  return head;
-}
-
-export interface SharedSources {
-  catalog: OssemCatalog;
-  rules: ResolvedRule[];
-  /** Problems of the rules that concern no single version (not Windows, unresolved); every version reports them. */
-  ruleProblems: Problem[];
-  sources: SourceRecord[];
-}
-
-/** OSSEM, OSSEM-DD and the detection rules: fetched, verified and parsed once per build, not once per version. */
-export async function loadShared(opts: BuildOptions, fetcher: Fetcher): Promise<SharedSources> {
-  const commits = new Map<ArchiveName, string>();
-  for (const name of ARCHIVE_NAMES) commits.set(name, await archiveCommit(opts, fetcher, name));
-  const urlOf = (name: ArchiveName): string => archiveUrl(name, commits.get(name) ?? '');
-  const fetched = await fetcher.getMany([OSSEM_LEGACY_URL, OSSEM_DM_URL, ...ARCHIVE_NAMES.map(urlOf)]);
-  const take = (url: string, role: string): Verified => {
-    const f = fetched.get(url);
-    if (!f) throw new BuildError(`${role}: ${url} was not fetched`);
-    return verify(opts, f, role);
-  };
-  const legacy = take(OSSEM_LEGACY_URL, 'ossem-legacy');
-  const dm = take(OSSEM_DM_URL, 'ossem-dm');
-  const archive = (name: ArchiveName, keep: (p: string) => boolean): { record: SourceRecord; files: Map<string, Buffer> } => {
-    const v = take(urlOf(name), name);
-    return { record: v.record, files: readTarball(v.fetched.bytes, `${ARCHIVES[name].title} ${v.fetched.url}`, keep) };
-  };
-  const dd = archive('ossem-dd', isDdEventPath);
-  const splunk = archive('splunk-escu', (p) => /^(?:detections\/[^/]+|data_sources)\/[^/]+\.ya?ml$/.test(p));
-  const car = archive('mitre-car', (p) => /^(?:analytics|sensors|data_model)\/[^/]+\.ya?ml$/.test(p));
-  const ddArchive = readDdArchive(dd.files, `OSSEM-DD ${urlOf('ossem-dd')}`, (provider) => DD_EAGER_PROVIDERS.has(provider));
-  const catalog = buildCatalog(
-    parseDm(dm.fetched.bytes.toString('utf8'), `OSSEM-DM ${OSSEM_DM_URL}`),
-    parseLegacy(legacy.fetched.bytes.toString('utf8'), `OSSEM legacy ${OSSEM_LEGACY_URL}`),
-    ddArchive.eager,
-    ddArchive.lookup,
-  );
-  const raw = [...readSplunk(splunk.files, `Splunk Security Content ${urlOf('splunk-escu')}`), ...readCar(car.files, `MITRE CAR ${urlOf('mitre-car')}`)];
-  const resolved = resolveRules(raw, catalog.events);
-  if (opts.updateLock) {
-    for (const name of ARCHIVE_NAMES) {
-      const keep = urlOf(name);
-      const prefix = archiveUrl(name, '');
-      // An archive of an older commit is no longer read: unpin it.
-      for (const url of Object.keys(opts.lock.files)) if (url.startsWith(prefix) && url !== keep) delete opts.lock.files[url];
-      opts.lock.archives[name] = commits.get(name) ?? '';
-    }
-  }
-  return { catalog, rules: resolved.rules, ruleProblems: resolved.problems, sources: [legacy.record, dm.record, dd.record, splunk.record, car.record] };
 }
 
 async function resolveVersions(opts: BuildOptions, fetcher: Fetcher): Promise<string[]> {
@@ -158,25 +80,6 @@ async function resolveVersions(opts: BuildOptions, fetcher: Fetcher): Promise<st
   return [...out].sort(compareVersions);
 }
 
-export interface BuiltVersion {
-  mapping: VersionMapping;
-  files: Map<string, string>;
-  entry: IndexEntry;
-}
-
-/** Maps one bundle and checks its artifacts against the schemas; throws naming the file and field. */
-export function buildOneVersion(version: string, bundleText: string, label: string, shared: Pick<SharedSources, 'catalog' | 'rules' | 'ruleProblems'>, sources: SourceRecord[], includeDeprecated: boolean): BuiltVersion {
-  const bundle = parseBundle(bundleText, label);
-  const mapping = mapVersion(bundle, shared.catalog, version, { includeDeprecated, rules: shared.rules, extraProblems: shared.ruleProblems });
-  // Navigator heat maps (all events, and one per log) are published beside the data, listed in the manifest.
-  const { files, json, counts } = buildVersionArtifacts(mapping, sources, publishedLayerFiles);
-  for (const [name, value] of json) {
-    const problems = validateArtifact(name, value);
-    if (problems.length > 0) throw new BuildError(`ATT&CK ${version}: ${name} does not match its schema: ${problems.join('; ')}`);
-  }
-  return { mapping, files, entry: { version, era: mapping.era, path: `${DOMAIN}/${version}`, counts } };
-}
-
 /** Index entries of versions already in the output folder that this build does not replace. */
 async function keptEntries(outDir: string, replaced: Set<string>): Promise<IndexEntry[]> {
   const dir = path.join(outDir, DOMAIN);
@@ -198,32 +101,55 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
   const staging = path.join(opts.outDir, `.staging-${process.pid}-${Date.now()}`);
   try {
     const versions = await resolveVersions(opts, fetcher);
-    const shared = await loadShared(opts, fetcher);
-    const { catalog, sources } = shared;
-    log(`OSSEM: ${catalog.events.size} events known, ${catalog.dmByComponent.size} data components in OSSEM-DM; ${shared.rules.length} detection rules`);
+    const inputs = await fetchShared(opts, fetcher);
+    const sources = inputs.sources;
+    const builder = versionBuilder(inputs, versions.length, opts.jobs);
     const entries: IndexEntry[] = [];
-    // Fetch (and gunzip, on libuv's thread pool) the next bundle while this one is mapped.
-    const fetchBundle = (version: string): Promise<Fetched> => {
-      const p = fetcher.get(attackBundleUrl(version, opts.layout));
-      // A rejected prefetch is awaited (and reported) only when its turn comes.
-      p.catch(() => {});
-      return p;
-    };
-    let next = versions[0] === undefined ? undefined : fetchBundle(versions[0]);
-    for (let i = 0; i < versions.length; i++) {
-      const version = versions[i] ?? '';
-      const current = next ?? fetchBundle(version);
-      const following = versions[i + 1];
-      next = following === undefined ? undefined : fetchBundle(following);
-      const url = attackBundleUrl(version, opts.layout);
-      const bundle = verify(opts, await current, 'attack-bundle');
-      const built = buildOneVersion(version, bundle.fetched.bytes.toString('utf8'), `ATT&CK ${version} (${url})`, shared, [bundle.record, ...sources], opts.includeDeprecated);
-      const dir = path.join(staging, DOMAIN, version);
-      await mkdir(dir, { recursive: true });
-      for (const [name, content] of built.files) await writeFileAtomic(path.join(dir, name), content);
-      entries.push(built.entry);
-      const c = built.entry.counts;
-      log(`ATT&CK ${version}: ${c.techniques} Windows techniques, ${c.techniquesWithEvents} with events, ${c.events} events, ${c.rows} rows (${built.entry.era})`);
+    try {
+      // Bundles are fetched (and gunzipped, on libuv's thread pool) one ahead of the builders.
+      const fetches = new Map<string, Promise<Fetched>>();
+      const fetchBundle = (version: string | undefined): Promise<Fetched> | undefined => {
+        if (version === undefined) return undefined;
+        let p = fetches.get(version);
+        if (!p) {
+          p = fetcher.get(attackBundleUrl(version, opts.layout));
+          // A rejected prefetch is awaited (and reported) only when its turn comes.
+          p.catch(() => {});
+          fetches.set(version, p);
+        }
+        return p;
+      };
+      let next = 0;
+      const built: Array<IndexEntry | undefined> = [];
+      const lane = async (): Promise<void> => {
+        while (next < versions.length) {
+          const i = next++;
+          const version = versions[i] ?? '';
+          const current = fetchBundle(version) as Promise<Fetched>;
+          fetchBundle(versions[i + 1]);
+          const url = attackBundleUrl(version, opts.layout);
+          const bundle = verify(opts, await current, 'attack-bundle');
+          fetches.delete(version);
+          const entry = await builder.build({
+            version,
+            label: `ATT&CK ${version} (${url})`,
+            bundle: bundle.fetched.bytes,
+            sources: [bundle.record, ...sources],
+            includeDeprecated: opts.includeDeprecated,
+            dir: path.join(staging, DOMAIN, version),
+          });
+          built[i] = entry;
+          const c = entry.counts;
+          log(`ATT&CK ${version}: ${c.techniques} Windows techniques, ${c.techniquesWithEvents} with events, ${c.events} events, ${c.rows} rows, ${c.links} links (${c.confirmedLinks} confirmed by ${c.rules} rules, ${c.namedLinks} named by ATT&CK) (${entry.era})`);
+        }
+      };
+      // The first failure stops every lane from taking another version; it is the one reported.
+      const results = await Promise.allSettled(Array.from({ length: builder.lanes }, lane));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      for (const e of built) if (e) entries.push(e);
+    } finally {
+      await builder.close();
     }
     // Everything built and validated: swap the new versions in, then rewrite index and schemas.
     const replaced = new Set(versions);

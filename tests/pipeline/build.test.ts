@@ -64,6 +64,14 @@ describe('the committed data/', () => {
     expectSameTree(await tree(o.outDir), await tree(DATA));
   });
 
+  it('is the same built in this thread as in two worker threads', async () => {
+    const inline = await options({ attack: ['6.3', '9.0', '18.1'], mode: { kind: 'mirror', dir: sharedSourcesDir() }, jobs: 1 });
+    const workers = await options({ attack: ['6.3', '9.0', '18.1'], mode: { kind: 'mirror', dir: sharedSourcesDir() }, jobs: 2 });
+    await runBuild(inline);
+    await runBuild(workers);
+    expectSameTree(await tree(inline.outDir), await tree(workers.outDir));
+  });
+
   it('is rebuilt identically twice (mirror folder, then HTTP)', async () => {
     const a = await options({ attack: ['18.1'], mode: { kind: 'mirror', dir: sharedSourcesDir() } });
     const b = await options({ attack: ['18.1'] });

@@ -484,11 +484,16 @@ describe('in a browser', () => {
     expect(await items.count()).toBe(clientCore.advice.length);
     const first = clientCore.advice[0];
     expect(await items.first().getAttribute('data-id')).toBe(first?.id);
-    expect(await items.first().locator('pre code').textContent()).toBe(first?.commands[0]);
-    expect(first?.commands[0]).toMatch(/^auditpol \/set \/subcategory:/);
-    await items.first().locator('button.cov-copy').click();
-    await expect.poll(() => page.locator('#cov-copy-status').textContent()).toBe('Copied the command of recommendation 1.');
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(first?.commands[0]);
+    // The first audit-subcategory recommendation shows its exact command, and its copy button copies it.
+    const auditIndex = clientCore.advice.findIndex((a) => a.kind === 'audit-subcategory');
+    const audit = clientCore.advice[auditIndex];
+    expect(audit?.commands[0]).toMatch(/^auditpol \/set \/subcategory:/);
+    const auditItem = items.nth(auditIndex);
+    expect(await auditItem.getAttribute('data-id')).toBe(audit?.id);
+    expect(await auditItem.locator('pre code').textContent()).toBe(audit?.commands[0]);
+    await auditItem.locator('button.cov-copy').click();
+    await expect.poll(() => page.locator('#cov-copy-status').textContent()).toBe(`Copied the command of recommendation ${auditIndex + 1}.`);
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(audit?.commands[0]);
     expect(await items.first().locator('.cov-advice-techniques a').count()).toBe((first?.adds.length ?? 0) + (first?.upgrades.length ?? 0));
     const sysmonAdvice = clientCore.advice.find((a) => a.kind === 'sysmon-event-type');
     if (sysmonAdvice) expect(await page.locator(`#cov-advice li[data-id="${sysmonAdvice.id}"] pre code`).textContent()).toContain(`<${sysmonAdvice.element} onmatch="exclude"/>`);

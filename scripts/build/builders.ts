@@ -1,0 +1,107 @@
+/**
+ * Where versions are built: in this thread, or in worker threads, two at a time on two cores. A
+ * version's parse, mapping, artifacts and files take a few hundred milliseconds of CPU each; with two
+ * workers they overlap each other and the main thread's fetching and gunzipping of the next bundles.
+ * Each worker parses the shared sources from their verified bytes once (sending the parsed catalogue
+ * would cost more than parsing it).
+ */
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { IndexEntry } from '../artifacts/build.ts';
+import { BuildError } from './errors.ts';
+import { parseShared, type SharedInputs, type SharedSources } from './shared.ts';
+import { buildOneVersion, writeVersionFiles } from './version.ts';
+import type { VersionJob, VersionResult } from './worker.ts';
+
+export interface VersionBuilder {
+  /** Builds one version into `job.dir`; resolves with its index entry. */
+  build(job: VersionJob): Promise<IndexEntry>;
+  /** How many versions it builds at once. */
+  readonly lanes: number;
+  close(): Promise<void>;
+}
+
+export class InlineBuilder implements VersionBuilder {
+  readonly lanes = 1;
+  private shared: SharedSources | undefined;
+  constructor(private readonly inputs: SharedInputs) {}
+  /** Parsed on first use, so a build that fails before its first version does not pay for it. */
+  sharedSources(): SharedSources {
+    this.shared ??= parseShared(this.inputs);
+    return this.shared;
+  }
+  async build(job: VersionJob): Promise<IndexEntry> {
+    const text = Buffer.from(job.bundle.buffer, job.bundle.byteOffset, job.bundle.byteLength).toString('utf8');
+    const built = buildOneVersion(job.version, text, job.label, this.sharedSources(), job.sources, job.includeDeprecated);
+    await writeVersionFiles(job.dir, built.files);
+    return built.entry;
+  }
+  async close(): Promise<void> {}
+}
+
+/** Builds on `count` worker threads; each takes one job at a time. */
+export class WorkerBuilder implements VersionBuilder {
+  private readonly idle: Worker[] = [];
+  private readonly waiting: Array<(w: Worker) => void> = [];
+  private readonly all: Worker[] = [];
+  private failure: Error | undefined;
+  constructor(
+    readonly lanes: number,
+    inputs: SharedInputs,
+  ) {
+    for (let i = 0; i < lanes; i++) {
+      const w = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: inputs });
+      // A crashed worker fails every build still waiting for it.
+      w.on('error', (e) => {
+        this.failure ??= e;
+      });
+      this.all.push(w);
+      this.release(w);
+    }
+  }
+  private release(w: Worker): void {
+    const next = this.waiting.shift();
+    if (next) next(w);
+    else this.idle.push(w);
+  }
+  private acquire(): Promise<Worker> {
+    const w = this.idle.shift();
+    return w ? Promise.resolve(w) : new Promise((resolve) => this.waiting.push(resolve));
+  }
+  async build(job: VersionJob): Promise<IndexEntry> {
+    const w = await this.acquire();
+    try {
+      const result = await new Promise<VersionResult>((resolve, reject) => {
+        const onError = (e: Error): void => reject(e);
+        const onExit = (code: number): void => reject(this.failure ?? new Error(`the worker building ATT&CK ${job.version} exited (code ${code})`));
+        w.once('error', onError);
+        w.once('exit', onExit);
+        w.once('message', (m: VersionResult) => {
+          w.off('error', onError);
+          w.off('exit', onExit);
+          resolve(m);
+        });
+        w.postMessage(job);
+      });
+      if (result.ok) return result.entry;
+      // Expected failures (a malformed bundle, a schema mismatch) keep their one-line message.
+      if (result.expected) throw new BuildError(result.message);
+      const e = new Error(result.message);
+      e.name = result.name;
+      e.stack = result.stack;
+      throw e;
+    } finally {
+      this.release(w);
+    }
+  }
+  async close(): Promise<void> {
+    await Promise.all(this.all.map((w) => w.terminate()));
+  }
+}
+
+/** Worker threads when there is more than one version and more than one core; else this thread. */
+export function versionBuilder(inputs: SharedInputs, versions: number, jobs?: number): VersionBuilder {
+  const lanes = Math.max(1, Math.min(jobs ?? Math.min(2, os.availableParallelism()), versions));
+  return lanes > 1 ? new WorkerBuilder(lanes, inputs) : new InlineBuilder(inputs);
+}
+

@@ -1,0 +1,41 @@
+/** One ATT&CK version: bundle text → mapping → artifact files, checked against the schemas. */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseBundle } from '../attack/stix.ts';
+import { buildVersionArtifacts, type IndexEntry, type SourceRecord } from '../artifacts/build.ts';
+import { validateArtifact } from '../artifacts/schemas.ts';
+import { publishedLayerFiles } from '../coverage/layers.ts';
+import { mapVersion } from '../mapping/map.ts';
+import type { VersionMapping } from '../mapping/types.ts';
+import { BuildError } from './errors.ts';
+import type { SharedSources } from './shared.ts';
+
+export const DOMAIN = 'enterprise-attack';
+
+export interface BuiltVersion {
+  mapping: VersionMapping;
+  files: Map<string, string>;
+  entry: IndexEntry;
+}
+
+/** Maps one bundle and checks its artifacts against the schemas; throws naming the file and field. */
+export function buildOneVersion(version: string, bundleText: string, label: string, shared: Pick<SharedSources, 'catalog' | 'rules' | 'ruleProblems'>, sources: SourceRecord[], includeDeprecated: boolean): BuiltVersion {
+  const bundle = parseBundle(bundleText, label);
+  const mapping = mapVersion(bundle, shared.catalog, version, { includeDeprecated, rules: shared.rules, extraProblems: shared.ruleProblems });
+  // Navigator heat maps (all events, and one per log) are published beside the data, listed in the manifest.
+  const { files, json, counts } = buildVersionArtifacts(mapping, sources, publishedLayerFiles);
+  for (const [name, value] of json) {
+    const problems = validateArtifact(name, value);
+    if (problems.length > 0) throw new BuildError(`ATT&CK ${version}: ${name} does not match its schema: ${problems.join('; ')}`);
+  }
+  return { mapping, files, entry: { version, era: mapping.era, path: `${DOMAIN}/${version}`, counts } };
+}
+
+/**
+ * Writes a version's files into its folder of the staging tree. Plain writes, all at once: the
+ * staging tree is swapped in whole only after every version built, so no file needs its own rename.
+ */
+export async function writeVersionFiles(dir: string, files: ReadonlyMap<string, string>): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await Promise.all([...files].map(([name, content]) => writeFile(path.join(dir, name), content)));
+}
