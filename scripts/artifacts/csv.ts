@@ -4,8 +4,14 @@
  * leading or trailing space is quoted, quotes doubled). papaparse reads CSV everywhere; writing the 20,000-row
  * mapping.csv through `unparse` took a third of a version's write time, so the two artifact CSVs are
  * written here.
+ *
+ * Fields are upstream text, so a spreadsheet must not run one as a formula: as `unparse` with
+ * `escapeFormulae: true` does, a field that starts with `=`, `+`, `-`, `@`, a tab or a carriage
+ * return gets a leading `'` and is quoted (`=1+1` → `"'=1+1"`). Every CSV the project writes does
+ * the same (the coverage CSVs through `unparse` with `escapeFormulae: true`).
  */
 import Papa from 'papaparse';
+import { FORMULA_START } from '../lib/csv-formula.ts';
 import type { MappingRow } from '../mapping/types.ts';
 
 export const MAPPING_COLUMNS = [
@@ -45,9 +51,11 @@ export function mappingRecord(r: MappingRow): Record<MappingColumn, string> {
   };
 }
 
-const NEEDS_QUOTES = /[",\r\n\ufeff]|^ | $/;
+export { FORMULA_START };
 
+const NEEDS_QUOTES = /[",\r\n\ufeff]|^ | $/;
 function field(v: string): string {
+  if (FORMULA_START.test(v)) return `"'${v.replace(/"/g, '""')}"`;
   return NEEDS_QUOTES.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 

@@ -3,9 +3,10 @@
  * validate every artifact before it is written. Strict: every field required, no extra fields.
  */
 import { Ajv, type ValidateFunction } from 'ajv';
+import { ATTACK_ID_PATTERNS, SAFE_LOG_NAME } from '../attack/stix.ts';
 import { LAYER_SCHEMA } from '../coverage/layer-schema.ts';
 import { GRADE_MEANING, GRADES } from '../mapping/grade.ts';
-import { EVIDENCE_KINDS } from '../mapping/types.ts';
+import { EVIDENCE_KINDS, type ProblemKind } from '../mapping/types.ts';
 import { RULE_SOURCES } from '../rules/types.ts';
 
 type Schema = Record<string, unknown>;
@@ -27,8 +28,40 @@ const grade = {
 const ruleCount = { type: 'integer', minimum: 0, description: 'distinct public detection rules that use this event for this technique' };
 const era = { enum: ['data-source-strings', 'data-components', 'detection-strategies'] };
 const version = { type: 'string', pattern: '^\\d+\\.\\d+$' };
-const eventKey = { type: 'string', pattern: '^[^:]+:\\d+$' };
-const techniqueId = { type: 'string', pattern: '^T\\d{4}(\\.\\d{3})?$' };
+// Every upstream identifier that becomes a file name or a URL path has a pattern, so an artifact
+// with a bad one fails validation before anything is written (the mapping already leaves such
+// objects out and reports them).
+const logName = { type: 'string', pattern: SAFE_LOG_NAME.source };
+const eventKey = { type: 'string', pattern: `${SAFE_LOG_NAME.source.slice(0, -1)}:\\d+$` };
+const techniqueId = { type: 'string', pattern: ATTACK_ID_PATTERNS.technique };
+const tacticId = { type: 'string', pattern: ATTACK_ID_PATTERNS.tactic };
+const dataComponentId = { anyOf: [{ const: '' }, { type: 'string', pattern: ATTACK_ID_PATTERNS.dataComponent }] };
+const attackUrl = { type: 'string', pattern: '^(?:https?://\\S+)?$', description: "the object's attack.mitre.org page; empty when upstream gave none, or one that is not http(s)" };
+
+/** Every ProblemKind, in the report schema's enum. */
+export const PROBLEM_KINDS = [
+  'data-source-without-event',
+  'free-text-channel',
+  'not-a-windows-event-log',
+  'dangling-reference',
+  'no-detection',
+  'ossem-dm-without-attack',
+  'ossem-dm-not-windows-event',
+  'unknown-log-name',
+  'misfiled-event',
+  'unknown-event',
+  'rule-data-source-not-windows',
+  'rule-data-source-unresolved',
+  'rule-without-event',
+  'rule-technique-not-placed',
+  'invalid-identifier',
+  'missing-identifier',
+  'duplicate-identifier',
+  'unsafe-url',
+] as const satisfies readonly ProblemKind[];
+// Fails to compile, naming the kind, when a ProblemKind is missing from the list above.
+const everyProblemKind: [Exclude<ProblemKind, (typeof PROBLEM_KINDS)[number]>] extends [never] ? true : Exclude<ProblemKind, (typeof PROBLEM_KINDS)[number]> = true;
+void everyProblemKind;
 
 const counts = obj({ techniques: int, techniquesWithEvents: int, tactics: int, dataComponents: int, events: int, rows: int, links: int, confirmedLinks: int, namedLinks: int, rules: int, problems: int });
 
@@ -43,7 +76,7 @@ export const SCHEMAS: Record<string, Schema> = {
         items: obj({
           id: techniqueId,
           name: str,
-          url: str,
+          url: attackUrl,
           tactics: strs,
           platforms: strs,
           isSubtechnique: { type: 'boolean' },
@@ -51,13 +84,13 @@ export const SCHEMAS: Record<string, Schema> = {
           subtechniques: { type: 'array', items: techniqueId },
           dataComponents: {
             type: 'array',
-            items: obj({ dataSource: str, dataComponent: str, dataComponentId: str, events: { type: 'array', items: eventKey } }),
+            items: obj({ dataSource: str, dataComponent: str, dataComponentId, events: { type: 'array', items: eventKey } }),
           },
           events: {
             type: 'array',
             items: obj({
               key: eventKey,
-              log: str,
+              log: logName,
               eventId: { type: 'string', pattern: '^\\d+$' },
               name: str,
               grade,
@@ -79,7 +112,7 @@ export const SCHEMAS: Record<string, Schema> = {
         type: 'array',
         items: obj({
           key: eventKey,
-          log: str,
+          log: logName,
           eventId: { type: 'string', pattern: '^\\d+$' },
           channel: str,
           provider: str,
@@ -105,10 +138,10 @@ export const SCHEMAS: Record<string, Schema> = {
       tactics: {
         type: 'array',
         items: obj({
-          id: str,
+          id: tacticId,
           shortname: str,
           name: str,
-          url: str,
+          url: attackUrl,
           techniques: { type: 'array', items: techniqueId },
           events: { type: 'array', items: obj({ key: eventKey, techniques: { type: 'integer', minimum: 1 } }) },
         }),
@@ -122,7 +155,7 @@ export const SCHEMAS: Record<string, Schema> = {
       attackVersion: version,
       dataComponents: {
         type: 'array',
-        items: obj({ id: str, name: str, dataSource: str, techniques: { type: 'array', items: techniqueId }, events: { type: 'array', items: eventKey } }),
+        items: obj({ id: dataComponentId, name: str, dataSource: str, techniques: { type: 'array', items: techniqueId }, events: { type: 'array', items: eventKey } }),
       },
     }),
   },
@@ -137,24 +170,7 @@ export const SCHEMAS: Record<string, Schema> = {
       problems: {
         type: 'array',
         items: obj({
-          kind: {
-            enum: [
-              'data-source-without-event',
-              'free-text-channel',
-              'not-a-windows-event-log',
-              'dangling-reference',
-              'no-detection',
-              'ossem-dm-without-attack',
-              'ossem-dm-not-windows-event',
-              'unknown-log-name',
-              'misfiled-event',
-              'unknown-event',
-              'rule-data-source-not-windows',
-              'rule-data-source-unresolved',
-              'rule-without-event',
-              'rule-technique-not-placed',
-            ],
-          },
+          kind: { enum: [...PROBLEM_KINDS] },
           subject: str,
           where: strs,
           message: str,
@@ -182,7 +198,7 @@ export const SCHEMAS: Record<string, Schema> = {
           techniques: {
             type: 'array',
             minItems: 1,
-            items: obj({ tagged: str, placed: techniqueId, coverage: { type: 'string', description: "CAR's coverage level for the technique; empty for Splunk" } }),
+            items: obj({ tagged: techniqueId, placed: techniqueId, coverage: { type: 'string', description: "CAR's coverage level for the technique; empty for Splunk" } }),
           },
           events: { type: 'array', minItems: 1, items: eventKey },
         }),
@@ -210,7 +226,7 @@ export const SCHEMAS: Record<string, Schema> = {
     ...obj({
       domain: { const: 'enterprise-attack' },
       latest: version,
-      versions: { type: 'array', minItems: 1, items: obj({ version, era, path: str, counts }) },
+      versions: { type: 'array', minItems: 1, items: obj({ version, era, path: { type: 'string', pattern: '^enterprise-attack/\\d+\\.\\d+$' }, counts }) },
     }),
   },
 };

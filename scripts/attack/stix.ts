@@ -1,7 +1,17 @@
 /**
  * Reads an Enterprise ATT&CK STIX bundle (2.0 or 2.1 framing) into typed records.
  * Only the fields the mapping relies on are read, and each is checked once here.
+ *
+ * The bundle is untrusted input: ATT&CK IDs become file names and URL paths, URLs become links.
+ * An object whose ATT&CK ID does not match its type's pattern (or a technique or tactic without
+ * one) is left out, an ATT&CK ID carried by several objects of a type is kept once, a URL that is
+ * not http(s) is dropped, and a `WinEventLog:` log source whose channel has characters outside
+ * letters, digits, space, `-`, `_`, `.`, `/` is left out; each is recorded in `problems`, which the
+ * mapping copies into report.json.
  */
+import { isHttpUrl } from '../lib/http-url.ts';
+import { printable } from '../lib/printable.ts';
+import type { ProblemKind } from '../mapping/types.ts';
 
 export class BundleError extends Error {
   constructor(
@@ -80,6 +90,51 @@ export interface StixRelationship {
   deprecated: boolean;
 }
 
+/** Something left out or changed while reading the bundle (see the file comment); the mapping reports it. */
+export interface StixProblem {
+  kind: Extract<ProblemKind, 'invalid-identifier' | 'missing-identifier' | 'duplicate-identifier' | 'unsafe-url'>;
+  /** The STIX ID (printable, truncated), or the ATT&CK ID carried twice. */
+  subject: string;
+  /** The object's ATT&CK ID when it is valid, else ''. */
+  where: string;
+  message: string;
+}
+
+/**
+ * The ATT&CK ID of each object type, as a JSON Schema / RegExp source: the schemas of the
+ * artifacts use the same patterns.
+ */
+export const ATTACK_ID_PATTERNS = {
+  technique: '^T\\d{4}(\\.\\d{3})?$',
+  tactic: '^TA\\d{4}$',
+  dataSource: '^DS\\d{4}$',
+  dataComponent: '^DC\\d{4}$',
+  detectionStrategy: '^DET\\d{4}$',
+  analytic: '^AN\\d{4}$',
+} as const;
+
+type IdKind = keyof typeof ATTACK_ID_PATTERNS;
+
+/** Per object type: its ID pattern, and whether an object without an ID is left out (its ID is a page path and an artifact key). */
+const ID_RULES: Record<IdKind, { label: string; pattern: RegExp; required: boolean }> = {
+  technique: { label: 'technique', pattern: new RegExp(ATTACK_ID_PATTERNS.technique), required: true },
+  tactic: { label: 'tactic', pattern: new RegExp(ATTACK_ID_PATTERNS.tactic), required: true },
+  // Data sources, detection strategies and analytics fall back to their STIX ID where an ID is shown;
+  // the data components of ATT&CK 10–17 have no ATT&CK ID at all.
+  dataSource: { label: 'data source', pattern: new RegExp(ATTACK_ID_PATTERNS.dataSource), required: false },
+  dataComponent: { label: 'data component', pattern: new RegExp(ATTACK_ID_PATTERNS.dataComponent), required: false },
+  detectionStrategy: { label: 'detection strategy', pattern: new RegExp(ATTACK_ID_PATTERNS.detectionStrategy), required: false },
+  analytic: { label: 'analytic', pattern: new RegExp(ATTACK_ID_PATTERNS.analytic), required: false },
+};
+
+/**
+ * A log name kept verbatim from `WinEventLog:<channel>` (it becomes an event key, a slug, a layer
+ * file name): letters, digits, space, `-`, `_`, `.`, `/`, starting with a letter or digit. The
+ * events schema uses the same pattern.
+ */
+export const SAFE_LOG_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._/-]*$/;
+const WINEVENTLOG = /^\s*wineventlog:/i;
+
 export interface StixBundle {
   /** '2.0' when the bundle carries spec_version, '2.1' when objects carry it; informative only. */
   framing: '2.0' | '2.1';
@@ -91,6 +146,8 @@ export interface StixBundle {
   detectionStrategies: StixDetectionStrategy[];
   analytics: StixAnalytic[];
   relationships: StixRelationship[];
+  /** What was left out or changed while reading, in bundle order (duplicates last). */
+  problems: StixProblem[];
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -146,30 +203,114 @@ function base(o: JsonObject, where: string): StixBase {
   };
 }
 
-function componentLogSources(o: JsonObject, where: string): Array<{ name: string; channel: string }> {
+/** Collects what reading a bundle leaves out or changes. */
+class Screen {
+  readonly problems: StixProblem[] = [];
+
+  /** Whether an object's ATT&CK ID is acceptable (reported when not); then checks its URL. */
+  accept(kind: IdKind, b: StixBase): boolean {
+    const rule = ID_RULES[kind];
+    if (b.attackId === undefined) {
+      if (!rule.required) return this.url(b, '');
+      this.problems.push({ kind: 'missing-identifier', subject: printable(b.stixId), where: '', message: `a ${rule.label} without a mitre-attack external_id; left out` });
+      return false;
+    }
+    if (!rule.pattern.test(b.attackId)) {
+      this.problems.push({
+        kind: 'invalid-identifier',
+        subject: printable(b.stixId),
+        where: '',
+        message: `${rule.label} external_id ${JSON.stringify(printable(b.attackId))} does not match ${rule.pattern.source}; left out`,
+      });
+      return false;
+    }
+    return this.url(b, b.attackId);
+  }
+
+  /** Keeps an http(s) URL; any other is reported and emptied. Always true (the object stays). */
+  url(b: StixBase, attackId: string): true {
+    if (b.url !== undefined && !isHttpUrl(b.url)) {
+      this.problems.push({ kind: 'unsafe-url', subject: printable(b.stixId), where: attackId, message: `mitre-attack url ${JSON.stringify(printable(b.url))} is not an http(s) URL; dropped` });
+      b.url = '';
+    }
+    return true;
+  }
+
+  /** Whether a log source name may become a log: a `WinEventLog:` channel kept verbatim must use safe characters. */
+  logName(name: string, stixId: string, where: string): boolean {
+    if (!WINEVENTLOG.test(name)) return true;
+    const channel = name.trim().replace(/^wineventlog:/i, '').trim();
+    if (channel === '' || SAFE_LOG_NAME.test(channel)) return true;
+    this.problems.push({
+      kind: 'invalid-identifier',
+      subject: printable(stixId),
+      where,
+      message: `log source name ${JSON.stringify(printable(name))} has characters outside letters, digits, space, - _ . /; left out`,
+    });
+    return false;
+  }
+
+  /**
+   * One object per ATT&CK ID: of several carrying the same ID, the one kept is a live one (not
+   * revoked, not deprecated) over a dead one, then the latest `modified`, then the first in
+   * bundle order; the others are left out and reported, and `alias` maps their STIX IDs to the
+   * kept one's (references to them are redirected).
+   */
+  dedupe<T extends StixBase>(kind: IdKind, list: T[], modified: ReadonlyMap<StixBase, number>, alias: Map<string, string>): T[] {
+    const byId = new Map<string, T[]>();
+    for (const o of list) if (o.attackId !== undefined) (byId.get(o.attackId) ?? byId.set(o.attackId, []).get(o.attackId))?.push(o);
+    const dropped = new Set<T>();
+    for (const [id, group] of byId) {
+      if (group.length < 2) continue;
+      const live = (o: T): number => (o.revoked || o.deprecated ? 0 : 1);
+      const time = (o: T): number => modified.get(o) ?? Number.NEGATIVE_INFINITY;
+      // Array.prototype.sort is stable: equal objects stay in bundle order.
+      const ranked = [...group].sort((a, b) => live(b) - live(a) || time(b) - time(a));
+      const kept = ranked[0] as T;
+      for (const o of ranked.slice(1)) {
+        dropped.add(o);
+        if (o.stixId !== kept.stixId) alias.set(o.stixId, kept.stixId);
+      }
+      const ids = group.map((o) => printable(o.stixId));
+      this.problems.push({
+        kind: 'duplicate-identifier',
+        subject: id,
+        where: id,
+        message: `${group.length} ${ID_RULES[kind].label} objects carry ${id} (${ids.join(', ')}); kept ${printable(kept.stixId)} (live before revoked or deprecated, then latest modified, then first in bundle order), left out the others; references to them go to the one kept`,
+      });
+    }
+    return dropped.size === 0 ? list : list.filter((o) => !dropped.has(o));
+  }
+}
+
+function componentLogSources(o: JsonObject, where: string, keep: (name: string) => boolean): Array<{ name: string; channel: string }> {
   const v = o['x_mitre_log_sources'];
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) throw new BundleError(where, 'x_mitre_log_sources should be a list');
-  return v.map((r, i) => {
-    const w = `${where} x_mitre_log_sources[${i}]`;
-    if (!isObject(r)) throw new BundleError(w, 'should be an object');
-    return { name: str(r, 'name', w), channel: str(r, 'channel', w, false) };
-  });
+  return v
+    .map((r, i) => {
+      const w = `${where} x_mitre_log_sources[${i}]`;
+      if (!isObject(r)) throw new BundleError(w, 'should be an object');
+      return { name: str(r, 'name', w), channel: str(r, 'channel', w, false) };
+    })
+    .filter((r) => keep(r.name));
 }
 
-function logSourceRefs(o: JsonObject, where: string): LogSourceRef[] {
+function logSourceRefs(o: JsonObject, where: string, keep: (name: string) => boolean): LogSourceRef[] {
   const v = o['x_mitre_log_source_references'];
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) throw new BundleError(where, 'x_mitre_log_source_references should be a list');
-  return v.map((r, i) => {
-    const w = `${where} x_mitre_log_source_references[${i}]`;
-    if (!isObject(r)) throw new BundleError(w, 'should be an object');
-    return {
-      dataComponentRef: str(r, 'x_mitre_data_component_ref', w, false),
-      name: str(r, 'name', w),
-      channel: str(r, 'channel', w, false),
-    };
-  });
+  return v
+    .map((r, i) => {
+      const w = `${where} x_mitre_log_source_references[${i}]`;
+      if (!isObject(r)) throw new BundleError(w, 'should be an object');
+      return {
+        dataComponentRef: str(r, 'x_mitre_data_component_ref', w, false),
+        name: str(r, 'name', w),
+        channel: str(r, 'channel', w, false),
+      };
+    })
+    .filter((r) => keep(r.name));
 }
 
 /** Parses the text of a bundle. `label` names the source in errors (URL or file and ATT&CK version). */
@@ -187,6 +328,7 @@ export function readBundle(root: Json, label: string): StixBundle {
   if (!isObject(root) || root['type'] !== 'bundle' || !Array.isArray(root['objects'])) {
     throw new BundleError(label, 'not a STIX bundle (expected {"type": "bundle", "objects": [...]})');
   }
+  const screen = new Screen();
   const out: StixBundle = {
     framing: typeof root['spec_version'] === 'string' ? '2.0' : '2.1',
     techniques: [],
@@ -197,6 +339,16 @@ export function readBundle(root: Json, label: string): StixBundle {
     detectionStrategies: [],
     analytics: [],
     relationships: [],
+    problems: screen.problems,
+  };
+  // `modified` of the objects with an ATT&CK ID, to choose among duplicates (ms; unparseable counts as oldest).
+  const modified = new Map<StixBase, number>();
+  const read = (kind: IdKind, o: JsonObject, where: string): StixBase | undefined => {
+    const b = base(o, where);
+    if (!screen.accept(kind, b)) return undefined;
+    const m = typeof o['modified'] === 'string' ? Date.parse(o['modified']) : Number.NaN;
+    if (!Number.isNaN(m)) modified.set(b, m);
+    return b;
   };
   const objects = root['objects'];
   for (let i = 0; i < objects.length; i++) {
@@ -207,43 +359,58 @@ export function readBundle(root: Json, label: string): StixBundle {
     const where = `${label} ${typeof o['id'] === 'string' ? o['id'] : `objects[${i}]`}`;
     switch (type) {
       case 'attack-pattern': {
+        const b = read('technique', o, where);
+        if (!b) break;
         const phases = Array.isArray(o['kill_chain_phases'])
           ? o['kill_chain_phases']
               .filter(isObject)
               .filter((p) => p['kill_chain_name'] === 'mitre-attack' && typeof p['phase_name'] === 'string')
               .map((p) => p['phase_name'] as string)
           : [];
-        out.techniques.push({
-          ...base(o, where),
+        const t: StixTechnique = Object.assign(b, {
           platforms: strList(o, 'x_mitre_platforms', where),
           isSubtechnique: bool(o, 'x_mitre_is_subtechnique'),
           phases,
           dataSources: strList(o, 'x_mitre_data_sources', where),
         });
+        out.techniques.push(t);
         break;
       }
-      case 'x-mitre-tactic':
-        out.tactics.push({ ...base(o, where), shortname: str(o, 'x_mitre_shortname', where) });
+      case 'x-mitre-tactic': {
+        const b = read('tactic', o, where);
+        if (b) out.tactics.push(Object.assign(b, { shortname: str(o, 'x_mitre_shortname', where) }));
         break;
-      case 'x-mitre-matrix':
-        out.matrices.push({ ...base(o, where), tacticRefs: strList(o, 'tactic_refs', where) });
+      }
+      case 'x-mitre-matrix': {
+        const b = base(o, where);
+        screen.url(b, '');
+        out.matrices.push({ ...b, tacticRefs: strList(o, 'tactic_refs', where) });
         break;
-      case 'x-mitre-data-source':
-        out.dataSources.push(base(o, where));
+      }
+      case 'x-mitre-data-source': {
+        const b = read('dataSource', o, where);
+        if (b) out.dataSources.push(b);
         break;
-      case 'x-mitre-data-component':
-        out.dataComponents.push({ ...base(o, where), dataSourceRef: str(o, 'x_mitre_data_source_ref', where, false), logSources: componentLogSources(o, where) });
+      }
+      case 'x-mitre-data-component': {
+        const b = read('dataComponent', o, where);
+        if (!b) break;
+        const keep = (name: string): boolean => screen.logName(name, b.stixId, b.attackId ?? '');
+        out.dataComponents.push(Object.assign(b, { dataSourceRef: str(o, 'x_mitre_data_source_ref', where, false), logSources: componentLogSources(o, where, keep) }));
         break;
-      case 'x-mitre-detection-strategy':
-        out.detectionStrategies.push({ ...base(o, where), analyticRefs: strList(o, 'x_mitre_analytic_refs', where) });
+      }
+      case 'x-mitre-detection-strategy': {
+        const b = read('detectionStrategy', o, where);
+        if (b) out.detectionStrategies.push(Object.assign(b, { analyticRefs: strList(o, 'x_mitre_analytic_refs', where) }));
         break;
-      case 'x-mitre-analytic':
-        out.analytics.push({
-          ...base(o, where),
-          platforms: strList(o, 'x_mitre_platforms', where),
-          logSourceRefs: logSourceRefs(o, where),
-        });
+      }
+      case 'x-mitre-analytic': {
+        const b = read('analytic', o, where);
+        if (!b) break;
+        const keep = (name: string): boolean => screen.logName(name, b.stixId, b.attackId ?? '');
+        out.analytics.push(Object.assign(b, { platforms: strList(o, 'x_mitre_platforms', where), logSourceRefs: logSourceRefs(o, where, keep) }));
         break;
+      }
       case 'relationship':
         out.relationships.push({
           stixId: str(o, 'id', where),
@@ -258,5 +425,26 @@ export function readBundle(root: Json, label: string): StixBundle {
         break;
     }
   }
+  const alias = new Map<string, string>();
+  out.techniques = screen.dedupe('technique', out.techniques, modified, alias);
+  out.tactics = screen.dedupe('tactic', out.tactics, modified, alias);
+  out.dataSources = screen.dedupe('dataSource', out.dataSources, modified, alias);
+  out.dataComponents = screen.dedupe('dataComponent', out.dataComponents, modified, alias);
+  out.detectionStrategies = screen.dedupe('detectionStrategy', out.detectionStrategies, modified, alias);
+  out.analytics = screen.dedupe('analytic', out.analytics, modified, alias);
+  if (alias.size > 0) redirect(out, alias);
   return out;
+}
+
+/** Points every reference to a left-out duplicate at the object kept in its place. */
+function redirect(b: StixBundle, alias: ReadonlyMap<string, string>): void {
+  const to = (ref: string): string => alias.get(ref) ?? ref;
+  for (const r of b.relationships) {
+    r.sourceRef = to(r.sourceRef);
+    r.targetRef = to(r.targetRef);
+  }
+  for (const m of b.matrices) m.tacticRefs = [...new Set(m.tacticRefs.map(to))];
+  for (const d of b.dataComponents) d.dataSourceRef = to(d.dataSourceRef);
+  for (const s of b.detectionStrategies) s.analyticRefs = [...new Set(s.analyticRefs.map(to))];
+  for (const a of b.analytics) for (const l of a.logSourceRefs) l.dataComponentRef = to(l.dataComponentRef);
 }

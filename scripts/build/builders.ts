@@ -8,7 +8,7 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { IndexEntry } from '../artifacts/build.ts';
-import { BuildError } from './errors.ts';
+import { rebuildExpected } from './expected.ts';
 import { parseShared, type SharedInputs, type SharedSources } from './shared.ts';
 import { buildOneVersion, writeVersionFiles } from './version.ts';
 import type { VersionJob, VersionResult } from './worker.ts';
@@ -85,7 +85,7 @@ export class WorkerBuilder implements VersionBuilder {
       });
       if (result.ok) return result.entry;
       // Expected failures (a malformed bundle, a schema mismatch) keep their one-line message.
-      if (result.expected) throw new BuildError(result.message);
+      if (result.expected >= 0) throw rebuildExpected(result.expected, result.name, result.message);
       const e = new Error(result.message);
       e.name = result.name;
       e.stack = result.stack;

@@ -5,11 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { IndexEntry, SourceRecord } from '../artifacts/build.ts';
-import { BundleError } from '../attack/stix.ts';
-import { CoverageError } from '../coverage/types.ts';
-import { OssemError } from '../ossem/yaml.ts';
-import { ArchiveError } from '../sources/tar.ts';
-import { BuildError } from './errors.ts';
+import { expectedKind } from './expected.ts';
 import { parseShared, type SharedInputs } from './shared.ts';
 import { buildOneVersion, writeVersionFiles } from './version.ts';
 
@@ -24,10 +20,8 @@ export interface VersionJob {
 
 export type VersionResult =
   | { ok: true; version: string; entry: IndexEntry }
-  | { ok: false; version: string; name: string; message: string; stack: string; expected: boolean };
-
-/** Failures a user can act on: their message is the whole report (see scripts/cli/errors.ts). */
-const EXPECTED = [BuildError, BundleError, OssemError, ArchiveError, CoverageError];
+  /** `expected`: the index of the expected error class in EXPECTED_BUILD_ERRORS, or -1. */
+  | { ok: false; version: string; name: string; message: string; stack: string; expected: number };
 
 const port = parentPort;
 if (port) {
@@ -42,7 +36,7 @@ if (port) {
         port.postMessage(result);
       } catch (e) {
         const error = e instanceof Error ? e : new Error(String(e));
-        const expected = EXPECTED.some((cls) => error instanceof cls);
+        const expected = expectedKind(error);
         const result: VersionResult = { ok: false, version: job.version, name: error.name, message: error.message, stack: error.stack ?? '', expected };
         port.postMessage(result);
       }

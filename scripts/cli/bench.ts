@@ -17,7 +17,7 @@ import { attackBundleUrl } from '../sources/upstream.ts';
 import { DEFAULT_LOCK, REPO_ROOT } from './data.ts';
 import { runCli } from './errors.ts';
 import { benchSite, formatSiteBench } from './bench-site.ts';
-import { loadShared, runBuild } from './pipeline.ts';
+import { loadShared, runBuild } from '../build/run.ts';
 
 interface Row {
   version: string;

@@ -7,7 +7,7 @@
  * Thin shell over scripts/coverage/: read the data, the event list and the configuration files,
  * print the report, write the layers.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringifyJson } from '../artifacts/json.ts';
@@ -37,6 +37,7 @@ import {
   resolveEventList,
   type CoverageFormat,
 } from '../coverage/index.ts';
+import { inputTooLarge } from '../coverage/config/decode.ts';
 import { loadConfigVersion, readConfigFile } from '../coverage/config/load.ts';
 import { loadVersionData } from '../coverage/load.ts';
 import { writeFileAtomic } from '../sources/atomic.ts';
@@ -166,13 +167,27 @@ async function writeLayer(flag: string, file: string, layer: NavigatorLayer, wha
   process.stderr.write(`wrote Navigator layer ${file} (${what})\n`);
 }
 
+/**
+ * A configuration file's text; one larger than MAX_CONFIG_INPUT_BYTES is refused by its size, before
+ * it is read or parsed (the parsers refuse an over-long text too, for the page's pasted input).
+ */
+async function readConfigInput(file: string, flag: string, what: string): Promise<string> {
+  const size = await stat(file).then(
+    (s) => (s.isFile() ? s.size : undefined),
+    () => undefined, // missing or unreadable: readConfigFile says which
+  );
+  const tooLarge = size === undefined ? null : inputTooLarge(`${flag}: ${file}`, size, what);
+  if (tooLarge) throw tooLarge;
+  return readConfigFile(file, flag);
+}
+
 /** Coverage from configuration files (issue #7). */
 async function configMain(a: CoverageArgs): Promise<void> {
   const { data, details } = await loadConfigVersion(a.dataDir, a.attack);
   const tokens: EventToken[] = [...a.events.flatMap(parseEventsArg), ...(await Promise.all(a.eventsFiles.map(readEventsFile))).flat()];
   const keys = tokens.length > 0 ? resolveEventList(tokens, eventCatalog(data)) : [];
-  const auditpol = await Promise.all(a.auditpol.map(async (f) => parseAuditpolCsv(await readConfigFile(f, '--auditpol'), f)));
-  const sysmon = await Promise.all(a.sysmon.map(async (f) => parseSysmonConfig(await readConfigFile(f, '--sysmon'), f)));
+  const auditpol = await Promise.all(a.auditpol.map(async (f) => parseAuditpolCsv(await readConfigInput(f, '--auditpol', 'an auditpol export'), f)));
+  const sysmon = await Promise.all(a.sysmon.map(async (f) => parseSysmonConfig(await readConfigInput(f, '--sysmon', 'a Sysmon configuration'), f)));
   const presets = a.presets.filter(isPreset);
   const notes = presets.map((p) => {
     const s = presetSettings(details, p);

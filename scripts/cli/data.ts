@@ -8,7 +8,7 @@ import { readLock } from '../sources/lock.ts';
 import type { SourceMode } from '../sources/types.ts';
 import type { AttackLayout } from '../sources/upstream.ts';
 import { parseCliArgs, runCli, UsageError } from './errors.ts';
-import { BuildError, runBuild } from './pipeline.ts';
+import { BuildError, runBuild } from '../build/run.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEFAULT_LOCK = path.join(REPO_ROOT, 'scripts', 'sources.lock.json');
@@ -27,13 +27,14 @@ Builds the Windows event ↔ ATT&CK mapping artifacts into OUT/enterprise-attack
   --lock FILE        lock file (default: scripts/sources.lock.json)
   --cache DIR        download cache (default: .cache/sources)
   --include-deprecated  keep revoked and deprecated ATT&CK objects
+  --allow-shrink     install a version that lost more than half its rows or techniques (refused by default)
   --jobs N           versions built at once in worker threads (default: up to 2, one per core; 1: in this thread)
   --check            rebuild in a temporary folder and compare with OUT; exit 1 listing stale files
   -h, --help         this text
 `;
 
 export function parseDataArgs(argv: string[]): { help: true } | { help: false; options: {
-  attack: string[]; outDir: string; mode: SourceMode; layout: AttackLayout; updateLock: boolean; lockPath: string; includeDeprecated: boolean; check: boolean; jobs: number | undefined;
+  attack: string[]; outDir: string; mode: SourceMode; layout: AttackLayout; updateLock: boolean; lockPath: string; includeDeprecated: boolean; check: boolean; jobs: number | undefined; allowShrink: boolean;
 } } {
   const { values } = parseCliArgs(
     argv,
@@ -50,6 +51,7 @@ export function parseDataArgs(argv: string[]): { help: true } | { help: false; o
       'include-deprecated': { type: 'boolean' },
       check: { type: 'boolean' },
       jobs: { type: 'string' },
+      'allow-shrink': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     USAGE,
@@ -83,6 +85,7 @@ export function parseDataArgs(argv: string[]): { help: true } | { help: false; o
       includeDeprecated: values['include-deprecated'] === true,
       check: values.check === true,
       jobs,
+      allowShrink: values['allow-shrink'] === true,
     },
   };
 }

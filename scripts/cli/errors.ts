@@ -6,7 +6,7 @@ import { IndexError } from '../sources/attack-index.ts';
 import { SourceError } from '../sources/errors.ts';
 import { ArchiveError } from '../sources/tar.ts';
 import { CoverageError } from '../coverage/types.ts';
-import { BuildError } from './pipeline.ts';
+import { BuildError } from '../build/run.ts';
 
 export class UsageError extends Error {}
 

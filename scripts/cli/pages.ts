@@ -13,11 +13,12 @@ import { parseArgs } from 'node:util';
 import type { DataComponentArtifact, EventArtifact, IndexEntry, TacticArtifact, TechniqueArtifact } from '../artifacts/build.ts';
 import { consecutiveVersionDiffs } from '../diff/diff.ts';
 import { loadArtifacts, LoadError } from '../diff/load.ts';
+import { printable } from '../lib/printable.ts';
 import { BundleError, bundleCoverageApp } from '../pages/bundle.ts';
 import { COVERAGE_SCRIPT } from '../pages/coverage.ts';
 import { buildSite } from '../pages/site.ts';
 import type { FileInfo, GeneratedFile, SiteInput, VersionInput } from '../pages/types.ts';
-import { normalizeRoot } from '../pages/urls.ts';
+import { normalizeRoot, UnsafePathError } from '../pages/urls.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEFAULT_DATA = path.join(REPO_ROOT, 'data');
@@ -108,6 +109,9 @@ export async function readSiteInput(dataDir: string, base = '/'): Promise<SiteIn
   }
   const versions: VersionInput[] = [];
   for (const entry of index.versions) {
+    if (typeof entry.path !== 'string' || !/^enterprise-attack\/[A-Za-z0-9][A-Za-z0-9._-]*$/.test(entry.path)) {
+      throw new PagesError(`${path.join(dataDir, 'index.json')}: version path ${JSON.stringify(printable(String(entry.path)))} is not enterprise-attack/<version>`);
+    }
     const dir = path.join(dataDir, entry.path);
     const [techniques, events, tactics, dataComponents, files] = await Promise.all([
       readJson<{ techniques: TechniqueArtifact[] }>(path.join(dir, 'techniques.json')),
@@ -139,18 +143,34 @@ export async function readSiteInput(dataDir: string, base = '/'): Promise<SiteIn
   };
 }
 
-/** Wipes `outDir` (only if this CLI wrote it, or it is empty) and writes the files. */
+/**
+ * Where a generated file goes: `rel` resolved inside `root` (absolute). A path that leaves the
+ * folder (`../../README.md`, an absolute path) or names the folder itself is refused: file names
+ * come from upstream IDs.
+ */
+export function targetPath(root: string, rel: string): string {
+  const target = path.resolve(root, rel);
+  const inside = path.relative(root, target);
+  if (rel === '' || rel.includes('\0') || inside === '' || inside === '..' || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside)) {
+    throw new PagesError(`refusing to write the generated page ${JSON.stringify(printable(rel, 200))}: it is not inside the output folder ${root}`);
+  }
+  return target;
+}
+
+/** Wipes `outDir` (only if this CLI wrote it, or it is empty) and writes the files; refuses (before wiping anything) a file whose path leaves `outDir`. */
 export async function writeGenerated(files: GeneratedFile[], outDir: string): Promise<void> {
-  const existing = await readdir(outDir).catch(() => [] as string[]);
+  const root = path.resolve(outDir);
+  const targets = files.map((f) => ({ target: targetPath(root, f.path), text: f.text }));
+  const existing = await readdir(root).catch(() => [] as string[]);
   if (existing.length > 0 && !existing.includes(MARKER)) {
     throw new PagesError(`${outDir} holds files this command did not write (no ${MARKER}): refusing to wipe it. Pick an empty or generated folder with --out.`);
   }
-  await rm(outDir, { recursive: true, force: true });
-  const dirs = new Set(files.map((f) => path.dirname(path.join(outDir, f.path))));
+  await rm(root, { recursive: true, force: true });
+  const dirs = new Set(targets.map((f) => path.dirname(f.target)));
   for (const d of [...dirs].sort()) await mkdir(d, { recursive: true });
-  const queue = [...files];
+  const queue = [...targets];
   const worker = async (): Promise<void> => {
-    for (let f = queue.pop(); f; f = queue.pop()) await writeFile(path.join(outDir, f.path), f.text);
+    for (let f = queue.pop(); f; f = queue.pop()) await writeFile(f.target, f.text);
   };
   await Promise.all(Array.from({ length: 32 }, worker));
 }
@@ -181,7 +201,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   try {
     await main();
   } catch (e) {
-    if (!(e instanceof PagesError) && !(e instanceof BundleError)) throw e;
+    if (!(e instanceof PagesError) && !(e instanceof BundleError) && !(e instanceof UnsafePathError)) throw e;
     process.stderr.write(`error: ${e.message}\n`);
     process.exitCode = 1;
   }

@@ -4,6 +4,7 @@
  * Pure module: no I/O, no node: imports (papaparse runs in browsers too).
  */
 import Papa from 'papaparse';
+import { FORMULA_START } from '../lib/csv-formula.ts';
 import type { Counts, CoverageReport } from './compute.ts';
 
 export const FORMATS = ['md', 'csv', 'json'] as const;
@@ -117,8 +118,9 @@ export function csvRecords(r: CoverageReport): CsvRecord[] {
   return rows;
 }
 
+/** Names come from upstream and from the user's files: a cell that starts with `=`, `+`, `-`, `@`, a tab or a CR is written as text (a leading `'`), never as a spreadsheet formula. */
 export function toCsv(r: CoverageReport): string {
-  return `${Papa.unparse(csvRecords(r), { columns: [...CSV_COLUMNS], newline: '\n' })}\n`;
+  return `${Papa.unparse(csvRecords(r), { columns: [...CSV_COLUMNS], newline: '\n', escapeFormulae: FORMULA_START })}\n`;
 }
 
 export function toJson(r: CoverageReport): string {

@@ -3,7 +3,7 @@
  * found so far, the event catalogue and the problem log. Routes add evidence rows through it and
  * never touch each other.
  */
-import type { StixBundle, StixDataComponent, StixTechnique } from '../attack/stix.ts';
+import type { StixBundle, StixDataComponent, StixTactic, StixTechnique } from '../attack/stix.ts';
 import { blankEvent, fold, lookupEvent, type OssemCatalog } from './catalog.ts';
 import { eventKey } from './logs.ts';
 import type { ResolvedRule } from '../rules/types.ts';
@@ -74,22 +74,32 @@ export interface MapContext {
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-function tacticsInMatrixOrder(bundle: StixBundle, live: (o: { revoked: boolean; deprecated: boolean }) => boolean): TacticInfo[] {
+function tacticsInMatrixOrder(bundle: StixBundle, live: (o: { revoked: boolean; deprecated: boolean }) => boolean, problems: ProblemLog): TacticInfo[] {
   const byId = new Map(bundle.tactics.map((t) => [t.stixId, t]));
   const ordered: TacticInfo[] = [];
-  const seen = new Set<string>();
+  // Shortname → the tactic that took it: techniques name their tactics by shortname, so two tactics sharing one cannot both be kept.
+  const seen = new Map<string, StixTactic>();
+  const take = (t: StixTactic): boolean => {
+    const first = seen.get(t.shortname);
+    if (!first) {
+      seen.set(t.shortname, t);
+      return true;
+    }
+    if (first !== t) problems.add('duplicate-identifier', t.shortname, t.attackId ?? '', `tactics ${first.attackId ?? first.stixId} and ${t.attackId ?? t.stixId} share the shortname ${t.shortname}; kept ${first.attackId ?? first.stixId}, the first in matrix order (then by ID)`);
+    return false;
+  };
   for (const m of bundle.matrices.filter(live)) {
     for (const ref of m.tacticRefs) {
       const t = byId.get(ref);
-      if (!t || !live(t) || seen.has(t.shortname)) continue;
-      seen.add(t.shortname);
+      if (!t || !live(t) || !take(t)) continue;
       ordered.push({ id: t.attackId ?? '', shortname: t.shortname, name: t.name, url: t.url ?? '' });
     }
   }
   // A bundle without a matrix (a hand-made one) still lists its tactics, by ID.
   const rest = bundle.tactics
-    .filter((t) => live(t) && !seen.has(t.shortname))
-    .sort((a, b) => cmp(a.attackId ?? '', b.attackId ?? ''))
+    .filter((t) => live(t) && seen.get(t.shortname) !== t)
+    .sort((a, b) => cmp(a.attackId ?? '', b.attackId ?? '') || cmp(a.stixId, b.stixId))
+    .filter(take)
     .map((t) => ({ id: t.attackId ?? '', shortname: t.shortname, name: t.name, url: t.url ?? '' }));
   return [...ordered, ...rest];
 }
@@ -99,13 +109,16 @@ export function createContext(bundle: StixBundle, catalog: OssemCatalog, attackV
   const includeDeprecated = options.includeDeprecated === true;
   const live = (o: { revoked: boolean; deprecated: boolean }): boolean => includeDeprecated || (!o.revoked && !o.deprecated);
   const problems = new ProblemLog();
+  // What reading the bundle left out or changed (invalid, missing or duplicate IDs, unsafe URLs).
+  for (const p of bundle.problems) problems.add(p.kind, p.subject, p.where, p.message);
   const spellings = new Map<string, LogSpelling>();
-  const tactics = tacticsInMatrixOrder(bundle, live);
+  const tactics = tacticsInMatrixOrder(bundle, live, problems);
   const tacticOrder = new Map(tactics.map((t, i) => [t.shortname, i]));
 
   const skipped = { revoked: 0, deprecated: 0, notWindows: 0 };
   const techniques = new Map<string, StixTechnique>();
   for (const t of bundle.techniques) {
+    // The bundle reader has left out (and reported) techniques without an ATT&CK ID.
     if (!t.attackId) continue;
     if (!includeDeprecated && t.revoked) skipped.revoked++;
     else if (!includeDeprecated && t.deprecated) skipped.deprecated++;

@@ -81,7 +81,11 @@ export type ProblemKind =
   | 'rule-data-source-not-windows'
   | 'rule-data-source-unresolved'
   | 'rule-without-event'
-  | 'rule-technique-not-placed';
+  | 'rule-technique-not-placed'
+  | 'invalid-identifier'
+  | 'missing-identifier'
+  | 'duplicate-identifier'
+  | 'unsafe-url';
 
 export interface Problem {
   kind: ProblemKind;

@@ -1,46 +1,39 @@
 /**
- * Installs versions built in a staging folder into the data folder: each version folder is swapped
- * in by renames (readers see the old folder or the new one, never a mix), then index.json and the
- * schemas are rewritten, each atomically. The staging folder must be on the same file system as
- * the data folder (the nightly stages inside it).
+ * What the nightly installs: the changed versions built in its staging folder, the index of the data
+ * folder as it will be, the schemas, the lock. The moves go through the build's one install step
+ * (scripts/build/install.ts), with its commit point.
  */
-import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildIndex, compareVersions, type IndexEntry } from '../artifacts/build.ts';
 import { validateArtifact } from '../artifacts/schemas.ts';
-import { BuildError } from '../cli/pipeline.ts';
-import { exists, writeFileAtomic } from '../sources/atomic.ts';
+import { BuildError } from '../build/errors.ts';
+import { stageFile, type Move } from '../build/install.ts';
+import { DOMAIN } from '../build/version.ts';
+import { exists } from '../sources/atomic.ts';
 
-export const DOMAIN = 'enterprise-attack';
-
-
-/** Replaces `dataDir/enterprise-attack/<v>` by `builtDir/enterprise-attack/<v>` for each version. */
-export async function installVersions(builtDir: string, dataDir: string, versions: string[]): Promise<void> {
-  for (const version of versions) {
-    const from = path.join(builtDir, DOMAIN, version);
-    if (!(await exists(path.join(from, 'manifest.json')))) throw new BuildError(`nightly: ${from} holds no built version to install`);
-  }
-  await mkdir(path.join(dataDir, DOMAIN), { recursive: true });
-  for (const version of versions) {
-    const target = path.join(dataDir, DOMAIN, version);
-    const old = path.join(dataDir, DOMAIN, `.old-${version}-${process.pid}`);
-    await rm(old, { recursive: true, force: true });
-    if (await exists(target)) await rename(target, old);
-    await rename(path.join(builtDir, DOMAIN, version), target);
-    await rm(old, { recursive: true, force: true });
-  }
+async function entryOf(versionDir: string): Promise<IndexEntry | undefined> {
+  const manifestPath = path.join(versionDir, 'manifest.json');
+  if (!(await exists(manifestPath))) return undefined;
+  const m = JSON.parse(await readFile(manifestPath, 'utf8')) as { attackVersion: string; era: IndexEntry['era']; counts: IndexEntry['counts'] };
+  return { version: m.attackVersion, era: m.era, path: `${DOMAIN}/${m.attackVersion}`, counts: m.counts };
 }
 
-/** index.json from the manifests of every version folder in `dataDir`, as the pipeline writes it. */
-export async function dataIndex(dataDir: string): Promise<string> {
-  const dir = path.join(dataDir, DOMAIN);
+/** index.json of `dataDir` once `versions` are replaced by (or added from) `builtDir`. */
+export async function dataIndex(dataDir: string, builtDir?: string, versions: string[] = []): Promise<string> {
+  const replaced = new Set(versions);
   const entries: IndexEntry[] = [];
-  for (const name of (await readdir(dir)).sort(compareVersions)) {
-    if (name.startsWith('.')) continue;
-    const manifestPath = path.join(dir, name, 'manifest.json');
-    if (!(await exists(manifestPath))) continue;
-    const m = JSON.parse(await readFile(manifestPath, 'utf8')) as { attackVersion: string; era: IndexEntry['era']; counts: IndexEntry['counts'] };
-    entries.push({ version: m.attackVersion, era: m.era, path: `${DOMAIN}/${m.attackVersion}`, counts: m.counts });
+  const dir = path.join(dataDir, DOMAIN);
+  const present = (await exists(dir)) ? await readdir(dir) : [];
+  for (const name of present.sort(compareVersions)) {
+    if (name.startsWith('.') || replaced.has(name)) continue;
+    const e = await entryOf(path.join(dir, name));
+    if (e) entries.push(e);
+  }
+  for (const v of versions) {
+    const e = builtDir ? await entryOf(path.join(builtDir, DOMAIN, v)) : undefined;
+    if (!e) throw new BuildError(`nightly: ${path.join(builtDir ?? '', DOMAIN, v)} holds no built version to install`);
+    entries.push(e);
   }
   const index = buildIndex(entries);
   const problems = validateArtifact('index.json', JSON.parse(index));
@@ -48,24 +41,20 @@ export async function dataIndex(dataDir: string): Promise<string> {
   return index;
 }
 
-/** Writes `text` to `file` atomically, unless it already holds exactly that (keeps mtimes of unchanged files). */
-async function writeIfChanged(file: string, text: string): Promise<void> {
-  try {
-    if ((await readFile(file, 'utf8')) === text) return;
-  } catch {
-    // absent: write it
-  }
-  await writeFileAtomic(file, text);
-}
-
-/** Rewrites index.json, and copies the schemas the build wrote (they come from code, not upstream). */
-export async function installRootFiles(builtDir: string, dataDir: string): Promise<void> {
+/**
+ * The moves that install `versions` from `builtDir` into `dataDir`, with index.json and the schemas
+ * staged in `staging`; version folders replaced go to `trash`.
+ */
+export async function nightlyMoves(builtDir: string, dataDir: string, versions: string[], staging: string, trash: string): Promise<Move[]> {
+  const moves: Move[] = versions.map((v) => ({ from: path.join(builtDir, DOMAIN, v), to: path.join(dataDir, DOMAIN, v), trash: path.join(trash, v) }));
+  const index = await dataIndex(dataDir, builtDir, versions);
+  await stageFile(path.join(staging, 'index.json'), index);
+  moves.push({ from: path.join(staging, 'index.json'), to: path.join(dataDir, 'index.json'), trash: '' });
   const schemas = path.join(builtDir, 'schemas');
   if (await exists(schemas)) {
     for (const name of (await readdir(schemas)).sort()) {
-      if (!name.endsWith('.json')) continue;
-      await writeIfChanged(path.join(dataDir, 'schemas', name), await readFile(path.join(schemas, name), 'utf8'));
+      if (name.endsWith('.json')) moves.push({ from: path.join(schemas, name), to: path.join(dataDir, 'schemas', name), trash: '' });
     }
   }
-  await writeIfChanged(path.join(dataDir, 'index.json'), await dataIndex(dataDir));
+  return moves;
 }

@@ -18,12 +18,14 @@ import { createFetcher } from '../sources/fetcher.ts';
 import { readLock, serializeLock, verifyAgainstLock, writeLock } from '../sources/lock.ts';
 import type { FetchTuning, LockFile, SourceMode } from '../sources/types.ts';
 import { ARCHIVES, ATTACK_INDEX_URL } from '../sources/upstream.ts';
-import { BuildError, runBuild } from '../cli/pipeline.ts';
+import { BuildError, runBuild } from '../build/run.ts';
 import { diffArtifacts, selectVersions } from '../diff/diff.ts';
 import { loadArtifacts, LoadError } from '../diff/load.ts';
 import { GITHUB_BODY_LIMIT, renderMarkdown } from '../diff/markdown.ts';
 import type { ChangeReport, DataSet, VersionDiff } from '../diff/types.ts';
-import { installRootFiles, installVersions } from './apply.ts';
+import { nightlyMoves } from './apply.ts';
+import { install as installStaged, installCommitted, recoverInstall, stageFile } from '../build/install.ts';
+import { shrinkMessage, shrinkProblems } from '../build/shrink.ts';
 import { archiveChangeText, diffLocks, lockChanged, planVersions, type ArchiveChange, type LockChanges } from './plan.ts';
 
 /** Expected nightly failures; a BuildError, so the CLI prints one `error:` line and exits 1. */
@@ -56,8 +58,6 @@ export interface NightlyResult {
   title: string;
 }
 
-/** Below this share of the committed rows or techniques, a rebuilt version looks broken, not updated. */
-const SHRINK_LIMIT = 0.5;
 
 async function isDir(p: string): Promise<boolean> {
   try {
@@ -71,15 +71,8 @@ function onlySchemas(data: DataSet): DataSet {
   return { ...data, rootFiles: Object.fromEntries(Object.entries(data.rootFiles).filter(([k]) => k.startsWith('schemas/'))) };
 }
 
-function shrinkProblems(report: ChangeReport): string[] {
-  const problems: string[] = [];
-  for (const d of report.compared) {
-    for (const key of ['rows', 'techniques'] as const) {
-      const c = d.counts[key];
-      if (c.old > 0 && c.new < c.old * SHRINK_LIMIT) problems.push(`ATT&CK ${d.newVersion} would go from ${c.old} to ${c.new} ${key === 'rows' ? 'mapping rows' : 'techniques'}`);
-    }
-  }
-  return problems;
+function reportShrinkProblems(report: ChangeReport): string[] {
+  return report.compared.flatMap((d) => shrinkProblems(d.newVersion, { rows: d.counts.rows.old, techniques: d.counts.techniques.old }, { rows: d.counts.rows.new, techniques: d.counts.techniques.new }));
 }
 
 /** `splunk-escu: b13b314a → 0f3c9e21 (Splunk Security Content, [compare](https://github.com/…/compare/old...new))` */
@@ -170,6 +163,8 @@ export async function runNightly(opts: NightlyOptions): Promise<NightlyResult> {
   // 3. Build into staging (inside the data folder: same file system, so installing is a rename).
   const staging = path.join(opts.dataDir, `.nightly-${process.pid}-${Date.now()}`);
   const built = path.join(staging, 'build');
+  // A nightly or build killed during its install is finished first; leftovers of killed runs go.
+  await recoverInstall(opts.dataDir);
   try {
     await mkdir(staging, { recursive: true });
     await runBuild({
@@ -192,9 +187,9 @@ export async function runNightly(opts: NightlyOptions): Promise<NightlyResult> {
     const newData = await loadArtifacts(built, 'upstream rebuild');
     const report = diffArtifacts(onlySchemas(selectVersions(oldData, plan.versions)), onlySchemas(newData));
     if (report.versionsRemoved.length > 0) throw new NightlyError(`nightly: the rebuild lacks ATT&CK ${report.versionsRemoved.map((v) => v.version).join(', ')}; refusing to remove data`);
-    const shrink = shrinkProblems(report);
+    const shrink = reportShrinkProblems(report);
     if (shrink.length > 0 && !opts.allowShrink) {
-      throw new NightlyError(`${shrink.join('; ')}: refusing to update data/ (upstream may be serving a broken file); check the sources, or rerun with --allow-shrink if this is intended`);
+      throw new NightlyError(shrinkMessage(shrink, 'data/'));
     }
     const lockChanges = diffLocks(lockBefore, lock);
     const changed = report.changed || lockChanged(lockChanges);
@@ -208,9 +203,13 @@ export async function runNightly(opts: NightlyOptions): Promise<NightlyResult> {
     // 5. Install: versions first (each atomically), then index and schemas, the lock last.
     if (changed) {
       const install = [...report.versionsAdded.map((v) => v.version), ...report.compared.filter((d) => !d.identical).map((d) => d.newVersion)];
-      await installVersions(built, opts.dataDir, install);
-      await installRootFiles(built, opts.dataDir);
-      if (serializeLock(lock) !== serializeLock(lockBefore)) await writeLock(opts.lockPath, lock);
+      const trash = path.join(opts.dataDir, `.trash-${process.pid}-${Date.now()}`);
+      const moves = await nightlyMoves(built, opts.dataDir, install, staging, trash);
+      if (serializeLock(lock) !== serializeLock(lockBefore)) {
+        await stageFile(path.join(staging, 'final.lock.json'), serializeLock(lock));
+        moves.push({ from: path.join(staging, 'final.lock.json'), to: opts.lockPath, trash: '' });
+      }
+      await installStaged(opts.dataDir, moves, [trash, staging]);
       log(`installed ${install.length > 0 ? `ATT&CK ${install.join(', ')}` : 'no version'} into ${opts.dataDir}; lock ${lockChanged(lockChanges) ? 'updated' : 'unchanged'}`);
     }
     return {
@@ -225,6 +224,7 @@ export async function runNightly(opts: NightlyOptions): Promise<NightlyResult> {
       title,
     };
   } finally {
-    await rm(staging, { recursive: true, force: true });
+    // Once an install is committed (its journal written), its staged files are what finishes it.
+    if (!(await installCommitted(opts.dataDir))) await rm(staging, { recursive: true, force: true });
   }
 }

@@ -4,13 +4,13 @@ import { eventRef, homeCrumbs, pageMeta, plural, techniqueRef, type VersionConte
 import { eventTitle } from './event.ts';
 import { html } from './escape.ts';
 import type { Page, Scope, TacticView } from './types.ts';
-import { paths } from './urls.ts';
+import { paths, pathSegment, safeHref } from './urls.ts';
 
 export function tacticPage(ctx: VersionContext, scope: Scope, t: TacticArtifact): Page<TacticView> {
   const view: TacticView = {
     id: t.id,
     name: t.name,
-    attackUrl: t.url,
+    attackUrl: safeHref(t.url),
     techniques: t.techniques.map((id) => {
       const x = ctx.techniques.get(id);
       return { ...techniqueRef(ctx, scope, id), events: x?.events.length ?? 0, isSubtechnique: x?.isSubtechnique ?? false };
@@ -32,6 +32,6 @@ export function tacticPage(ctx: VersionContext, scope: Scope, t: TacticArtifact)
     }),
     data: view,
     summary: `<p class="lede">${html(t.name)} (${html(t.id)}): ${html(what)}.</p>`,
-    file: `${t.id}.md`,
+    file: `${pathSegment(t.id)}.md`,
   };
 }

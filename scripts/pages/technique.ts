@@ -6,7 +6,7 @@ import { html } from './escape.ts';
 import { evidenceView } from './evidence.ts';
 import { appearances } from './presence.ts';
 import type { Page, Scope, TechniqueEventRow, TechniqueView } from './types.ts';
-import { paths, preferredBase } from './urls.ts';
+import { paths, pathSegment, preferredBase, safeHref } from './urls.ts';
 
 export function techniquePage(ctx: VersionContext, scope: Scope, t: TechniqueArtifact): Page<TechniqueView> {
   const path = paths.technique(t.id);
@@ -41,7 +41,7 @@ export function techniquePage(ctx: VersionContext, scope: Scope, t: TechniqueArt
   const view: TechniqueView = {
     id: t.id,
     name: t.name,
-    attackUrl: t.url,
+    attackUrl: safeHref(t.url),
     isSubtechnique: t.isSubtechnique,
     parent,
     subtechniques: t.subtechniques.map((id) => ({ ...techniqueRef(ctx, scope, id), events: ctx.techniques.get(id)?.events.length ?? 0 })),
@@ -77,6 +77,6 @@ export function techniquePage(ctx: VersionContext, scope: Scope, t: TechniqueArt
     }),
     data: view,
     summary,
-    file: `${t.id}.md`,
+    file: `${pathSegment(t.id)}.md`,
   };
 }

@@ -11,9 +11,36 @@
  *   <base>coverage/                which techniques the events you collect show (in the browser)
  *   /downloads/  /search/  /about/ (one copy, not versioned)
  */
+import { isHttpUrl } from '../lib/http-url.ts';
+import { printable } from '../lib/printable.ts';
 import type { Scope } from './types.ts';
 
-/** Lower-case words joined by hyphens: `Microsoft-Windows-SMBClient/Security:31001` → `microsoft-windows-smbclient-security-31001`. */
+/** An identifier that cannot be a file or URL path segment (the CLI reports it as an error). */
+export class UnsafePathError extends Error {
+  override name = 'UnsafePathError';
+}
+
+/**
+ * An upstream identifier used verbatim as a path segment (technique and tactic IDs, version
+ * numbers): letters, digits, `.`, `_`, `-`, starting with a letter or digit, so never `..`, a
+ * slash or markup. The artifacts' schemas already hold the IDs to their patterns; this refuses
+ * anything else whatever the data folder holds.
+ */
+export function pathSegment(id: string): string {
+  if (/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(id)) return id;
+  throw new UnsafePathError(`${JSON.stringify(printable(id))} cannot be a page path: an ID must be letters, digits, ".", "_", "-"`);
+}
+
+/** An upstream URL as a link target: http(s) only, else '' (no link). The mapping drops other URLs already. */
+export function safeHref(url: string): string {
+  return isHttpUrl(url) ? url : '';
+}
+
+/**
+ * Lower-case words joined by hyphens: `Microsoft-Windows-SMBClient/Security:31001` →
+ * `microsoft-windows-smbclient-security-31001`. Only `a-z`, `0-9` and inner hyphens survive,
+ * whatever the input (`../..`, `"><script>`, `/`), so a slug is always one safe path segment.
+ */
 export function slug(text: string): string {
   return text
     .normalize('NFKD')
@@ -23,7 +50,7 @@ export function slug(text: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
-export const eventSlug = (key: string): string => slug(key);
+export const eventSlug = (key: string): string => slug(key) || 'unnamed';
 /** Data components (and the data-source strings of ATT&CK ≤ 9) are named the same across versions; the slug follows the name. */
 export const dataComponentSlug = (name: string): string => slug(name) || 'unnamed';
 
@@ -31,9 +58,9 @@ export const dataComponentSlug = (name: string): string => slug(name) || 'unname
 export const paths = {
   home: (): string => '',
   techniques: (): string => 'techniques/',
-  technique: (id: string): string => `techniques/${id}/`,
+  technique: (id: string): string => `techniques/${pathSegment(id)}/`,
   tactics: (): string => 'tactics/',
-  tactic: (id: string): string => `tactics/${id}/`,
+  tactic: (id: string): string => `tactics/${pathSegment(id)}/`,
   events: (): string => 'events/',
   event: (key: string): string => `events/${eventSlug(key)}/`,
   dataComponents: (): string => 'data-components/',
@@ -52,7 +79,7 @@ export function normalizeRoot(root: string): string {
 }
 
 export function versionBase(version: string, root = '/'): string {
-  return `${root}v/${version}/`;
+  return `${root}v/${pathSegment(version)}/`;
 }
 
 /** Base of a version's preferred copy: the root for the latest, `/v/<version>/` otherwise. */
@@ -63,7 +90,7 @@ export function preferredBase(version: string, latest: string, root = '/'): stri
 /** The page sets to build for a version: the latest has two (root and `/v/<latest>/`). */
 export function scopesFor(version: string, latest: string, root = '/'): Scope[] {
   const isLatest = version === latest;
-  const versioned: Scope = { version, base: versionBase(version, root), out: versionBase(version), dir: `v${version}`, isLatest, isRoot: false };
+  const versioned: Scope = { version, base: versionBase(version, root), out: versionBase(version), dir: `v${pathSegment(version)}`, isLatest, isRoot: false };
   return isLatest ? [{ version, base: root, out: '/', dir: 'latest', isLatest, isRoot: true }, versioned] : [versioned];
 }
 

@@ -3,9 +3,12 @@
  * system, no layout questions): `<key>.body` (the decoded bytes) and `<key>.json` (the meta below).
  * Both are written atomically, body first: a crash between the two renames leaves a body whose
  * sha256 disagrees with the meta, which readers treat as "no cached copy" and simply download again.
+ * Downloads stream into a temp file beside the body (`<key>.body.<pid>.<random>.tmp`) and are moved
+ * in only when complete and verified (commitCacheEntry); the temp file never counts as an entry.
  */
 
-import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from './atomic.ts';
 import { sha256Hex } from './digest.ts';
@@ -110,6 +113,43 @@ export async function writeCacheEntry(
     size: bytes.length,
   };
   await writeFileAtomic(paths.body, bytes);
+  await writeFileAtomic(paths.meta, `${JSON.stringify(meta, null, 2)}\n`);
+  return meta;
+}
+
+/**
+ * A fresh temp file name beside `url`'s body (same folder, so the final rename is atomic); the
+ * folder is created. The caller writes it, and removes it (discardCacheTemp) unless committed.
+ */
+export async function cacheTempPath(cacheDir: string, url: string): Promise<string> {
+  await mkdir(cacheDir, { recursive: true });
+  return `${cachePaths(cacheDir, url).body}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+}
+
+export async function discardCacheTemp(temp: string): Promise<void> {
+  await rm(temp, { force: true });
+}
+
+/**
+ * Moves a complete body, already written to `temp` (from cacheTempPath) and hashed by the caller,
+ * into the cache, then writes its meta. Callers must only commit bodies received in full and, when
+ * pinned, matching the pin. On failure the temp file is removed.
+ */
+export async function commitCacheEntry(
+  cacheDir: string,
+  url: string,
+  temp: string,
+  digest: { sha256: string; size: number },
+  validators: CacheValidators,
+): Promise<CacheMeta> {
+  const paths = cachePaths(cacheDir, url);
+  const meta: CacheMeta = { url, etag: validators.etag, lastModified: validators.lastModified, sha256: digest.sha256, size: digest.size };
+  try {
+    await rename(temp, paths.body);
+  } catch (error) {
+    await discardCacheTemp(temp);
+    throw error;
+  }
   await writeFileAtomic(paths.meta, `${JSON.stringify(meta, null, 2)}\n`);
   return meta;
 }

@@ -3,6 +3,8 @@
  * trace for these, so every message names the URL (or file), says what went wrong and how to fix it.
  */
 
+import type { BodyLimit } from './types.ts';
+
 export type SourceErrorReason =
   /** The server answered with a status we cannot use (4xx, or 5xx/429 after all retries). */
   | 'http-status'
@@ -12,6 +14,10 @@ export type SourceErrorReason =
   | 'truncated'
   /** A body that could not be decoded (bad gzip, unknown Content-Encoding). */
   | 'decode'
+  /** A body (decoded, or inflating from gzip) larger than its pinned size or the default limit. */
+  | 'too-large'
+  /** A redirect to a place the source may not send us (another host, plain http, too many hops). */
+  | 'redirect'
   /** Bytes differ from the lock entry. */
   | 'checksum'
   /** A URL that the lock does not pin. */
@@ -89,4 +95,35 @@ export function notInMirrorError(url: string, dir: string, relPath: string): Sou
     `${url}: not in the mirror folder ${dir} (looked for ${relPath} and ${relPath}.gz); ` +
       `add the file to the mirror, or run without --mirror to download it`,
   );
+}
+
+/** `268435456 bytes (256 MiB)`: exact bytes, and a readable size. */
+export function describeBytes(n: number): string {
+  const units: Array<[number, string]> = [
+    [2 ** 30, 'GiB'],
+    [2 ** 20, 'MiB'],
+    [2 ** 10, 'KiB'],
+  ];
+  for (const [size, unit] of units) {
+    if (n >= size) {
+      const v = n / size;
+      return `${n} bytes (${Number.isInteger(v) ? v : v.toFixed(1)} ${unit})`;
+    }
+  }
+  return `${n} bytes`;
+}
+
+/**
+ * A body refused for its size: `subject` is what was too large (`the body`, `the gzip body,
+ * inflated,`, `the mirror file …`), `detail` what was seen (`Content-Length: …`, `refused after
+ * receiving … bytes`). The message names the URL (in `label`), the limit and where it comes from;
+ * `cached` false drops "nothing was cached" (modes that never write the cache).
+ */
+export function tooLargeError(url: string, label: string, limit: BodyLimit, subject: string, detail: string, cached = true): SourceError {
+  const why = limit.pin !== null ? 'the decoded size the lock pins for it' : 'the limit for a file the lock does not pin';
+  const hint =
+    limit.pin !== null
+      ? 'if upstream changed on purpose, rerun with --update-lock'
+      : 'check the URL, or raise the limit (FetchTuning.maxBodyBytes) if the file really is this large';
+  return new SourceError('too-large', url, `${label}: ${subject} is larger than ${describeBytes(limit.maxBytes)}, ${why} (${detail})${cached ? '; nothing was cached' : ''}; ${hint}`);
 }

@@ -1,11 +1,11 @@
 /** The one entry point for getting upstream bytes, whatever the source mode of the run. */
 
-import { notInCacheError } from './errors.ts';
+import { SourceError, checksumError, notInCacheError, tooLargeError } from './errors.ts';
 import { sha256Hex } from './digest.ts';
-import { readCacheEntry } from './cache.ts';
+import { readCacheBody, readCacheMeta } from './cache.ts';
 import { createHttpClient, type HttpClient } from './http.ts';
 import { readFromMirror } from './mirror.ts';
-import type { FetchTuning, Fetched, SourceMode } from './types.ts';
+import { bodyLimitFor, DEFAULT_MAX_BODY_BYTES, type FetchTuning, type Fetched, type SourceMode } from './types.ts';
 import { rewriteToBase } from './url.ts';
 
 export const DEFAULT_TUNING: Readonly<FetchTuning> = Object.freeze({
@@ -14,6 +14,7 @@ export const DEFAULT_TUNING: Readonly<FetchTuning> = Object.freeze({
   headersTimeoutMs: 30_000,
   bodyTimeoutMs: 30_000,
   concurrency: 16,
+  maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
 });
 
 export interface Fetcher {
@@ -31,8 +32,22 @@ function fetchedFrom(url: string, bytes: Buffer, origin: Fetched['origin']): Fet
   return { url, bytes, sha256: sha256Hex(bytes), size: bytes.length, origin };
 }
 
+function originOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).origin;
+  } catch (cause) {
+    throw new SourceError('invalid-url', baseUrl, `${baseUrl}: the mirror URL is not a valid URL`, { cause });
+  }
+}
+
+/**
+ * `tuning.pins` (a lock's `files`) bounds and verifies every pinned URL in every mode: a body larger
+ * than the pin fails with 'too-large' as soon as that is known, one that differs with 'checksum';
+ * neither is cached. Unpinned URLs are bounded by `maxBodyBytes`.
+ */
 export function createFetcher(mode: SourceMode, tuning: Partial<FetchTuning> = {}): Fetcher {
   const settings: FetchTuning = { ...DEFAULT_TUNING, ...tuning };
+  if (!(settings.maxBodyBytes >= 0)) settings.maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
   const concurrency = Math.max(1, Math.floor(settings.concurrency));
   let http: HttpClient | null = null;
 
@@ -45,22 +60,35 @@ export function createFetcher(mode: SourceMode, tuning: Partial<FetchTuning> = {
       break;
     }
     case 'mirror-url': {
-      const client = createHttpClient({ cacheDir: mode.cacheDir, tuning: settings });
+      const client = createHttpClient({ cacheDir: mode.cacheDir, tuning: settings, redirectOrigin: originOf(mode.baseUrl) });
       http = client;
       // Cached under the upstream URL, so a later --offline run finds what a mirror run fetched.
       fetchOne = (url) => client.download(url, rewriteToBase(url, mode.baseUrl));
       break;
     }
     case 'mirror':
-      fetchOne = async (url) => fetchedFrom(url, await readFromMirror(mode.dir, url), 'mirror');
+      fetchOne = async (url) => fetchedFrom(url, await readFromMirror(mode.dir, url, bodyLimitFor(settings, url)), 'mirror');
       break;
     case 'offline':
       fetchOne = async (url) => {
-        const entry = await readCacheEntry(mode.cacheDir, url);
-        if (entry === null) throw notInCacheError(url, mode.cacheDir, 'no intact copy in the download cache');
-        return fetchedFrom(url, entry.bytes, 'cache');
+        const meta = await readCacheMeta(mode.cacheDir, url);
+        const limit = bodyLimitFor(settings, url);
+        if (meta !== null && meta.size > limit.maxBytes) {
+          throw tooLargeError(url, url, limit, 'the cached copy', `${meta.size} bytes in ${mode.cacheDir}; nothing was read`, false);
+        }
+        const bytes = meta === null ? null : await readCacheBody(mode.cacheDir, meta);
+        if (bytes === null) throw notInCacheError(url, mode.cacheDir, 'no intact copy in the download cache');
+        return fetchedFrom(url, bytes, 'cache');
       };
       break;
+  }
+
+  /** The HTTP client verifies before caching; the other modes are verified here, the same way. */
+  async function fetchVerified(url: string): Promise<Fetched> {
+    const fetched = await fetchOne(url);
+    const { pin } = bodyLimitFor(settings, url);
+    if (pin !== null && (fetched.sha256 !== pin.sha256 || fetched.size !== pin.size)) throw checksumError(url, pin, fetched);
+    return fetched;
   }
 
   // Concurrent requests for one URL share a single download (and a single cache write).
@@ -68,7 +96,7 @@ export function createFetcher(mode: SourceMode, tuning: Partial<FetchTuning> = {
   function get(url: string): Promise<Fetched> {
     const pending = inFlight.get(url);
     if (pending !== undefined) return pending;
-    const promise = fetchOne(url).finally(() => inFlight.delete(url));
+    const promise = fetchVerified(url).finally(() => inFlight.delete(url));
     inFlight.set(url, promise);
     return promise;
   }

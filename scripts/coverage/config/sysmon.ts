@@ -9,12 +9,15 @@
  *
  * Rules may sit directly under `<EventFiltering>` (older configs) or inside `<RuleGroup>`
  * wrappers (`groupRelation="or"|"and"`); `<Rule>` compound rules count as conditions.
- * DTDs and entities are refused (see xml.ts). A document whose root is not `<Sysmon>` is refused.
+ * DTDs and entities are refused (see xml.ts). A document whose root is not `<Sysmon>` is refused,
+ * and so is a text longer than MAX_CONFIG_INPUT_BYTES (decode.ts), before it is parsed. At most
+ * MAX_WARNINGS warnings are listed, then one line "… and K more warnings".
  *
  * Pure module: no I/O, no node: imports.
  */
 import { editDistance } from '../events.ts';
 import { cmp, CoverageError } from '../types.ts';
+import { inputTooLarge, WarningList } from './decode.ts';
 import { SYSMON_DEFAULT_ON, SYSMON_ELEMENT_NAMES } from './tables.ts';
 import { parseXml, type XmlElement } from './xml.ts';
 
@@ -64,55 +67,61 @@ function closestElements(name: string): string[] {
     .map((x) => x.e);
 }
 
-/** Field conditions of a rule element: every descendant element except `<Rule>` wrappers. */
+/** Field conditions of a rule element: every descendant element except `<Rule>` wrappers (iterative). */
 function countConditions(el: XmlElement): number {
   let n = 0;
-  for (const c of el.children) n += c.name === 'Rule' ? countConditions(c) : 1 + countConditions(c);
+  const stack: XmlElement[] = [...el.children];
+  for (let c = stack.pop(); c !== undefined; c = stack.pop()) {
+    if (c.name !== 'Rule') n++;
+    for (const d of c.children) stack.push(d);
+  }
   return n;
 }
 
 /** Parses a Sysmon configuration XML. Throws CoverageError (XmlError) for refused or broken input. */
 export function parseSysmonConfig(text: string, source = 'Sysmon configuration'): SysmonConfig {
+  const tooLarge = inputTooLarge(source, text.length, 'a Sysmon configuration', 'characters');
+  if (tooLarge) throw tooLarge;
   const root = parseXml(text, source);
   if (root.name !== 'Sysmon') {
     throw new CoverageError(
       `${source} is not a Sysmon configuration: the root element is <${root.name}>, expected <Sysmon schemaversion="4.x"> (see Sysinternals' Sysmon documentation, "Configuration files")`,
     );
   }
-  const warnings: string[] = [];
+  const warnings = new WarningList();
   const schemaVersion = root.attributes.schemaversion;
-  if (schemaVersion === undefined) warnings.push(`<Sysmon> has no schemaversion attribute; read as schema ${'4.x'}`);
-  else if (!/^4\.\d+$/.test(schemaVersion.trim())) warnings.push(`schemaversion "${schemaVersion}" is not 4.x; read with the 4.x rules (event types may differ)`);
+  if (schemaVersion === undefined) warnings.add(`<Sysmon> has no schemaversion attribute; read as schema ${'4.x'}`);
+  else if (!/^4\.\d+$/.test(schemaVersion.trim())) warnings.add(`schemaversion "${schemaVersion}" is not 4.x; read with the 4.x rules (event types may differ)`);
 
   const rules = new Map<string, { include: XmlElement[]; exclude: XmlElement[] }>();
   const addRule = (el: XmlElement): void => {
     if (!SYSMON_ELEMENT_NAMES.includes(el.name)) {
-      warnings.push(`line ${el.line}: unknown event type <${el.name}> ignored; closest: ${closestElements(el.name).join(', ')}`);
+      warnings.add(() => `line ${el.line}: unknown event type <${el.name}> ignored; closest: ${closestElements(el.name).join(', ')}`);
       return;
     }
     const raw = el.attributes.onmatch?.trim().toLowerCase();
     let onmatch: 'include' | 'exclude' = 'include';
     if (raw === 'include' || raw === 'exclude') onmatch = raw;
-    else warnings.push(`line ${el.line}: <${el.name}> has ${raw === undefined ? 'no onmatch attribute' : `onmatch="${el.attributes.onmatch ?? ''}"`}; read as onmatch="include"`);
+    else warnings.add(`line ${el.line}: <${el.name}> has ${raw === undefined ? 'no onmatch attribute' : `onmatch="${el.attributes.onmatch ?? ''}"`}; read as onmatch="include"`);
     const r = rules.get(el.name) ?? { include: [], exclude: [] };
     r[onmatch].push(el);
     rules.set(el.name, r);
   };
 
   const filterings = root.children.filter((c) => c.name === 'EventFiltering');
-  if (filterings.length === 0) warnings.push('no <EventFiltering> section: Sysmon logs only its default event types');
-  if (filterings.length > 1) warnings.push(`${filterings.length} <EventFiltering> sections; their rules are merged`);
+  if (filterings.length === 0) warnings.add('no <EventFiltering> section: Sysmon logs only its default event types');
+  if (filterings.length > 1) warnings.add(`${filterings.length} <EventFiltering> sections; their rules are merged`);
   for (const c of root.children) {
     if (c.name === 'EventFiltering' || OPTION_ELEMENTS.has(c.name)) continue;
-    if (SYSMON_ELEMENT_NAMES.includes(c.name)) warnings.push(`line ${c.line}: <${c.name}> directly under <Sysmon> is ignored by Sysmon; rules belong in <EventFiltering>`);
-    else warnings.push(`line ${c.line}: unknown element <${c.name}> under <Sysmon> ignored`);
+    if (SYSMON_ELEMENT_NAMES.includes(c.name)) warnings.add(`line ${c.line}: <${c.name}> directly under <Sysmon> is ignored by Sysmon; rules belong in <EventFiltering>`);
+    else warnings.add(`line ${c.line}: unknown element <${c.name}> under <Sysmon> ignored`);
   }
   for (const f of filterings) {
     for (const c of f.children) {
       if (c.name === 'RuleGroup') {
         const rel = c.attributes.groupRelation;
-        if (rel !== undefined && rel !== 'or' && rel !== 'and') warnings.push(`line ${c.line}: <RuleGroup groupRelation="${rel}"> is neither "or" nor "and"`);
-        if (c.children.length === 0) warnings.push(`line ${c.line}: empty <RuleGroup>`);
+        if (rel !== undefined && rel !== 'or' && rel !== 'and') warnings.add(`line ${c.line}: <RuleGroup groupRelation="${rel}"> is neither "or" nor "and"`);
+        if (c.children.length === 0) warnings.add(`line ${c.line}: empty <RuleGroup>`);
         for (const r of c.children) addRule(r);
       } else {
         addRule(c);
@@ -150,7 +159,7 @@ export function parseSysmonConfig(text: string, source = 'Sysmon configuration')
       lines: [...r.include, ...r.exclude].map((e) => e.line).sort((a, b) => a - b),
     });
   }
-  return { source, schemaVersion, types, warnings };
+  return { source, schemaVersion, types, warnings: warnings.list() };
 }
 
 /** One line about a type's state, e.g. `ProcessAccess: partial (include rules with 12 conditions)`. */

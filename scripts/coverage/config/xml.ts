@@ -5,7 +5,8 @@
  *
  * Deliberately without document type support: a `<!DOCTYPE` or `<!ENTITY` declaration is refused
  * with an error, so no entity can be defined, expanded recursively ("billion laughs") or fetched
- * from outside (XXE). Any other `&name;` is an error too.
+ * from outside (XXE). Any other `&name;` is an error too. The reader is iterative, and elements
+ * nested deeper than MAX_XML_DEPTH are refused, so no input can exhaust the call stack.
  *
  * Pure module: no I/O, no node: imports, no dependencies (runs in browsers).
  */
@@ -21,7 +22,7 @@ export interface XmlElement {
   line: number;
 }
 
-/** Thrown for input that is not well-formed XML or that declares a DTD or entities. */
+/** Thrown for input that is not well-formed XML, declares a DTD or entities, or nests too deep. */
 export class XmlError extends CoverageError {}
 
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
@@ -39,31 +40,62 @@ export function assertNoDtd(text: string, file = 'the XML'): void {
   }
 }
 
-/** Parses one XML document and returns its root element. Throws XmlError with a line number. */
-export function parseXml(input: string, file = 'the XML'): XmlElement {
+/** Elements nested deeper than this are refused (a Sysmon configuration needs about six levels). */
+export const MAX_XML_DEPTH = 256;
+
+export interface XmlOptions {
+  /** Deepest element nesting accepted (the root is depth 1); default MAX_XML_DEPTH. */
+  maxDepth?: number;
+}
+
+/**
+ * Parses one XML document and returns its root element. Throws XmlError with a line number.
+ * Iterative (an explicit stack of open elements, no recursion), so no input can overflow the call
+ * stack; nesting deeper than `maxDepth` is refused with an XmlError all the same, so that callers
+ * walking the tree recursively stay safe.
+ */
+export function parseXml(input: string, file = 'the XML', options: XmlOptions = {}): XmlElement {
+  const maxDepth = options.maxDepth ?? MAX_XML_DEPTH;
   const text = input.replace(/^\uFEFF/, '');
   assertNoDtd(text, file);
   let pos = 0;
+  // Line numbers are counted incrementally: positions asked for only grow while reading.
+  let lineCursor = 0;
+  let lineCount = 1;
   const lineAt = (i: number): number => {
-    let n = 1;
-    for (let j = 0; j < i && j < text.length; j++) if (text.charCodeAt(j) === 10) n++;
-    return n;
+    if (i < lineCursor) {
+      lineCursor = 0;
+      lineCount = 1;
+    }
+    const end = Math.min(i, text.length);
+    while (lineCursor < end) {
+      const nl = text.indexOf('\n', lineCursor);
+      if (nl < 0 || nl >= end) {
+        lineCursor = end;
+        break;
+      }
+      lineCount++;
+      lineCursor = nl + 1;
+    }
+    return lineCount;
   };
   const fail = (msg: string, at = pos): never => {
     throw new XmlError(`${file} line ${lineAt(at)}: not well-formed XML: ${msg}`);
   };
   const decode = (raw: string, at: number): string =>
-    raw.replace(/&([^;&<\s]*);?/g, (whole, ref: string) => {
-      if (!whole.endsWith(';')) fail(`"&" must start an entity reference like &amp;`, at);
-      if (ref.startsWith('#')) {
-        const code = /^#x[0-9a-f]+$/i.test(ref) ? parseInt(ref.slice(2), 16) : /^#[0-9]+$/.test(ref) ? parseInt(ref.slice(1), 10) : NaN;
-        if (!Number.isFinite(code) || code <= 0 || code > 0x10ffff) fail(`bad character reference &${ref};`, at);
-        return String.fromCodePoint(code);
-      }
-      const v = PREDEFINED[ref];
-      if (v === undefined) fail(`undefined entity &${ref}; (only &lt; &gt; &amp; &quot; &apos; and character references are accepted)`, at);
-      return v ?? '';
-    });
+    raw.includes('&')
+      ? raw.replace(/&([^;&<\s]*);?/g, (whole, ref: string) => {
+          if (!whole.endsWith(';')) fail(`"&" must start an entity reference like &amp;`, at);
+          if (ref.startsWith('#')) {
+            const code = /^#x[0-9a-f]+$/i.test(ref) ? parseInt(ref.slice(2), 16) : /^#[0-9]+$/.test(ref) ? parseInt(ref.slice(1), 10) : NaN;
+            if (!Number.isFinite(code) || code <= 0 || code > 0x10ffff) fail(`bad character reference &${ref};`, at);
+            return String.fromCodePoint(code);
+          }
+          const v = PREDEFINED[ref];
+          if (v === undefined) fail(`undefined entity &${ref}; (only &lt; &gt; &amp; &quot; &apos; and character references are accepted)`, at);
+          return v ?? '';
+        })
+      : raw;
   const readName = (): string => {
     NAME.lastIndex = pos;
     const m = NAME.exec(text);
@@ -71,8 +103,9 @@ export function parseXml(input: string, file = 'the XML'): XmlElement {
     pos = NAME.lastIndex;
     return m?.[0] ?? '';
   };
+  const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || /\s/.test(String.fromCharCode(c));
   const skipSpace = (): void => {
-    while (pos < text.length && /\s/.test(text[pos] ?? '')) pos++;
+    while (pos < text.length && isSpace(text.charCodeAt(pos))) pos++;
   };
   /** Skips comments, processing instructions and whitespace (outside the root element). */
   const skipMisc = (): void => {
@@ -90,22 +123,28 @@ export function parseXml(input: string, file = 'the XML'): XmlElement {
     }
   };
 
-  const readElement = (): XmlElement => {
+  /** Reads a start tag (or an empty-element tag) at `pos`, `depth` being the new element's depth. */
+  const readStartTag = (depth: number): { el: XmlElement; empty: boolean } => {
     const start = pos;
     if (text[pos] !== '<') fail('expected "<"');
     pos++;
     const name = readName();
     const el: XmlElement = { name, attributes: {}, children: [], text: '', line: lineAt(start) };
+    if (depth > maxDepth) {
+      throw new XmlError(
+        `${file} line ${el.line}: <${name}> is nested ${depth} elements deep, more than the ${maxDepth} accepted; the document was not read (a Sysmon configuration needs a handful of levels)`,
+      );
+    }
     for (;;) {
       const before = pos;
       skipSpace();
       if (text.startsWith('/>', pos)) {
         pos += 2;
-        return el;
+        return { el, empty: true };
       }
       if (text[pos] === '>') {
         pos++;
-        break;
+        return { el, empty: false };
       }
       if (pos === before) fail(`expected whitespace, ">" or "/>" in <${name}>`);
       const attr = readName();
@@ -123,19 +162,26 @@ export function parseXml(input: string, file = 'the XML'): XmlElement {
       el.attributes[attr] = decode(raw, pos).replace(/[\t\n\r]/g, ' ');
       pos = end + 1;
     }
-    // Content.
+  };
+
+  /** Reads the root element and everything in it, keeping the open elements on a stack. */
+  const readRoot = (): XmlElement => {
+    const first = readStartTag(1);
+    if (first.empty) return first.el;
+    const open: XmlElement[] = [first.el];
     for (;;) {
-      if (pos >= text.length) fail(`<${name}> (line ${el.line}) is not closed`);
+      const el = open[open.length - 1] as XmlElement;
+      if (pos >= text.length) fail(`<${el.name}> (line ${el.line}) is not closed`);
       if (text.startsWith('</', pos)) {
         pos += 2;
         const close = readName();
-        if (close !== name) fail(`</${close}> closes <${name}> (line ${el.line})`);
+        if (close !== el.name) fail(`</${close}> closes <${el.name}> (line ${el.line})`);
         skipSpace();
         if (text[pos] !== '>') fail(`expected ">" after </${close}`);
         pos++;
-        return el;
-      }
-      if (text.startsWith('<!--', pos)) {
+        open.pop();
+        if (open.length === 0) return el;
+      } else if (text.startsWith('<!--', pos)) {
         const end = text.indexOf('-->', pos + 4);
         if (end < 0) fail('unterminated comment');
         pos = end + 3;
@@ -151,7 +197,9 @@ export function parseXml(input: string, file = 'the XML'): XmlElement {
       } else if (text.startsWith('<!', pos)) {
         fail('unexpected markup declaration');
       } else if (text[pos] === '<') {
-        el.children.push(readElement());
+        const child = readStartTag(open.length + 1);
+        el.children.push(child.el);
+        if (!child.empty) open.push(child.el);
       } else {
         const next = text.indexOf('<', pos);
         const end = next < 0 ? text.length : next;
@@ -164,7 +212,7 @@ export function parseXml(input: string, file = 'the XML'): XmlElement {
   skipMisc();
   if (pos >= text.length) fail('the document is empty');
   if (text[pos] !== '<') fail('text before the root element');
-  const root = readElement();
+  const root = readRoot();
   skipMisc();
   if (pos < text.length) fail(text[pos] === '<' ? 'more than one root element' : 'text after the root element');
   return root;

@@ -3,25 +3,27 @@
  * Everything is written into a temporary folder beside the output and swapped in only when every
  * requested version has built and validated, so a failed build leaves the previous output as it was.
  */
-import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { buildIndex, compareVersions, type IndexEntry } from '../artifacts/build.ts';
 import { stringifyJson } from '../artifacts/json.ts';
 import { PUBLISHED_SCHEMAS, validateArtifact } from '../artifacts/schemas.ts';
-import { versionBuilder } from '../build/builders.ts';
-import { BuildError } from '../build/errors.ts';
-import { fetchShared, verify } from '../build/shared.ts';
-import { DOMAIN } from '../build/version.ts';
+import { versionBuilder } from './builders.ts';
+import { BuildError } from './errors.ts';
+import { fetchShared, verify } from './shared.ts';
+import { install, installCommitted, recoverInstall, stageFile, type Move, type StepHook } from './install.ts';
+import { shrinkMessage, shrinkProblems } from './shrink.ts';
+import { DOMAIN } from './version.ts';
 import { parseAttackIndex } from '../sources/attack-index.ts';
-import { exists, writeFileAtomic } from '../sources/atomic.ts';
+import { exists } from '../sources/atomic.ts';
 import { createFetcher, type Fetcher } from '../sources/fetcher.ts';
-import { writeLock } from '../sources/lock.ts';
+import { serializeLock } from '../sources/lock.ts';
 import type { Fetched, FetchTuning, LockFile, SourceMode } from '../sources/types.ts';
 import { ATTACK_INDEX_URL, attackBundleUrl, type AttackLayout } from '../sources/upstream.ts';
 
 export { BuildError, DOMAIN };
-export { loadShared, type SharedSources } from '../build/shared.ts';
-export { buildOneVersion, type BuiltVersion } from '../build/version.ts';
+export { loadShared, type SharedSources } from './shared.ts';
+export { buildOneVersion, type BuiltVersion } from './version.ts';
 
 export interface BuildOptions {
   /** Versions, `latest`, `all`; empty means the lock's configured versions. */
@@ -35,6 +37,10 @@ export interface BuildOptions {
   includeDeprecated: boolean;
   /** Build into a temporary folder and compare with the output instead of replacing it. */
   check?: boolean;
+  /** Install a version that lost more than half its rows or techniques (refused by default). */
+  allowShrink?: boolean;
+  /** Test hook: called before each step of the install (see scripts/build/install.ts). */
+  installHook?: StepHook;
   /** Versions built at once, each in a worker thread (default: up to 2, one per core; 1 builds in this thread). */
   jobs?: number;
   tuning?: Partial<FetchTuning>;
@@ -80,6 +86,16 @@ async function resolveVersions(opts: BuildOptions, fetcher: Fetcher): Promise<st
   return [...out].sort(compareVersions);
 }
 
+/** The counts of a version already installed in the output folder, if any. */
+async function installedCounts(outDir: string, version: string): Promise<IndexEntry['counts'] | undefined> {
+  try {
+    const m = JSON.parse(await readFile(path.join(outDir, DOMAIN, version, 'manifest.json'), 'utf8')) as { counts?: IndexEntry['counts'] };
+    return m.counts;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Index entries of versions already in the output folder that this build does not replace. */
 async function keptEntries(outDir: string, replaced: Set<string>): Promise<IndexEntry[]> {
   const dir = path.join(outDir, DOMAIN);
@@ -97,8 +113,11 @@ async function keptEntries(outDir: string, replaced: Set<string>): Promise<Index
 
 export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
   const log = opts.log ?? (() => {});
-  const fetcher = createFetcher(opts.mode, opts.tuning);
+  // Pinned files are capped at their pinned size and cached only when they match their pin.
+  const fetcher = createFetcher(opts.mode, { ...opts.tuning, pins: opts.updateLock ? undefined : opts.lock.files });
   const staging = path.join(opts.outDir, `.staging-${process.pid}-${Date.now()}`);
+  // A build killed during its install is finished first; leftovers of killed builds go.
+  if (!opts.check) await recoverInstall(opts.outDir);
   try {
     const versions = await resolveVersions(opts, fetcher);
     const inputs = await fetchShared(opts, fetcher);
@@ -158,30 +177,37 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
     const indexProblems = validateArtifact('index.json', JSON.parse(index));
     if (indexProblems.length > 0) throw new BuildError(`index.json does not match its schema: ${indexProblems.join('; ')}`);
     if (opts.check) {
-      await writeFileAtomic(path.join(staging, 'index.json'), index);
-      for (const [name, schema] of Object.entries(PUBLISHED_SCHEMAS)) await writeFileAtomic(path.join(staging, 'schemas', name), stringifyJson(schema));
+      await stageFile(path.join(staging, 'index.json'), index);
+      for (const [name, schema] of Object.entries(PUBLISHED_SCHEMAS)) await stageFile(path.join(staging, 'schemas', name), stringifyJson(schema));
       const rel = ['index.json', ...Object.keys(PUBLISHED_SCHEMAS).map((n) => path.join('schemas', n))];
       for (const version of versions) for (const name of await readdir(path.join(staging, DOMAIN, version))) rel.push(path.join(DOMAIN, version, name));
       return { versions, stale: await compareWithOutput(staging, opts.outDir, rel) };
     }
-    await mkdir(path.join(opts.outDir, DOMAIN), { recursive: true });
-    for (const version of versions) {
-      const target = path.join(opts.outDir, DOMAIN, version);
-      const old = path.join(opts.outDir, DOMAIN, `.old-${version}-${process.pid}`);
-      if (await exists(target)) await rename(target, old);
-      await rename(path.join(staging, DOMAIN, version), target);
-      await rm(old, { recursive: true, force: true });
+    // The shrink guard: a version losing more than half its rows or techniques is refused.
+    const shrink: string[] = [];
+    for (const e of entries) {
+      const old = await installedCounts(opts.outDir, e.version);
+      if (old) shrink.push(...shrinkProblems(e.version, old, e.counts));
     }
-    for (const [name, schema] of Object.entries(PUBLISHED_SCHEMAS)) await writeFileAtomic(path.join(opts.outDir, 'schemas', name), stringifyJson(schema));
-    await writeFileAtomic(path.join(opts.outDir, 'index.json'), index);
+    if (shrink.length > 0 && !opts.allowShrink) throw new BuildError(shrinkMessage(shrink, opts.outDir));
+    // Everything staged (versions, index, schemas, the lock): install it with one commit point.
+    for (const [name, schema] of Object.entries(PUBLISHED_SCHEMAS)) await stageFile(path.join(staging, 'schemas', name), stringifyJson(schema));
+    await stageFile(path.join(staging, 'index.json'), index);
+    const trash = path.join(opts.outDir, `.trash-${process.pid}-${Date.now()}`);
+    const moves: Move[] = versions.map((v) => ({ from: path.join(staging, DOMAIN, v), to: path.join(opts.outDir, DOMAIN, v), trash: path.join(trash, v) }));
+    for (const name of Object.keys(PUBLISHED_SCHEMAS)) moves.push({ from: path.join(staging, 'schemas', name), to: path.join(opts.outDir, 'schemas', name), trash: '' });
+    moves.push({ from: path.join(staging, 'index.json'), to: path.join(opts.outDir, 'index.json'), trash: '' });
     if (opts.updateLock) {
       opts.lock.attackVersions = [...new Set([...opts.lock.attackVersions, ...versions])].sort(compareVersions);
-      await writeLock(opts.lockPath, opts.lock);
-      log(`lock: ${opts.lockPath} updated`);
+      await stageFile(path.join(staging, 'sources.lock.json'), serializeLock(opts.lock));
+      moves.push({ from: path.join(staging, 'sources.lock.json'), to: opts.lockPath, trash: '' });
     }
+    await install(opts.outDir, moves, [trash, staging], opts.installHook);
+    if (opts.updateLock) log(`lock: ${opts.lockPath} updated`);
     return { versions, stale: [] };
   } finally {
-    await rm(staging, { recursive: true, force: true });
+    // Once an install is committed (its journal written), its staged files are what finishes it.
+    if (!(await installCommitted(opts.outDir))) await rm(staging, { recursive: true, force: true });
     await fetcher.close();
   }
 }

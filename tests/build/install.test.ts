@@ -1,0 +1,149 @@
+/**
+ * The install's commit point: a build stopped at any step leaves, once recovered, the old output or
+ * the new one, never a mix; leftovers of killed runs are removed; the shrink guard of npm run data.
+ */
+import { spawn } from 'node:child_process';
+import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildIndex, type IndexEntry } from '../../scripts/artifacts/build.ts';
+import { JOURNAL, recoverInstall } from '../../scripts/build/install.ts';
+import { runBuild, type BuildOptions } from '../../scripts/build/run.ts';
+import { readLock } from '../../scripts/sources/lock.ts';
+import type { LockFile } from '../../scripts/sources/types.ts';
+import { repoRoot, sharedSourcesDir } from '../helpers/mirror-server.ts';
+import { tempDirs } from '../helpers/tmp-dir.ts';
+import { expectSameTree, tree } from '../helpers/tree.ts';
+
+const DATA = path.join(repoRoot, 'data');
+const VERSIONS = ['6.3', '8.2'];
+const tmp = tempDirs();
+let lock: LockFile;
+/** The output of a clean build of VERSIONS into an empty folder. */
+let fresh: Map<string, Buffer>;
+
+/** An output folder holding an older build of VERSIONS: the committed files plus a marker in each version. */
+async function oldOutput(): Promise<string> {
+  const out = await tmp.make('install-old-');
+  const entries: IndexEntry[] = [];
+  const index = JSON.parse(await readFile(path.join(DATA, 'index.json'), 'utf8')) as { versions: IndexEntry[] };
+  for (const v of VERSIONS) {
+    await cp(path.join(DATA, 'enterprise-attack', v), path.join(out, 'enterprise-attack', v), { recursive: true });
+    await writeFile(path.join(out, 'enterprise-attack', v, 'old-marker.txt'), `old ${v}\n`);
+    entries.push(...index.versions.filter((e) => e.version === v));
+  }
+  await writeFile(path.join(out, 'index.json'), buildIndex(entries));
+  await cp(path.join(DATA, 'schemas'), path.join(out, 'schemas'), { recursive: true });
+  return out;
+}
+
+async function options(outDir: string, over: Partial<BuildOptions> = {}): Promise<BuildOptions> {
+  return {
+    attack: VERSIONS,
+    layout: 'stix-data',
+    mode: { kind: 'mirror', dir: sharedSourcesDir() },
+    outDir,
+    lock: structuredClone(lock),
+    lockPath: path.join(await tmp.make('install-lock-'), 'sources.lock.json'),
+    updateLock: false,
+    includeDeprecated: false,
+    jobs: 1,
+    ...over,
+  };
+}
+
+function expectOldOrNew(actual: Map<string, Buffer>, old: Map<string, Buffer>, label: string): 'old' | 'new' {
+  const same = (a: Map<string, Buffer>, b: Map<string, Buffer>): boolean => a.size === b.size && [...a].every(([k, v]) => b.get(k)?.equals(v) === true);
+  if (same(actual, old)) return 'old';
+  if (same(actual, fresh)) return 'new';
+  const extra = [...actual.keys()].filter((k) => !fresh.has(k) && !old.has(k));
+  throw new Error(`${label}: the output is neither the old nor the new build (files of neither: ${extra.slice(0, 5).join(', ')})`);
+}
+
+beforeAll(async () => {
+  lock = await readLock(path.join(repoRoot, 'scripts', 'sources.lock.json'));
+  const out = await tmp.make('install-fresh-');
+  await runBuild(await options(out));
+  fresh = await tree(out);
+});
+afterAll(() => tmp.cleanup());
+
+describe('the install step', () => {
+  it.each(['journal', 'move 0', 'move 1', 'move 3', 'move 9', 'cleanup'])('stopped before "%s", the next run finishes or forgets it, never a mix', async (stop) => {
+    const out = await oldOutput();
+    const old = await tree(out);
+    const crash = new Error(`stopped before ${stop}`);
+    await expect(
+      runBuild(
+        await options(out, {
+          installHook: (step) => {
+            if (step === stop) throw crash;
+          },
+        }),
+      ),
+    ).rejects.toBe(crash);
+    const { finished } = await recoverInstall(out);
+    expect(finished).toBe(stop !== 'journal');
+    expect(expectOldOrNew(await tree(out), old, stop)).toBe(stop === 'journal' ? 'old' : 'new');
+    expect((await readdir(out)).filter((n) => n.startsWith('.'))).toEqual([]);
+  });
+
+  it('a build started after a stopped one finishes it first, then builds', async () => {
+    const out = await oldOutput();
+    await expect(runBuild(await options(out, { installHook: (s) => { if (s === 'move 1') throw new Error('stop'); } }))).rejects.toThrow('stop');
+    expect(await readdir(out)).toContain(JOURNAL);
+    await runBuild(await options(out));
+    expectSameTree(await tree(out), fresh);
+  });
+
+  it('refuses a journal it did not write, touching nothing', async () => {
+    const out = await oldOutput();
+    await writeFile(path.join(out, JOURNAL), '{"moves": "everything"}');
+    await expect(recoverInstall(out)).rejects.toThrow(/is not an install journal this build wrote/);
+  });
+
+  it('killing a real build process at many points leaves, once recovered, the old output or the new one', async () => {
+    const outcomes: string[] = [];
+    for (const ms of [400, 1500, 2500, 3200, 3800, 4400, 5200, 60_000]) {
+      const out = await oldOutput();
+      const old = await tree(out);
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts', 'cli', 'data.ts'), '--attack', VERSIONS.join(','), '--mirror', sharedSourcesDir(), '--out', out, '--jobs', '1', '--lock', path.join(repoRoot, 'scripts', 'sources.lock.json')], { cwd: repoRoot, stdio: 'ignore' });
+      const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+      const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+      await exited;
+      clearTimeout(timer);
+      await recoverInstall(out);
+      outcomes.push(`${ms} ms: ${expectOldOrNew(await tree(out), old, `killed at ${ms} ms`)}`);
+      expect((await readdir(out)).filter((n) => n.startsWith('.'))).toEqual([]);
+      expect((await readdir(path.join(out, 'enterprise-attack'))).filter((n) => n.startsWith('.'))).toEqual([]);
+    }
+    // The last one was never killed: it must have installed the new build.
+    expect(outcomes.at(-1)).toMatch(/: new$/);
+  }, 240_000);
+});
+
+describe('the shrink guard of npm run data', () => {
+  it('refuses a version that would lose more than half its rows, unless allowed', async () => {
+    const out = await oldOutput();
+    const manifestPath = path.join(out, 'enterprise-attack', '6.3', 'manifest.json');
+    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { counts: { rows: number } };
+    manifest.counts.rows = 1_000_000;
+    await writeFile(manifestPath, JSON.stringify(manifest));
+    const before = await tree(out);
+    await expect(runBuild(await options(out))).rejects.toThrow(/ATT&CK 6\.3 would go from 1000000 to \d+ mapping rows: refusing to update .*--allow-shrink/);
+    expectSameTree(await tree(out), before);
+    await runBuild(await options(out, { allowShrink: true }));
+    expectSameTree(await tree(out), fresh);
+  });
+});
+
+describe('leftovers', () => {
+  it('staging, trash and temp files of killed runs are removed by the next run', async () => {
+    const out = await oldOutput();
+    await mkdir(path.join(out, '.staging-1-2', 'enterprise-attack'), { recursive: true });
+    await mkdir(path.join(out, 'enterprise-attack', '.old-6.3-99'), { recursive: true });
+    await writeFile(path.join(out, 'index.json.123.abc.tmp'), 'x');
+    const { removed } = await recoverInstall(out);
+    expect(removed.map((p) => path.relative(out, p)).sort()).toEqual(['.staging-1-2', path.join('enterprise-attack', '.old-6.3-99'), 'index.json.123.abc.tmp']);
+  });
+});
