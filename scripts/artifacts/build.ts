@@ -197,6 +197,8 @@ export interface VersionCounts {
 
 export interface VersionArtifacts {
   files: Map<string, string>;
+  /** The same files encoded as UTF-8, once: hashed for the manifest and written as they are. */
+  bytes: Map<string, Buffer>;
   /** The JSON artifacts as objects, for schema validation without parsing the text again. */
   json: Map<string, unknown>;
   counts: VersionCounts;
@@ -287,9 +289,14 @@ export function buildVersionArtifacts(m: VersionMapping, sources: SourceRecord[]
     for (const [name, text] of extra) files.set(name, text);
   }
   const sortedSources = [...sources].sort((a, b) => cmp(a.role, b.role) || cmp(a.url, b.url));
-  const fileList = [...files.entries()].map(([name, text]) => ({ name, sha256: sha256(text), size: Buffer.byteLength(text, 'utf8') }));
+  // Encoding each file once serves the hash, the size and the write (the JSON holds non-ASCII text,
+  // so every encoding is a full transcode of megabytes).
+  const bytes = new Map<string, Buffer>();
+  for (const [name, text] of files) bytes.set(name, Buffer.from(text, 'utf8'));
+  const fileList = [...bytes].map(([name, b]) => ({ name, sha256: createHash('sha256').update(b).digest('hex'), size: b.length }));
   setJson('manifest.json', { attackVersion: v, era: m.era, counts, sources: sortedSources, files: fileList });
-  return { files, json, counts };
+  bytes.set('manifest.json', Buffer.from(files.get('manifest.json') ?? '', 'utf8'));
+  return { files, bytes, json, counts };
 }
 
 export interface IndexEntry {

@@ -41,7 +41,7 @@ export interface BuildOptions {
   allowShrink?: boolean;
   /** Test hook: called before each step of the install (see scripts/build/install.ts). */
   installHook?: StepHook;
-  /** Versions built at once, each in a worker thread (default: up to 2, one per core; 1 builds in this thread). */
+  /** Versions built at once, each in a worker thread (default 1: in this thread). */
   jobs?: number;
   tuning?: Partial<FetchTuning>;
   log?: (line: string) => void;

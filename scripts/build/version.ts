@@ -15,6 +15,7 @@ export const DOMAIN = 'enterprise-attack';
 export interface BuiltVersion {
   mapping: VersionMapping;
   files: Map<string, string>;
+  bytes: Map<string, Buffer>;
   entry: IndexEntry;
 }
 
@@ -23,19 +24,19 @@ export function buildOneVersion(version: string, bundleText: string, label: stri
   const bundle = parseBundle(bundleText, label);
   const mapping = mapVersion(bundle, shared.catalog, version, { includeDeprecated, rules: shared.rules, extraProblems: shared.ruleProblems });
   // Navigator heat maps (all events, and one per log) are published beside the data, listed in the manifest.
-  const { files, json, counts } = buildVersionArtifacts(mapping, sources, publishedLayerFiles);
+  const { files, bytes, json, counts } = buildVersionArtifacts(mapping, sources, publishedLayerFiles);
   for (const [name, value] of json) {
     const problems = validateArtifact(name, value);
     if (problems.length > 0) throw new BuildError(`ATT&CK ${version}: ${name} does not match its schema: ${problems.join('; ')}`);
   }
-  return { mapping, files, entry: { version, era: mapping.era, path: `${DOMAIN}/${version}`, counts } };
+  return { mapping, files, bytes, entry: { version, era: mapping.era, path: `${DOMAIN}/${version}`, counts } };
 }
 
 /**
  * Writes a version's files into its folder of the staging tree. Plain writes, all at once: the
  * staging tree is swapped in whole only after every version built, so no file needs its own rename.
  */
-export async function writeVersionFiles(dir: string, files: ReadonlyMap<string, string>): Promise<void> {
+export async function writeVersionFiles(dir: string, files: ReadonlyMap<string, string | Buffer>): Promise<void> {
   await mkdir(dir, { recursive: true });
   await Promise.all([...files].map(([name, content]) => writeFile(path.join(dir, name), content)));
 }

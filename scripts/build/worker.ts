@@ -31,7 +31,7 @@ if (port) {
       try {
         const text = Buffer.from(job.bundle.buffer, job.bundle.byteOffset, job.bundle.byteLength).toString('utf8');
         const built = buildOneVersion(job.version, text, job.label, shared, job.sources, job.includeDeprecated);
-        await writeVersionFiles(job.dir, built.files);
+        await writeVersionFiles(job.dir, built.bytes);
         const result: VersionResult = { ok: true, version: job.version, entry: built.entry };
         port.postMessage(result);
       } catch (e) {

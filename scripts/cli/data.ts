@@ -28,7 +28,7 @@ Builds the Windows event ↔ ATT&CK mapping artifacts into OUT/enterprise-attack
   --cache DIR        download cache (default: .cache/sources)
   --include-deprecated  keep revoked and deprecated ATT&CK objects
   --allow-shrink     install a version that lost more than half its rows or techniques (refused by default)
-  --jobs N           versions built at once in worker threads (default: up to 2, one per core; 1: in this thread)
+  --jobs N           versions built at once in worker threads (default 1: in this thread)
   --check            rebuild in a temporary folder and compare with OUT; exit 1 listing stale files
   -h, --help         this text
 `;
