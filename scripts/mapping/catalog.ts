@@ -33,10 +33,10 @@ function stripAudit(s: string): string {
   return s.replace(/^Audit\s+/i, '').trim();
 }
 
-/** "Event ID 10: ProcessAccess" → "ProcessAccess"; ETW manifest placeholders ("task_0", "None") say nothing. */
+/** "Event ID 10: ProcessAccess" → "ProcessAccess"; ETW manifest placeholders ("task_0", "None", "EventID(30)") say nothing. */
 function ddShortName(name: string): string {
   const rest = name.replace(/^Event(?:\s+ID)?\s+\d+\s*[:-]\s*/i, '').trim();
-  return /^(?:task_\d+|none)$/i.test(rest) ? '' : rest;
+  return /^(?:task_\d+|none|EventID\(\d+\))$/i.test(rest) ? '' : rest;
 }
 
 export function auditGpoPath(category: string, subcategory: string): string {
