@@ -15,8 +15,7 @@
  */
 
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
@@ -276,7 +275,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       if (decoded > limit.maxBytes) throw new BodyTooLarge('the gzip body, inflated,', `refused after inflating ${decoded} bytes from ${received} bytes received`);
       hash.update(chunk);
     });
-    const file = createWriteStream(temp, { flags: 'wx' });
+    // Opened before the transfer starts, so a transfer that fails at once cannot create the file after
+    // the caller removed it (createWriteStream opens asynchronously).
+    const file = (await open(temp, 'wx')).createWriteStream();
     let fileError: unknown = null;
     file.on('error', (error) => (fileError ??= error));
     try {
