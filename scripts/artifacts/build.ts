@@ -35,6 +35,23 @@ export interface TechniqueArtifact {
   dataComponents: Array<{ dataSource: string; dataComponent: string; dataComponentId: string; events: string[] }>;
   /** Strongest first: grade, then distinct rules, then event order. */
   events: Array<{ key: string; log: string; eventId: string; name: string; grade: Grade; rules: number; evidence: Array<{ kind: Evidence; ref: string; detail: string }> }>;
+  /**
+   * ATT&CK 18+: the analytics behind the technique's `attack-analytic` evidence, one per evidence
+   * ref, sorted by ref: what each looks for and what ATT&CK says to tune. Empty before ATT&CK 18.
+   */
+  analytics: TechniqueAnalytic[];
+}
+
+/** An ATT&CK analytic as a technique page shows it. */
+export interface TechniqueAnalytic {
+  /** The evidence ref: `DET0363/AN1030`. */
+  ref: string;
+  /** attack.mitre.org page of the analytic; '' when upstream gave none. */
+  url: string;
+  /** The analytic's description. */
+  description: string;
+  /** `x_mitre_mutable_elements`: the fields ATT&CK says to tune, with why. */
+  mutableElements: Array<{ field: string; description: string }>;
 }
 
 /** A technique an event helps detect, with how strongly. */
@@ -72,7 +89,7 @@ export interface DataComponentArtifact {
 function techniquesArtifact(m: VersionMapping, order: Map<string, number>, links: Map<string, GradedLink>): TechniqueArtifact[] {
   const byId = new Map<string, TechniqueArtifact>();
   for (const t of m.techniques) {
-    byId.set(t.id, { id: t.id, name: t.name, url: t.url, tactics: t.tactics, platforms: t.platforms, isSubtechnique: t.isSubtechnique, parent: t.parent, subtechniques: [], dataComponents: [], events: [] });
+    byId.set(t.id, { id: t.id, name: t.name, url: t.url, tactics: t.tactics, platforms: t.platforms, isSubtechnique: t.isSubtechnique, parent: t.parent, subtechniques: [], dataComponents: [], events: [], analytics: [] });
   }
   for (const t of m.techniques) {
     if (t.parent) byId.get(t.parent)?.subtechniques.push(t.id);
@@ -115,6 +132,11 @@ function techniquesArtifact(m: VersionMapping, order: Map<string, number>, links
         };
       })
       .sort(byStrength((a, b) => byEvent(a.key, b.key)));
+    const refs = uniqSorted(t.events.flatMap((e) => e.evidence.filter((x) => x.kind === 'attack-analytic').map((x) => x.ref)));
+    t.analytics = refs.map((ref) => {
+      const a = m.analytics?.get(ref.slice(ref.indexOf('/') + 1));
+      return { ref, url: a?.url ?? '', description: a?.description ?? '', mutableElements: (a?.mutableElements ?? []).map((x) => ({ field: x.field, description: x.description })) };
+    });
   }
   return [...byId.values()];
 }

@@ -99,6 +99,20 @@ export const SCHEMAS: Record<string, Schema> = {
             }),
             description: 'strongest first: grade, then rule count, then event order (log, numeric ID)',
           },
+          analytics: {
+            type: 'array',
+            items: obj({
+              ref: { type: 'string', minLength: 1, description: 'the ref of the attack-analytic evidence it gives: DET0363/AN1030' },
+              url: { ...attackUrl, description: "the analytic's attack.mitre.org page; empty when upstream gave none, or one that is not http(s)" },
+              description: { type: 'string', description: "what the analytic looks for, as ATT&CK's description writes it" },
+              mutableElements: {
+                type: 'array',
+                items: obj({ field: str, description: str }),
+                description: "x_mitre_mutable_elements: what ATT&CK says to tune in the analytic, field by field",
+              },
+            }),
+            description: "ATT&CK 18+: the analytics behind the technique's attack-analytic evidence, one per evidence ref, sorted by ref; empty before ATT&CK 18",
+          },
         }),
       },
     }),

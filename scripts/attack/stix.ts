@@ -76,9 +76,19 @@ export interface LogSourceRef {
   channel: string;
 }
 
+/** ATT&CK 18+: a field of an analytic that ATT&CK says to tune to the environment (`x_mitre_mutable_elements`). */
+export interface MutableElement {
+  field: string;
+  description: string;
+}
+
 export interface StixAnalytic extends StixBase {
   platforms: string[];
   logSourceRefs: LogSourceRef[];
+  /** What the analytic looks for, as ATT&CK writes it (may hold Markdown code spans); '' when absent. */
+  description: string;
+  /** What ATT&CK says to tune, in bundle order. */
+  mutableElements: MutableElement[];
 }
 
 export interface StixRelationship {
@@ -313,6 +323,17 @@ function logSourceRefs(o: JsonObject, where: string, keep: (name: string) => boo
     .filter((r) => keep(r.name));
 }
 
+function mutableElements(o: JsonObject, where: string): MutableElement[] {
+  const v = o['x_mitre_mutable_elements'];
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) throw new BundleError(where, 'x_mitre_mutable_elements should be a list');
+  return v.map((r, i) => {
+    const w = `${where} x_mitre_mutable_elements[${i}]`;
+    if (!isObject(r)) throw new BundleError(w, 'should be an object');
+    return { field: str(r, 'field', w), description: str(r, 'description', w, false) };
+  });
+}
+
 /** Parses the text of a bundle. `label` names the source in errors (URL or file and ATT&CK version). */
 export function parseBundle(text: string, label: string): StixBundle {
   let root: Json;
@@ -408,7 +429,14 @@ export function readBundle(root: Json, label: string): StixBundle {
         const b = read('analytic', o, where);
         if (!b) break;
         const keep = (name: string): boolean => screen.logName(name, b.stixId, b.attackId ?? '');
-        out.analytics.push(Object.assign(b, { platforms: strList(o, 'x_mitre_platforms', where), logSourceRefs: logSourceRefs(o, where, keep) }));
+        out.analytics.push(
+          Object.assign(b, {
+            platforms: strList(o, 'x_mitre_platforms', where),
+            logSourceRefs: logSourceRefs(o, where, keep),
+            description: str(o, 'description', where, false),
+            mutableElements: mutableElements(o, where),
+          }),
+        );
         break;
       }
       case 'relationship':

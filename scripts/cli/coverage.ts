@@ -1,6 +1,6 @@
 /**
  * `npm run coverage -- --events Security:4688,Sysmon:1 [--events-file FILE] [--attack V|latest]
- *   [--data DIR] [--format md|csv|json] [--layer FILE] [--top N]`
+ *   [--data DIR] [--format md|csv|json] [--layer FILE] [--top N] [--min-grade related|named|confirmed]`
  * `npm run coverage -- [--auditpol FILE] [--sysmon FILE] [--preset NAME] [--events …]
  *   [--layer FILE] [--layer-diff FILE] …` (coverage from real configuration, issue #7)
  *
@@ -23,7 +23,11 @@ import {
   eventCatalog,
   formatConfigReport,
   formatReport,
+  gradeSummary,
+  GRADES,
   isFormat,
+  isGrade,
+  type Grade,
   isPreset,
   type NavigatorLayer,
   parseAuditpolCsv,
@@ -48,7 +52,9 @@ const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 const USAGE = `Usage: npm run coverage -- --events LIST [options]
        npm run coverage -- --auditpol FILE --sysmon FILE [--preset NAME] [options]
 
-Which Windows ATT&CK techniques the events you collect can show, per tactic, and which events to add next.
+Which Windows ATT&CK techniques the events you collect are mapped to, per tactic and by the grade of the
+link (confirmed by a detection rule, named by ATT&CK, related through a data component: mapped, not
+detected), and which events to add next.
 With configuration files: what your audit policy and Sysmon configuration collect, and what to switch on next
 (audit subcategories with their auditpol commands, Sysmon event types with a configuration snippet).
 
@@ -58,12 +64,16 @@ With configuration files: what your audit policy and Sysmon configuration collec
   --auditpol FILE     the CSV of auditpol /get /category:* /r (any language; repeatable)
   --sysmon FILE       a Sysmon configuration XML, schema 4.x (repeatable)
   --preset NAME       the Windows default audit policy: ${PRESETS.join(' or ')}
-  --layer-diff FILE   also write a Navigator layer of what the top N recommendations would add
+  --layer-diff FILE   also write a Navigator layer of what the top N recommendations would gain
   --attack VERSION    ATT&CK version: 18.1, 18 (newest 18.x) or latest (default: latest)
   --data DIR          data folder with index.json (default: the repository's data/)
   --format FORMAT     md (default), csv or json
-  --layer FILE        also write an ATT&CK Navigator layer (format 4.5) of the coverage to FILE
+  --layer FILE        also write an ATT&CK Navigator layer (format 4.5) of the coverage to FILE,
+                      scored by grade (confirmed 3, named 2, related 1; 0 mapped, not collected)
   --top N             length of the next-best list / advice (default: ${DEFAULT_TOP}; 0 for none)
+  --min-grade GRADE   only links of this grade or better count: related (default: every link),
+                      named (an ATT&CK analytic names the event, or a detection rule uses it) or
+                      confirmed (a public detection rule uses the event for the technique)
   -h, --help          this text
 `;
 
@@ -79,6 +89,7 @@ export interface CoverageArgs {
   sysmon: string[];
   presets: string[];
   layerDiff: string | undefined;
+  minGrade: Grade;
 }
 
 /** True when the configuration report (issue #7) is asked for rather than the event-list report. */
@@ -101,6 +112,7 @@ export function parseCoverageArgs(argv: string[]): { help: true } | { help: fals
       sysmon: { type: 'string', multiple: true },
       preset: { type: 'string', multiple: true },
       'layer-diff': { type: 'string' },
+      'min-grade': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     USAGE,
@@ -122,6 +134,8 @@ export function parseCoverageArgs(argv: string[]): { help: true } | { help: fals
   const topText = values.top ?? String(DEFAULT_TOP);
   if (!/^\d+$/.test(topText.trim())) throw new UsageError(`--top: "${topText}" is not a whole number ≥ 0`);
   if (values.layer !== undefined && values.layer.trim() === '') throw new UsageError('--layer needs a file name');
+  const minGrade = (values['min-grade'] ?? 'related').trim().toLowerCase();
+  if (!isGrade(minGrade)) throw new UsageError(`--min-grade: "${values['min-grade']}" is not ${GRADES.join(', ')}`);
   return {
     help: false,
     args: {
@@ -136,6 +150,7 @@ export function parseCoverageArgs(argv: string[]): { help: true } | { help: fals
       sysmon,
       presets,
       layerDiff: values['layer-diff'],
+      minGrade,
     },
   };
 }
@@ -198,14 +213,15 @@ async function configMain(a: CoverageArgs): Promise<void> {
       '; other subcategories No Auditing'
     );
   });
-  const report = computeConfigCoverage(data, details, { events: keys, auditpol, presets: presets.map((p) => presetPolicy(details, p)), sysmon }, { top: a.top, notes });
+  const report = computeConfigCoverage(data, details, { events: keys, auditpol, presets: presets.map((p) => presetPolicy(details, p)), sysmon }, { top: a.top, notes, minGrade: a.minGrade });
   for (const w of report.warnings) process.stderr.write(`warning: ${w}\n`);
   process.stdout.write(formatConfigReport(report, a.format));
   const t = report.totals;
-  if (a.layer !== undefined) await writeLayer('--layer', a.layer, buildConfigLayer(data, report), `${t.seen} seen, ${t.partial} partial of ${t.mapped} mapped techniques`);
+  if (a.layer !== undefined) await writeLayer('--layer', a.layer, buildConfigLayer(data, report), `${gradeSummary(t)}, ${t.partial} partial of ${t.mapped} mapped techniques`);
   if (a.layerDiff !== undefined) {
-    const added = new Set(report.advice.flatMap((x) => [...x.adds, ...x.upgrades])).size;
-    await writeLayer('--layer-diff', a.layerDiff, buildAdviceDiffLayer(data, report, { top: a.top }), `${added} technique(s) added by ${report.advice.length} recommendation(s)`);
+    const changed = new Set(report.advice.flatMap((x) => GRADES.flatMap((g) => x.gained[g]))).size;
+    const n = report.advice.length;
+    await writeLayer('--layer-diff', a.layerDiff, buildAdviceDiffLayer(data, report, { top: a.top }), `${changed} technique${changed === 1 ? '' : 's'} gained by ${n} recommendation${n === 1 ? '' : 's'}`);
   }
 }
 
@@ -223,17 +239,10 @@ async function main(): Promise<void> {
   const data = await loadVersionData(a.dataDir, a.attack);
   const tokens: EventToken[] = [...a.events.flatMap(parseEventsArg), ...(await Promise.all(a.eventsFiles.map(readEventsFile))).flat()];
   const keys = resolveEventList(tokens, eventCatalog(data));
-  const report = computeCoverage(data, keys, { top: a.top });
+  const report = computeCoverage(data, keys, { top: a.top, minGrade: a.minGrade });
   process.stdout.write(formatReport(report, a.format));
-  if (a.layer !== undefined) {
-    const layer = buildCoverageLayer(data, report);
-    try {
-      await writeFileAtomic(a.layer, stringifyJson(layer));
-    } catch (e) {
-      throw new CoverageError(`--layer: cannot write ${a.layer}: ${(e as Error).message}`);
-    }
-    process.stderr.write(`wrote Navigator layer ${a.layer} (${report.totals.seen} of ${report.totals.mapped} mapped techniques seen)\n`);
-  }
+  const t = report.totals;
+  if (a.layer !== undefined) await writeLayer('--layer', a.layer, buildCoverageLayer(data, report), `${gradeSummary(t)} of ${t.mapped} mapped techniques`);
 }
 
 /** runCli handles usage errors (exit 2); coverage errors are reported the same way with exit 1. */

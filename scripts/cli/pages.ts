@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { DataComponentArtifact, EventArtifact, IndexEntry, TacticArtifact, TechniqueArtifact } from '../artifacts/build.ts';
 import { consecutiveVersionDiffs } from '../diff/diff.ts';
+import type { RuleArtifact } from '../diff/types.ts';
 import { loadArtifacts, LoadError } from '../diff/load.ts';
 import { printable } from '../lib/printable.ts';
 import { BundleError, bundleCoverageApp } from '../pages/bundle.ts';
@@ -70,6 +71,16 @@ async function readJson<T>(file: string): Promise<T> {
   }
 }
 
+/** A JSON file that older data folders lack (rules.json): `fallback` when it does not exist. */
+async function readOptionalJson<T>(file: string, fallback: T): Promise<T> {
+  try {
+    await stat(file);
+  } catch {
+    return fallback;
+  }
+  return readJson<T>(file);
+}
+
 async function listFiles(dir: string, filter: (name: string) => boolean = () => true): Promise<FileInfo[]> {
   const names = (await readdir(dir).catch(() => [] as string[])).filter(filter).sort();
   const out: FileInfo[] = [];
@@ -113,11 +124,12 @@ export async function readSiteInput(dataDir: string, base = '/'): Promise<SiteIn
       throw new PagesError(`${path.join(dataDir, 'index.json')}: version path ${JSON.stringify(printable(String(entry.path)))} is not enterprise-attack/<version>`);
     }
     const dir = path.join(dataDir, entry.path);
-    const [techniques, events, tactics, dataComponents, files] = await Promise.all([
+    const [techniques, events, tactics, dataComponents, rules, files] = await Promise.all([
       readJson<{ techniques: TechniqueArtifact[] }>(path.join(dir, 'techniques.json')),
       readJson<{ events: EventArtifact[] }>(path.join(dir, 'events.json')),
       readJson<{ tactics: TacticArtifact[] }>(path.join(dir, 'tactics.json')),
       readJson<{ dataComponents: DataComponentArtifact[] }>(path.join(dir, 'data-components.json')),
+      readOptionalJson<{ rules: RuleArtifact[] }>(path.join(dir, 'rules.json'), { rules: [] }),
       listFiles(dir),
     ]);
     versions.push({
@@ -128,6 +140,7 @@ export async function readSiteInput(dataDir: string, base = '/'): Promise<SiteIn
       events: events.events,
       tactics: tactics.tactics,
       dataComponents: dataComponents.dataComponents,
+      rules: rules.rules,
       files,
     });
   }

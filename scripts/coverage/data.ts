@@ -4,7 +4,8 @@
  *
  * Pure module: no I/O, no node: imports.
  */
-import { cmp, CoverageError, type CoverageEvent, type CoverageTactic, type CoverageTechnique, type VersionData } from './types.ts';
+import { isGrade } from './grades.ts';
+import { cmp, CoverageError, type CoverageEvent, type CoverageTactic, type CoverageTechnique, type Grade, type VersionData } from './types.ts';
 
 type Json = Record<string, unknown>;
 
@@ -39,14 +40,16 @@ export function versionDataFromJson(docs: { techniques: unknown; events: unknown
     if (!isStrs(x.tactics)) fail('techniques.json', 'techniques', i, 'tactics');
     if (typeof x.isSubtechnique !== 'boolean') fail('techniques.json', 'techniques', i, 'isSubtechnique');
     const evs = x.events;
-    if (!Array.isArray(evs) || !evs.every((ev) => isObj(ev) && isStr(ev.key))) fail('techniques.json', 'techniques', i, 'events');
+    // Each link's grade and distinct rule count (artifacts from before grades have neither: refused).
+    const validLink = (ev: unknown): boolean => isObj(ev) && isStr(ev.key) && isStr(ev.grade) && isGrade(ev.grade) && Number.isInteger(ev.rules) && (ev.rules as number) >= 0;
+    if (!Array.isArray(evs) || !evs.every(validLink)) fail('techniques.json', 'techniques', i, 'events');
     return {
       id: x.id as string,
       name: x.name as string,
       tactics: x.tactics,
       isSubtechnique: x.isSubtechnique,
       parent: x.parent as string,
-      events: (evs as Json[]).map((ev) => ({ key: ev.key as string })),
+      events: (evs as Json[]).map((ev) => ({ key: ev.key as string, grade: ev.grade as Grade, rules: ev.rules as number })),
     };
   });
   const events: CoverageEvent[] = e.items.map((x, i) => {

@@ -3,6 +3,7 @@
  * I/O, no node: imports) so the site can bundle it; Node callers read files with ./load.ts.
  */
 export * from './types.ts';
+export * from './grades.ts';
 export * from './events.ts';
 export * from './data.ts';
 export * from './compute.ts';

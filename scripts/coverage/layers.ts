@@ -1,6 +1,9 @@
 /**
  * ATT&CK Navigator layers (layer format 4.5): the coverage layer of a set of collected events, and
- * the heat maps published with every version (all events; one per log).
+ * the heat maps published with every version (all events; one per log). Every layer scores by the
+ * best grade of the links (confirmed 3, named 2, related 1), keeps its comments short (the
+ * Navigator's tooltip does not wrap long ones), lists legend entries only for scores that occur,
+ * and opens every parent technique whose sub-techniques are scored (`showSubtechniques`).
  *
  * Format: https://github.com/mitre-attack/attack-navigator/blob/master/layers/LAYERFORMATv4_5.md
  * A technique with several tactics gets one entry per tactic (with `tactic`); a technique with one
@@ -10,10 +13,12 @@
  */
 import { stringifyJson } from '../artifacts/json.ts';
 import { LOGS } from '../mapping/logs.ts';
-import type { CoverageReport } from './compute.ts';
+import type { CoverageReport, SeenTechnique, UnseenTechnique } from './compute.ts';
 import { versionDataFromFiles, versionDataFromJson } from './data.ts';
+import { plural } from './format.ts';
+import { GRADE_SCORE, gradeCounts, gradeSummary, linkLabel, minGradeWords, rankedLinks, withMinGrade } from './grades.ts';
 import { validateLayer } from './layer-schema.ts';
-import { cmp, compareEventRefs, CoverageError, type CoverageEvent, type CoverageTechnique, type VersionData } from './types.ts';
+import { cmp, CoverageError, type CoverageTechnique, type Grade, type VersionData } from './types.ts';
 
 export const LAYER_FORMAT_VERSION = '4.5';
 /** The Navigator release line that reads layer format 4.5 (4.9.0 and later). */
@@ -63,11 +68,19 @@ export interface NavigatorLayer {
   metadata: LayerMetadata[];
 }
 
+/**
+ * Colours. Scores follow grades (confirmed 3, named 2, related 1); the lowest step of every
+ * gradient is a colour that stands out from the Navigator's white unscored cells.
+ */
 export const COLORS = {
-  seen: '#8ec843',
-  notSeen: '#ff6666',
-  disabled: '#d9d9d9',
-  heat: ['#deebf7', '#6baed6', '#08519c'],
+  /** Coverage layers: mapped, but no collected event (score 0). */
+  notCollected: '#ff6666',
+  /** Coverage and advice layers: seen at a grade. */
+  coverage: { related: '#a6d96a', named: '#66bd63', confirmed: '#1a9850' },
+  /** Published heat maps: best grade of the mapped events. */
+  heat: { related: '#9ecae1', named: '#4292c6', confirmed: '#08519c' },
+  /** What the Navigator draws for an unscored technique. */
+  unscored: '#ffffff',
 } as const;
 
 /** `18.1` → `18`: the Navigator's `versions.attack` is the major version. */
@@ -81,6 +94,45 @@ export function techniqueEntries(t: Pick<CoverageTechnique, 'id' | 'tactics'>, f
   return t.tactics.map((tactic) => ({ techniqueID: t.id, tactic, ...fields }));
 }
 
+/**
+ * Sets `showSubtechniques: true` on a parent's entry under every tactic where one of its
+ * sub-techniques is scored (adding an unscored entry for the parent when it has none there): the
+ * layers set `expandedSubtechniques: "none"`, so without it the Navigator opens those parents
+ * collapsed and hides the scored sub-techniques. Entries come back ordered by technique ID, then
+ * by the technique's tactic order.
+ */
+export function expandScoredParents(data: VersionData, entries: readonly LayerTechnique[]): LayerTechnique[] {
+  const byId = new Map(data.techniques.map((t) => [t.id, t]));
+  const want = new Map<string, Set<string>>();
+  for (const e of entries) {
+    if (e.score === undefined) continue;
+    const t = byId.get(e.techniqueID);
+    const p = t?.isSubtechnique && t.parent ? byId.get(t.parent) : undefined;
+    if (!t || !p) continue;
+    const tactics = want.get(p.id) ?? new Set<string>();
+    for (const tactic of e.tactic !== undefined ? [e.tactic] : t.tactics) if (p.tactics.includes(tactic)) tactics.add(tactic);
+    if (tactics.size > 0) want.set(p.id, tactics);
+  }
+  const slot = (id: string, tactic: string | undefined): string => `${id}\u0000${tactic ?? ''}`;
+  const present = new Set(entries.map((e) => slot(e.techniqueID, e.tactic)));
+  const out = entries.map((e) => {
+    const tactics = want.get(e.techniqueID);
+    if (!tactics || (e.tactic !== undefined && !tactics.has(e.tactic))) return e;
+    return { ...e, showSubtechniques: true };
+  });
+  for (const [id, tactics] of want) {
+    const p = byId.get(id);
+    if (!p) continue;
+    if (p.tactics.length <= 1) {
+      if (!present.has(slot(id, undefined))) out.push({ techniqueID: id, showSubtechniques: true });
+    } else {
+      for (const tactic of p.tactics) if (tactics.has(tactic) && !present.has(slot(id, tactic))) out.push({ techniqueID: id, tactic, showSubtechniques: true });
+    }
+  }
+  const order = (e: LayerTechnique): number => (e.tactic === undefined ? -1 : (byId.get(e.techniqueID)?.tactics.indexOf(e.tactic) ?? -1));
+  return out.sort((a, b) => cmp(a.techniqueID, b.techniqueID) || order(a) - order(b));
+}
+
 interface LayerParts {
   name: string;
   description: string;
@@ -92,7 +144,7 @@ interface LayerParts {
   metadata: LayerMetadata[];
 }
 
-function layer(p: LayerParts): NavigatorLayer {
+export function layer(p: LayerParts): NavigatorLayer {
   return {
     name: p.name,
     versions: { attack: attackMajor(p.attackVersion), navigator: NAVIGATOR_VERSION, layer: LAYER_FORMAT_VERSION },
@@ -114,126 +166,168 @@ function layer(p: LayerParts): NavigatorLayer {
   };
 }
 
-function shortList(keys: readonly string[], max: number): string {
-  return keys.length <= max ? keys.join(', ') : `${keys.slice(0, max).join(', ')} … (+${keys.length - max})`;
+/** `a, b, c … and 4 more` (at most `max` items; comments stay short in the Navigator's tooltip). */
+export function fewOf(items: readonly string[], max = 3): string {
+  return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} … and ${items.length - max} more`;
 }
 
+/** `Sysmon:10 (7 rules)` for a confirmed link, else the key. */
+const ruleLabel = (l: { key: string; grade: Grade; rules: number }): string => (l.grade === 'confirmed' && l.rules > 0 ? `${l.key} (${plural(l.rules, 'rule')})` : l.key);
+
+const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 const byId = (a: { id: string }, b: { id: string }): number => cmp(a.id, b.id);
 
+/** The legend entries for the scores that occur, in the order given. */
+function legendOf(entries: readonly LayerTechnique[], items: ReadonlyArray<{ score: number | 'unscored'; label: string; color: string }>, unscored: boolean): NavigatorLayer['legendItems'] {
+  const scores = new Set(entries.map((e) => e.score).filter((s): s is number => s !== undefined));
+  return items.filter((i) => (i.score === 'unscored' ? unscored : scores.has(i.score))).map(({ label, color }) => ({ label, color }));
+}
+
+/** What a coverage layer shows: the state of every technique of a report (configuration reports add `partial`). */
+export interface CoverageLayerState {
+  attackVersion: string;
+  minGrade: Grade;
+  seen: readonly SeenTechnique[];
+  partial?: ReadonlyArray<{ id: string; via: string[] }>;
+  unseen: readonly UnseenTechnique[];
+}
+
+/** The colour of partially seen techniques (only filtered Sysmon event types), set on their entries. */
+export const PARTIAL_COLOR = '#ffd966';
+export const PARTIAL_SCORE = 0.5;
+
 /**
- * The layer of one coverage report: score 1 = seen (a collected event is mapped), 0 = mapped but
- * not seen; techniques with no mapped Windows event are disabled (greyed out).
+ * The technique entries and legend of a coverage layer: score = the best grade among the
+ * collected links (confirmed 3, named 2, related 1), 0.5 = partial (explicit colour), 0 = mapped
+ * but not collected; techniques with no mapped Windows event are disabled. Comments name the
+ * strongest links with their rule counts.
+ */
+export function coverageLayerTechniques(data: VersionData, s: CoverageLayerState): { techniques: LayerTechnique[]; legendItems: NavigatorLayer['legendItems'] } {
+  const graded = withMinGrade(data, s.minGrade);
+  const events = new Map(data.events.map((e) => [e.key, e]));
+  const seen = new Map(s.seen.map((t) => [t.id, t]));
+  const partial = new Map((s.partial ?? []).map((t) => [t.id, t]));
+  const unseen = new Map(s.unseen.map((t) => [t.id, t]));
+  const at = s.minGrade === 'related' ? '' : ` at ${minGradeWords(s.minGrade)}`;
+  const entries = [...graded.techniques].sort(byId).flatMap((t) => {
+    const links = rankedLinks(t, events);
+    const x = seen.get(t.id);
+    if (x) {
+      const via = new Set(x.via);
+      const mine = links.filter((l) => via.has(l.key)).map(linkLabel);
+      return techniqueEntries(t, { score: GRADE_SCORE[x.grade], comment: `${cap(x.grade)}. Collected: ${fewOf(mine)}.`, enabled: true });
+    }
+    const p = partial.get(t.id);
+    if (p) {
+      const via = new Set(p.via);
+      const mine = links.filter((l) => via.has(l.key)).map(linkLabel);
+      return techniqueEntries(t, { score: PARTIAL_SCORE, color: PARTIAL_COLOR, comment: `Partial: only filtered Sysmon event types: ${fewOf(mine)}.`, enabled: true });
+    }
+    if (unseen.has(t.id)) return techniqueEntries(t, { score: 0, comment: `Not collected. Mapped: ${fewOf(links.map(linkLabel))}.`, enabled: true });
+    return techniqueEntries(t, { comment: `No Windows event mapped${at} in ATT&CK ${s.attackVersion}.`, enabled: false });
+  });
+  const techniques = expandScoredParents(data, entries);
+  const legendItems = legendOf(
+    techniques,
+    [
+      { score: 3, label: 'confirmed (3): a detection rule uses a collected event', color: COLORS.coverage.confirmed },
+      { score: 2, label: 'named (2): an ATT&CK analytic names a collected event', color: COLORS.coverage.named },
+      { score: 1, label: 'related (1): a collected event, only through a data component', color: COLORS.coverage.related },
+      { score: PARTIAL_SCORE, label: 'partial (0.5): only filtered Sysmon event types', color: PARTIAL_COLOR },
+      { score: 0, label: 'mapped, not collected (0)', color: COLORS.notCollected },
+    ],
+    false,
+  );
+  return { techniques, legendItems };
+}
+
+/** The gradient of coverage layers: 0 not collected, then related, named, confirmed. */
+export const COVERAGE_GRADIENT: NavigatorLayer['gradient'] = {
+  colors: [COLORS.notCollected, COLORS.coverage.related, COLORS.coverage.named, COLORS.coverage.confirmed],
+  minValue: 0,
+  maxValue: 3,
+};
+
+/** What the scores mean, for descriptions. */
+export const GRADE_SCORES_TEXT = 'score = best grade of the links: 3 confirmed (a public detection rule uses the event for the technique), 2 named (an ATT&CK analytic names it), 1 related (only through a data component)';
+
+/**
+ * The layer of one coverage report: score = the best grade among the collected events' links
+ * (confirmed 3, named 2, related 1), 0 = mapped but not collected; techniques with no mapped
+ * Windows event are disabled.
  */
 export function buildCoverageLayer(data: VersionData, report: CoverageReport, options: { name?: string } = {}): NavigatorLayer {
   const v = report.attackVersion;
   if (data.attackVersion !== v) throw new CoverageError(`the report is for ATT&CK ${v}, the data for ${data.attackVersion}`);
-  const seen = new Map(report.seen.map((t) => [t.id, t]));
-  const unseen = new Map(report.unseen.map((t) => [t.id, t]));
-  const parentsWithSeenChild = new Set(report.seen.filter((t) => t.parent !== '').map((t) => t.parent));
-  const hasChildren = new Set(data.techniques.filter((t) => t.parent !== '').map((t) => t.parent));
-  const techniques = [...data.techniques].sort(byId).flatMap((t) => {
-    const expand = hasChildren.has(t.id) && parentsWithSeenChild.has(t.id) ? { showSubtechniques: true } : {};
-    const s = seen.get(t.id);
-    if (s) {
-      return techniqueEntries(t, {
-        score: 1,
-        comment: `Seen through ${s.via.join(', ')}.`,
-        enabled: true,
-        metadata: [
-          { name: 'status', value: 'seen' },
-          { name: 'seen through', value: s.via.join(', ') },
-        ],
-        ...expand,
-      });
-    }
-    const u = unseen.get(t.id);
-    if (u) {
-      return techniqueEntries(t, {
-        score: 0,
-        comment: `Not seen. Mapped events: ${u.events.join(', ')}.`,
-        enabled: true,
-        metadata: [
-          { name: 'status', value: 'not seen' },
-          { name: 'mapped events', value: u.events.join(', ') },
-        ],
-        ...expand,
-      });
-    }
-    return techniqueEntries(t, { comment: `No Windows event is mapped to this technique in ATT&CK ${v}.`, enabled: false, ...expand });
-  });
+  const { techniques, legendItems } = coverageLayerTechniques(data, report);
   const keys = report.events.map((e) => e.key);
-  const { seen: nSeen, mapped, total } = report.totals;
+  const t = report.totals;
+  const at = report.minGrade === 'related' ? '' : ` (links of ${minGradeWords(report.minGrade)} only)`;
   return layer({
     name: options.name ?? `Windows event coverage (ATT&CK ${v})`,
     description:
-      `Techniques seen by ${keys.length} collected Windows event(s): ${shortList(keys, 20)}. ` +
-      `Score 1 = seen (a collected event is mapped to the technique), 0 = mapped but not seen; greyed out = no mapped Windows event. ` +
-      `${nSeen} of ${mapped} mapped techniques seen (${total} Windows techniques, sub-techniques counted separately).`,
+      `Techniques mapped to ${plural(keys.length, 'collected Windows event')}: ${fewOf(keys, 20)}${at}. ` +
+      `Mapped, not detected: ${GRADE_SCORES_TEXT}; 0 = mapped, not collected; disabled = no mapped Windows event. ` +
+      `${t.confirmed + t.named} of ${t.mapped} mapped techniques confirmed or named (${gradeSummary(t)}; ${t.total} Windows techniques, sub-techniques counted separately).`,
     attackVersion: v,
     sorting: 0,
     techniques,
-    gradient: { colors: [COLORS.notSeen, COLORS.seen], minValue: 0, maxValue: 1 },
-    legendItems: [
-      { label: 'seen by a collected event', color: COLORS.seen },
-      { label: 'mapped, not collected', color: COLORS.notSeen },
-      { label: 'no mapped Windows event (greyed out)', color: COLORS.disabled },
-    ],
+    gradient: COVERAGE_GRADIENT,
+    legendItems,
     metadata: [
       { name: 'collected events', value: keys.join(', ') },
-      { name: 'seen / mapped / all techniques', value: `${nSeen} / ${mapped} / ${total}` },
+      { name: 'seen by grade / mapped / all techniques', value: `${gradeSummary(t)} / ${t.mapped} / ${t.total}` },
+      ...(report.minGrade === 'related' ? [] : [{ name: 'minimum grade', value: report.minGrade }]),
       { name: 'counting', value: report.convention },
     ],
   });
 }
 
-/** Heat map of the events of `logs` (all logs when undefined): score = number of distinct such events. */
+/** Heat map of the events of `log` (all logs when undefined): score = best grade of those events. */
 function heatLayer(data: VersionData, log: string | undefined): NavigatorLayer {
   const v = data.attackVersion;
   const events = new Map(data.events.map((e) => [e.key, e]));
   const what = log === undefined ? 'Windows event' : `${log} event`;
-  const scored = [...data.techniques].sort(byId).map((t) => {
-    const evs = t.events
-      .map((e) => events.get(e.key))
-      .filter((e): e is CoverageEvent => e !== undefined && (log === undefined || e.log === log))
-      .sort(compareEventRefs);
-    return { t, evs };
+  const scored = [...data.techniques].sort(byId).map((t) => ({ t, links: rankedLinks(t, events).filter((l) => log === undefined || l.log === log) }));
+  const best = new Map<string, Grade>();
+  const entries = scored.flatMap(({ t, links }) => {
+    const top = links[0];
+    if (!top) return [];
+    best.set(t.id, top.grade);
+    const counts = gradeCounts(links.map((l) => l.grade));
+    const n = links.length;
+    // Strongest first, so the grades follow from the counts: only rule counts are added to the keys.
+    const comment = `Best grade ${top.grade}${n > 1 ? ` (${gradeSummary(counts)} ${what}s)` : ''}: ${fewOf(links.map(ruleLabel))}.`;
+    return techniqueEntries(t, { score: GRADE_SCORE[top.grade], comment });
   });
-  const max = Math.max(1, ...scored.map((s) => s.evs.length));
-  // Score 1 takes the lightest colour, the highest score the darkest (maxValue must exceed minValue).
-  const maxValue = Math.max(2, max);
-  // Techniques without such events are left out (unscored, white): listing them would only add bulk
-  // to files published for every version and log.
-  const techniques = scored.flatMap(({ t, evs }) => {
-    if (evs.length === 0) return [];
-    const plural = evs.length === 1 ? '' : 's';
-    if (log === undefined) {
-      const perLog = new Map<string, number>();
-      for (const e of evs) perLog.set(e.log, (perLog.get(e.log) ?? 0) + 1);
-      const metadata = [...perLog.entries()].map(([l, n]) => ({ name: l, value: `${n} event${n === 1 ? '' : 's'}` }));
-      return techniqueEntries(t, { score: evs.length, comment: `${evs.length} mapped Windows event${plural}: ${evs.map((e) => e.key).join(', ')}.`, metadata });
-    }
-    const named = evs.map((e) => (e.name ? `${e.key} (${e.name.replace(/\.$/, '')})` : e.key));
-    return techniqueEntries(t, { score: evs.length, comment: `${evs.length} mapped ${what}${plural}: ${named.join('; ')}.` });
-  });
-  const withEvents = scored.filter((s) => s.evs.length > 0).length;
-  const nEvents = new Set(scored.flatMap((s) => s.evs.map((e) => e.key))).size;
+  const techniques = expandScoredParents(data, entries);
+  const withEvents = best.size;
+  const nEvents = new Set(scored.flatMap((s) => s.links.map((l) => l.key))).size;
+  const byBest = gradeCounts(best.values());
   return layer({
     name: log === undefined ? `Windows events: all logs (ATT&CK ${v})` : `Windows events: ${log} (ATT&CK ${v})`,
     description:
-      `Score = number of distinct ${what}s mapped to the technique (${nEvents} events map to ${withEvents} of ${data.techniques.length} Windows techniques; sub-techniques counted separately). ` +
-      `Unscored (white): no ${what} mapped.`,
+      `Score = best grade of the ${what}s mapped to the technique: 3 confirmed (a public detection rule uses the event for the technique), 2 named (an ATT&CK analytic names it), 1 related (only through a data component); the comment gives the rule counts. ` +
+      `${plural(nEvents, what)} ${nEvents === 1 ? 'maps' : 'map'} to ${withEvents} of ${plural(data.techniques.length, 'Windows technique')} (best grade: ${gradeSummary(byBest)}; sub-techniques counted separately). ` +
+      `Unscored (white): no ${what} mapped. Mapped, not detected.`,
     attackVersion: v,
     sorting: 3,
     techniques,
-    gradient: { colors: [...COLORS.heat], minValue: 1, maxValue },
-    legendItems: [
-      { label: `1 ${what}`, color: COLORS.heat[0] },
-      { label: `${maxValue} ${what}s`, color: COLORS.heat[2] },
-      { label: `no ${what} mapped (unscored)`, color: '#ffffff' },
-    ],
+    gradient: { colors: [COLORS.heat.related, COLORS.heat.named, COLORS.heat.confirmed], minValue: 1, maxValue: 3 },
+    legendItems: legendOf(
+      techniques,
+      [
+        { score: 3, label: `confirmed (3): a detection rule uses the ${what}`, color: COLORS.heat.confirmed },
+        { score: 2, label: `named (2): an ATT&CK analytic names the ${what}`, color: COLORS.heat.named },
+        { score: 1, label: `related (1): only through a data component`, color: COLORS.heat.related },
+        { score: 'unscored', label: `no ${what} mapped (unscored)`, color: COLORS.unscored },
+      ],
+      withEvents < data.techniques.length,
+    ),
     metadata: [
-      { name: 'score', value: `number of distinct ${what}s mapped to the technique` },
+      { name: 'score', value: `best grade of the ${what}s mapped to the technique: confirmed 3, named 2, related 1` },
       { name: 'techniques with events', value: `${withEvents} of ${data.techniques.length}` },
+      { name: 'techniques by best grade', value: gradeSummary(byBest) },
     ],
   });
 }
@@ -282,9 +376,9 @@ function toVersionData(input: PublishedLayersInput): VersionData {
 }
 
 /**
- * The Navigator layers published with one version: `layer-all-events.json` (score = distinct mapped
- * events) and `layer-<log>.json` for every log with events (score = that log's events), in that
- * order. Pure; the caller writes them (see publishedLayerFiles for the exact bytes).
+ * The Navigator layers published with one version: `layer-all-events.json` (score = the best grade
+ * of the technique's mapped events) and `layer-<log>.json` for every log with events (score = the
+ * best grade of that log's events), in that order. Pure; the caller writes them (see publishedLayerFiles for the exact bytes).
  */
 export function buildPublishedLayers(input: PublishedLayersInput): Map<string, NavigatorLayer> {
   const data = toVersionData(input);

@@ -6,6 +6,19 @@
  * Pure module: no I/O, no node: imports (the core is bundled for the site later).
  */
 
+import type { Grade } from '../mapping/types.ts';
+
+export type { Grade };
+
+/** One technique × event link as the coverage core reads it: the event and how strongly it is known. */
+export interface CoverageLink {
+  key: string;
+  /** `confirmed` (a public detection rule uses it), `named` (an ATT&CK analytic names it), `related` (only through a data component). */
+  grade: Grade;
+  /** Distinct detection rules that use the event for the technique. */
+  rules: number;
+}
+
 export interface CoverageTechnique {
   id: string;
   name: string;
@@ -13,8 +26,8 @@ export interface CoverageTechnique {
   tactics: string[];
   isSubtechnique: boolean;
   parent: string;
-  /** The distinct Windows events mapped to this technique (only `key` is read). */
-  events: ReadonlyArray<{ key: string }>;
+  /** The distinct Windows events mapped to this technique, with the grade and rule count of each link (other fields are not read). */
+  events: readonly CoverageLink[];
 }
 
 export interface CoverageEvent {

@@ -38,6 +38,8 @@ export interface RenderOptions {
   techniqueHref?: (id: string, version: string) => string | undefined;
   /** Link for an event key (`Security:4688`) in `version`. */
   eventHref?: (key: string, version: string) => string | undefined;
+  /** How an event key is written (default: the key, `Sysmon:22`; the site writes `Sysmon 22`). */
+  eventText?: (key: string) => string;
 }
 
 interface Ctx {
@@ -46,6 +48,7 @@ interface Ctx {
   collapse: boolean;
   techniqueHref: (id: string, version: string) => string | undefined;
   eventHref: (key: string, version: string) => string | undefined;
+  eventText: (key: string) => string;
 }
 
 const COUNT_LABELS: Array<[CountName, string]> = [
@@ -88,7 +91,7 @@ function techLabel(ctx: Ctx, t: TechniqueRef, version: string, withName = true):
 }
 
 function eventLabel(ctx: Ctx, e: EventRef, version: string): string {
-  return link(escapeMd(e.key), ctx.eventHref(e.key, version));
+  return link(escapeMd(ctx.eventText(e.key)), ctx.eventHref(e.key, version));
 }
 
 /** "a, b, c, … and 4 more" within `max` items. */
@@ -271,7 +274,7 @@ function eventsSection(ctx: Ctx, d: VersionDiff): string[] {
         renamed,
         max,
         `Renamed: ${plural(renamed.length, 'event')}`,
-        (rows) => table(['Event', 'Old name', 'New name'], [':--', ':--', ':--'], rows.map((r) => [escapeMd(r.key), escapeMd(r.oldName), escapeMd(r.newName)])),
+        (rows) => table(['Event', 'Old name', 'New name'], [':--', ':--', ':--'], rows.map((r) => [escapeMd(ctx.eventText(r.key)), escapeMd(r.oldName), escapeMd(r.newName)])),
         null,
         (rest) => moreNote(plural(rest.length, 'more event')),
       ),
@@ -473,6 +476,7 @@ function contextOf(options: RenderOptions, defaults: { level: number; limits: Li
     collapse: options.collapse ?? defaults.collapse,
     techniqueHref: options.techniqueHref ?? (() => undefined),
     eventHref: options.eventHref ?? (() => undefined),
+    eventText: options.eventText ?? ((key) => key),
   };
 }
 

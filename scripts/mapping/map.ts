@@ -16,7 +16,7 @@ import { detectionRules } from './routes/detection-rules.ts';
 import { legacyStrings } from './routes/legacy-strings.ts';
 import type { Route } from './routes/route.ts';
 import { sourceComponentStrings } from './routes/source-component-strings.ts';
-import type { MappingRow, Problem, VersionMapping } from './types.ts';
+import type { AnalyticText, MappingRow, Problem, VersionMapping } from './types.ts';
 
 export interface MapOptions {
   /** Keep revoked and deprecated objects (off by default, as ATT&CK's own tools do). */
@@ -81,6 +81,15 @@ export function mapVersion(bundle: StixBundle, catalog: OssemCatalog, attackVers
   const allSpellings = [...catalog.spellings, ...ctx.spellings()].sort((a, b) => cmp(a.source, b.source) || cmp(a.spelling, b.spelling));
   const allProblems = [...catalog.problems, ...(options.extraProblems ?? []), ...ctx.problems.list()].sort((a, b) => cmp(a.kind, b.kind) || cmp(a.subject, b.subject) || cmp(a.message, b.message));
 
+  // The texts of the analytics that name an event, for the pages (what to look for, what to tune).
+  const named = new Set(rows.filter((r) => r.evidence === 'attack-analytic' && r.eventId).map((r) => r.evidenceRef.slice(r.evidenceRef.indexOf('/') + 1)));
+  const analytics = new Map<string, AnalyticText>();
+  for (const a of bundle.analytics) {
+    const id = a.attackId ?? a.stixId;
+    if (!named.has(id) || analytics.has(id)) continue;
+    analytics.set(id, { id, url: a.url ?? '', description: a.description, mutableElements: a.mutableElements.map((m) => ({ field: m.field, description: m.description })) });
+  }
+
   return {
     attackVersion,
     era: ctx.era,
@@ -93,5 +102,6 @@ export function mapVersion(bundle: StixBundle, catalog: OssemCatalog, attackVers
     skipped: ctx.skipped,
     links,
     rules: [...ctx.placedRules].sort((a, b) => cmp(a.source, b.source) || cmp(a.id, b.id)),
+    analytics,
   };
 }

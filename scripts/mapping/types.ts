@@ -118,6 +118,22 @@ export interface VersionMapping {
   links: Map<string, GradedLink>;
   /** The detection rules with the techniques they were placed on in this version (rules with a placed technique and an event only). */
   rules: PlacedRule[];
+  /**
+   * ATT&CK 18+: the texts of the analytics that name an event (`attack-analytic` evidence), by
+   * analytic ID (the part of the evidence ref after `/`). Absent or empty before ATT&CK 18.
+   */
+  analytics?: Map<string, AnalyticText>;
+}
+
+/** What an ATT&CK analytic looks for and what ATT&CK says to tune in it, as the bundle writes them. */
+export interface AnalyticText {
+  /** AN1030 (the STIX ID when the analytic has no ATT&CK ID). */
+  id: string;
+  /** Its attack.mitre.org page (`…/detectionstrategies/DET0363#AN1030`); '' when upstream gave none. */
+  url: string;
+  description: string;
+  /** `x_mitre_mutable_elements`: each field to tune and why. */
+  mutableElements: Array<{ field: string; description: string }>;
 }
 
 export interface PlacedRule {

@@ -8,11 +8,18 @@
  * technique and data-component IDs; `safeDiff` turns any character of an ID outside `[A-Za-z0-9._-]`
  * into an HTML character reference first (real IDs such as T1003.001 and DC0032 are left as they
  * are). The summary is built here with `html`.
+ *
+ * The link grades and the detection rules (the report's `grades` and `rules`, which the review view
+ * of `npm run diff` shows for reviewers) are written here for readers: links that became confirmed,
+ * named, or weaker, and rules added and removed, each with its source. Events are spelled as
+ * everywhere on the site, `Sysmon 22`.
  */
-import { renderVersionChanges } from '../diff/markdown.ts';
-import type { DataComponentRef, TechniqueRef as DiffTechniqueRef, VersionDiff } from '../diff/types.ts';
+import { escapeMd, renderVersionChanges } from '../diff/markdown.ts';
+import type { DataComponentRef, GradeChange, RuleRef, TechniqueRef as DiffTechniqueRef, VersionDiff } from '../diff/types.ts';
+import { gradeRank } from '../mapping/grade.ts';
 import { homeCrumbs, pageMeta, plural, type VersionContext } from './context.ts';
 import { html } from './escape.ts';
+import { RULE_SOURCES } from './grades.ts';
 import type { ChangesView, Page, Scope } from './types.ts';
 import { paths, preferredBase } from './urls.ts';
 
@@ -46,6 +53,14 @@ export function safeDiff(d: VersionDiff): VersionDiff {
 
 const n = (x: number): string => x.toLocaleString('en-US');
 const NO_CHANGE = 'No change.';
+
+/** An event key as the site writes it: `Sysmon:22` → `Sysmon 22`. */
+export const eventText = (key: string): string => key.replace(/:(\d+)$/, ' $1');
+
+/** "454 related → named, 13 named → related". */
+function directionsText(d: VersionDiff): string {
+  return d.grades.directions.map((x) => `${n(x.count)} ${x.old} → ${x.new}`).join(', ');
+}
 
 /** One row per kind of change, in the order of the report's sections. */
 export function changeSummary(d: VersionDiff): ChangesView['summary'] {
@@ -82,6 +97,17 @@ export function changeSummary(d: VersionDiff): ChangesView['summary'] {
         [d.dataComponents.added.length, 'new'],
         [d.dataComponents.removed.length, 'dropped'],
         [d.dataComponents.changed.length, 'with a new ID or data source'],
+      ]),
+    },
+    {
+      kind: 'Link grades',
+      text: d.grades.changed.length > 0 ? `${plural(d.grades.changed.length, 'link')} regraded (${directionsText(d)})` : '',
+    },
+    {
+      kind: 'Detection rules',
+      text: parts([
+        [d.rules.added.length, 'added'],
+        [d.rules.removed.length, 'removed'],
       ]),
     },
   ];
@@ -138,20 +164,105 @@ export function captionTables(markdown: string, first: string): string {
   return out.join('\n');
 }
 
+interface Hrefs {
+  technique: (id: string, version: string) => string | undefined;
+  event: (key: string, version: string) => string | undefined;
+}
+
+const mdLink = (text: string, href: string | undefined): string => (href ? `[${text}](${href})` : text);
+
+/** A Markdown table; the columns listed in `numeric` (by index) are right-aligned. */
+function mdTable(header: string[], rows: string[][], numeric: number[] = []): string[] {
+  return [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (numeric.includes(i) ? '--:' : ':--')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
+}
+
+/** The links whose grade changed, in three tables: became confirmed, became named, weakened. */
+export function gradesMarkdown(d: VersionDiff, href: Hrefs): string[] {
+  const changed = d.grades.changed;
+  if (changed.length === 0) return [];
+  const tech = (c: GradeChange): string => {
+    const id = safeId(c.technique.id);
+    return `${mdLink(id, SAFE_ID.test(c.technique.id) ? href.technique(c.technique.id, d.newVersion) : undefined)}${c.technique.name ? ` ${escapeMd(c.technique.name)}` : ''}`;
+  };
+  const ev = (c: GradeChange): string => mdLink(escapeMd(eventText(c.event.key)), href.event(c.event.key, d.newVersion));
+  const rules = (c: GradeChange): string => (c.oldRules === c.newRules ? n(c.newRules) : `${n(c.oldRules)} → ${n(c.newRules)}`);
+  const sets: Array<[string, GradeChange[]]> = [
+    ['Became confirmed', changed.filter((c) => c.new === 'confirmed')],
+    ['Became named', changed.filter((c) => c.new === 'named' && gradeRank(c.new) < gradeRank(c.old))],
+    ['Weaker', changed.filter((c) => gradeRank(c.new) > gradeRank(c.old))],
+  ];
+  const out = ['', `## Link grades: ${plural(changed.length, 'link')} regraded (${directionsText(d)})`, '', `A link's grade is the best of its evidence: confirmed by a public detection rule, named by an ATT&CK analytic, or only related through a data component.`];
+  for (const [title, rows] of sets) {
+    if (rows.length === 0) continue;
+    out.push('', `**${title} (${n(rows.length)})**`, '', ...mdTable(['Technique', 'Event', 'Before', 'After', 'Rules'], rows.map((c) => [tech(c), ev(c), c.old, c.new, rules(c)]), [4]));
+  }
+  return out;
+}
+
+/** Only the rule sites' https pages become links (rules.json is built from upstream text). */
+const RULE_URL = /^https:\/\/(?:research\.splunk\.com|car\.mitre\.org)\/[^\s()<>\[\]`"']*$/;
+
+/** Detection rules added and removed, per source and one by one. */
+export function rulesMarkdown(d: VersionDiff, href: Hrefs): string[] {
+  const { added, removed, bySource } = d.rules;
+  if (added.length + removed.length === 0) return [];
+  const title = (source: string): string => escapeMd(RULE_SOURCES[source]?.label ?? source);
+  const parts = [added.length > 0 && `${n(added.length)} added`, removed.length > 0 && `${n(removed.length)} removed`].filter(Boolean);
+  const out = [
+    '',
+    `## Detection rules: ${parts.join(', ')}`,
+    '',
+    `The public rules (Splunk Security Content, MITRE CAR; Apache License 2.0) that use an event for a technique of the version; the rules are read once per build, so a rule comes or goes with the techniques it is tagged with.`,
+    '',
+    ...mdTable(
+      ['Source', `v${d.oldVersion}`, `v${d.newVersion}`, 'Added', 'Removed'],
+      bySource.map((x) => [title(x.source), n(x.old), n(x.new), x.added > 0 ? `+${n(x.added)}` : '0', x.removed > 0 ? `−${n(x.removed)}` : '0']),
+      [1, 2, 3, 4],
+    ),
+  ];
+  const list = (label: string, rules: RuleRef[], version: string): void => {
+    if (rules.length === 0) return;
+    out.push(
+      '',
+      `**${label} (${n(rules.length)})**`,
+      '',
+      ...mdTable(
+        ['Source', 'Rule', 'Name', 'Techniques', 'Events'],
+        rules.map((r) => [
+          title(r.source),
+          mdLink(escapeMd(r.id), RULE_URL.test(r.url) ? r.url : undefined),
+          escapeMd(r.name),
+          r.techniques.map((id) => mdLink(safeId(id), SAFE_ID.test(id) ? href.technique(id, version) : undefined)).join(', '),
+          r.events.map((key) => mdLink(escapeMd(eventText(key)), href.event(key, version))).join(', '),
+        ]),
+      ),
+    );
+  };
+  list('Added', added, d.newVersion);
+  list('Removed', removed, d.oldVersion);
+  return out;
+}
+
 export function changesPage(ctx: VersionContext, scope: Scope, diff: VersionDiff): Page<ChangesView> {
   const p = ctx.presence;
   const d = safeDiff(diff);
   const baseOf = (version: string): string => (version === scope.version ? scope.base : preferredBase(version, p.latest, p.root));
   const has = (kind: 'technique' | 'event', id: string, version: string): boolean => p.byKind[kind].get(id)?.has(version) ?? false;
+  const href: Hrefs = {
+    technique: (id, version) => (SAFE_ID.test(id) && has('technique', id, version) ? baseOf(version) + paths.technique(id) : undefined),
+    event: (key, version) => (has('event', key, version) ? baseOf(version) + paths.event(key) : undefined),
+  };
   const markdown = renderVersionChanges(d.oldVersion, d.newVersion, d, {
     title: '',
     headingLevel: 1,
-    techniqueHref: (id, version) => (SAFE_ID.test(id) && has('technique', id, version) ? baseOf(version) + paths.technique(id) : undefined),
-    eventHref: (key, version) => (has('event', key, version) ? baseOf(version) + paths.event(key) : undefined),
+    techniqueHref: href.technique,
+    eventHref: href.event,
+    eventText,
   });
   const summary = changeSummary(d);
   // The summary goes under the report's opening sentence, before its first table.
-  const lines = markdown.split('\n');
+  const lines = markdown.replace(/\n+$/, '').split('\n');
+  if (!d.identical) lines.push(...gradesMarkdown(d, href), ...rulesMarkdown(d, href));
   const at = lines.findIndex((l) => l.startsWith('|'));
   const block = ['', summaryTable(d, summary), ''];
   if (at < 0) lines.push(...block);

@@ -3,6 +3,9 @@
  * every page has (title, permalink, version switch, breadcrumbs).
  */
 import type { DataComponentArtifact, EventArtifact, TacticArtifact, TechniqueArtifact } from '../artifacts/build.ts';
+import type { RuleArtifact } from '../diff/types.ts';
+import type { Evidence } from '../mapping/types.ts';
+import { ruleKey } from './grades.ts';
 import { type EntityKind, isSearchable, type Presence, versionLinks } from './presence.ts';
 import type { Crumb, Era, EventRef, Link, PageKind, PageMeta, Scope, TechniqueRef, VersionInput } from './types.ts';
 import { paths, preferredBase } from './urls.ts';
@@ -17,6 +20,25 @@ export interface VersionContext {
   dataComponents: Map<string, DataComponentArtifact>;
   /** "data component", or "data source" for the versions before data components. */
   componentLabel: string;
+  /** rules.json by source and ID (`ruleKey`). */
+  rules: Map<string, RuleArtifact>;
+  /** The evidence kinds of each technique × event link (`linkKey`), strongest first. */
+  linkEvidence: Map<string, Evidence[]>;
+}
+
+export const linkKey = (techniqueId: string, eventKey: string): string => `${techniqueId}\u0000${eventKey}`;
+
+const EVIDENCE_ORDER: readonly Evidence[] = ['splunk-escu', 'mitre-car', 'attack-analytic', 'attack-component', 'ossem-dm', 'ossem-legacy'];
+
+function linkEvidence(techniques: readonly TechniqueArtifact[]): Map<string, Evidence[]> {
+  const out = new Map<string, Evidence[]>();
+  for (const t of techniques) {
+    for (const e of t.events) {
+      const kinds = new Set(e.evidence.map((x) => x.kind));
+      out.set(linkKey(t.id, e.key), EVIDENCE_ORDER.filter((k) => kinds.has(k)));
+    }
+  }
+  return out;
 }
 
 export const ERA_LABELS: Record<Era, string> = {
@@ -34,6 +56,8 @@ export function versionContext(input: VersionInput, presence: Presence): Version
     tactics: new Map(input.tactics.map((t) => [t.shortname, t])),
     dataComponents: new Map(input.dataComponents.map((c) => [c.name, c])),
     componentLabel: input.dataComponents.some((c) => c.id || c.dataSource) ? 'data component' : 'data source',
+    rules: new Map((input.rules ?? []).map((r) => [ruleKey(r.source, r.id), r])),
+    linkEvidence: linkEvidence(input.techniques),
   };
 }
 

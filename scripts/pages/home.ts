@@ -1,6 +1,7 @@
-/** A version's home: which events to collect first. */
+/** A version's home: which events to collect first, ranked by the techniques public rules confirm with them. */
 import { eventRef, pageMeta, plural, type VersionContext } from './context.ts';
 import { html } from './escape.ts';
+import { aboutLinks } from './grades.ts';
 import { collectionOrder } from './priorities.ts';
 import { percent } from './specificity.ts';
 import type { HomeView, Page, Scope } from './types.ts';
@@ -12,16 +13,31 @@ export function homePage(ctx: VersionContext, scope: Scope, order = collectionOr
     ...eventRef(ctx, scope, p.key),
     rank: i + 1,
     techniques: p.techniques,
-    adds: p.adds,
-    covered: p.covered,
-    percent: percent(p.covered, counts.techniques),
+    gain: p.gain,
+    confirmed: p.covered.confirmed,
+    covered: p.covered.any,
+    percent: percent(p.covered.confirmed, counts.techniques),
   }));
   const logs = new Set(ctx.input.events.map((e) => e.log)).size;
-  const view: HomeView = { counts, logs, priorities, coverable: order.coverable, rest: ctx.input.events.length - priorities.length };
-  const first = priorities.slice(0, 5).map((p) => `${p.log} ${p.eventId}`);
-  const lede = priorities.length
-    ? `Start with ${first.join(', ')}: these ${plural(first.length, 'event')} alone show ${priorities[first.length - 1]?.covered ?? 0} of the ${counts.techniques} Windows techniques of ATT&CK v${scope.version}. The ${plural(priorities.length, 'event')} below show all ${order.coverable} techniques that any Windows event shows.`
-    : `No Windows event shows a technique of ATT&CK v${scope.version}.`;
+  const view: HomeView = {
+    counts,
+    logs,
+    priorities,
+    confirmedTechniques: ctx.input.techniques.filter((t) => t.events.some((e) => e.grade === 'confirmed')).length,
+    coverable: order.coverable,
+    rest: ctx.input.events.length - order.unnamed - priorities.length,
+    unnamed: order.unnamed,
+    about: aboutLinks(ctx.presence.root),
+  };
+  const first = priorities.slice(0, 5);
+  const last = first[first.length - 1];
+  const names = first.map((p) => `${p.log} ${p.eventId}`);
+  const these = names.length === 1 ? 'this event' : `these ${names.length} events`;
+  const lede = !last
+    ? `No Windows event shows a technique of ATT&CK v${scope.version}.`
+    : order.coverable.confirmed > 0
+      ? `Start with ${names.join(', ')}: public detection rules use ${these} for ${last.confirmed} of the ${counts.techniques} Windows techniques of ATT&CK v${scope.version}. The ${plural(priorities.length, 'event')} below take every technique to the best grade any event gives it: ${order.coverable.confirmed} confirmed by a rule${order.coverable.named ? `, ${order.coverable.named} more named by ATT&CK` : ''}, ${order.coverable.related} more only related.`
+      : `Start with ${names.join(', ')}: ${these} ${names.length === 1 ? 'is' : 'are'} linked to ${last.covered} of the ${counts.techniques} Windows techniques of ATT&CK v${scope.version}. The ${plural(priorities.length, 'event')} below show all ${order.coverable.any} techniques that any Windows event shows.`;
   return {
     meta: pageMeta(ctx, scope, {
       kind: 'home',

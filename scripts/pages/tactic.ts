@@ -4,13 +4,13 @@ import { eventRef, homeCrumbs, pageMeta, plural, techniqueRef, type VersionConte
 import { eventTitle } from './event.ts';
 import { html } from './escape.ts';
 import type { Page, Scope, TacticView } from './types.ts';
-import { paths, pathSegment, safeHref } from './urls.ts';
+import { attackHref, paths, pathSegment } from './urls.ts';
 
 export function tacticPage(ctx: VersionContext, scope: Scope, t: TacticArtifact): Page<TacticView> {
   const view: TacticView = {
     id: t.id,
     name: t.name,
-    attackUrl: safeHref(t.url),
+    attackUrl: attackHref(t.url, scope.version, ctx.presence.latest),
     techniques: t.techniques.map((id) => {
       const x = ctx.techniques.get(id);
       return { ...techniqueRef(ctx, scope, id), events: x?.events.length ?? 0, isSubtechnique: x?.isSubtechnique ?? false };

@@ -3,7 +3,8 @@
  * (files to write under `site/_generated/`). Pure data: the CLI does the reading and writing.
  */
 import type { DataComponentArtifact, EventArtifact, IndexEntry, TacticArtifact, TechniqueArtifact, VersionCounts } from '../artifacts/build.ts';
-import type { VersionDiff } from '../diff/types.ts';
+import type { RuleArtifact, VersionDiff } from '../diff/types.ts';
+import type { Grade } from '../mapping/types.ts';
 
 export type Era = IndexEntry['era'];
 
@@ -22,6 +23,8 @@ export interface VersionInput {
   events: EventArtifact[];
   tactics: TacticArtifact[];
   dataComponents: DataComponentArtifact[];
+  /** rules.json: the detection rules placed on this version (their links); empty when the folder has none. */
+  rules: RuleArtifact[];
   /** The files of the version folder (mapping.csv, techniques.json, …). */
   files: FileInfo[];
 }
@@ -173,12 +176,80 @@ export interface EnableView {
   unknown: boolean;
 }
 
+/** The about page's explanations: the grade table and the evidence table. */
+export interface AboutLinks {
+  grades: string;
+  evidence: string;
+}
+
+export type GradeCounts = Record<Grade, number>;
+
+/** Links of one grade, with its heading and one-line meaning; `rows` strongest first. */
+export interface GradeGroup<R> {
+  grade: Grade;
+  /** What follows the grade in its heading: `by public detection rules`. */
+  title: string;
+  /** One sentence: what the grade means. */
+  meaning: string;
+  count: number;
+  caption: string;
+  rows: R[];
+}
+
+/** Text with code spans, as ATT&CK writes its analytics. */
+export interface TextPart {
+  text: string;
+  code: boolean;
+}
+
+/** A public detection rule behind a confirmed link. */
+export interface RuleLinkView {
+  /** `Splunk Security Content`, `MITRE CAR`. */
+  source: string;
+  id: string;
+  name: string;
+  /** research.splunk.com or car.mitre.org; '' when unknown. */
+  url: string;
+}
+
+/** An ATT&CK analytic that names an event, as a row shows it. */
+export interface AnalyticLinkView {
+  /** `DET0363/AN1030`. */
+  ref: string;
+  /** attack.mitre.org (the archived site of an older major version); '' when unknown. */
+  url: string;
+  /** The id of its description on the same page; '' when the artifacts carry no text for it. */
+  anchor: string;
+  /** The analytic's channel text for this event: `EventCode=4624 (LogonType=3)`. */
+  channel: string;
+}
+
+/** An ATT&CK analytic of a technique: what it looks for, what to tune, the events it names. */
+export interface AnalyticView {
+  ref: string;
+  anchor: string;
+  url: string;
+  description: TextPart[];
+  /** `x_mitre_mutable_elements`. */
+  tune: Array<{ field: string; description: TextPart[] }>;
+  events: Array<{ label: string; url: string; channel: string; grade: Grade }>;
+}
+
 export interface TechniqueEventRow {
   key: string;
+  log: string;
   eventId: string;
   name: string;
   url: string;
+  grade: Grade;
+  /** Distinct public rules that use the event for the technique. */
+  rules: number;
+  /** The first rules (three at most), then the rest (folded). */
+  ruleLinks: RuleLinkView[];
+  moreRules: RuleLinkView[];
+  analytics: AnalyticLinkView[];
   components: Link[];
+  /** Evidence that is neither a rule nor an analytic (component log sources, OSSEM): how a related link is known. */
   evidence: EvidenceView[];
   /** The short form of how to turn it on; the event page has the rest. */
   enable: { auditpol: string; subcategory: string; sysmon: string };
@@ -194,7 +265,16 @@ export interface TechniqueView {
   tactics: Link[];
   platforms: string[];
   eventCount: number;
-  logs: Array<{ log: string; caption: string; rows: TechniqueEventRow[] }>;
+  grades: GradeCounts;
+  /** Confirmed, then named (only those with rows), strongest first within each. */
+  groups: Array<GradeGroup<TechniqueEventRow>>;
+  /** The related links, folded under "also related (N)"; null when none. */
+  related: GradeGroup<TechniqueEventRow> | null;
+  /** ATT&CK 18+: the analytics that name the technique's events. */
+  analytics: AnalyticView[];
+  /** Rule sources whose rules appear on the page, to credit (`Splunk Security Content`, `MITRE CAR`). */
+  ruleSources: Array<{ label: string; url: string }>;
+  about: AboutLinks;
   /** Data sources/components linked to the technique that name no Windows event. */
   withoutEvents: Link[];
   /** Newest first. */
@@ -222,10 +302,27 @@ export interface EventView {
   channel: string;
   provider: string;
   specificity: SpecificityView;
-  byTactic: Array<{ tactic: Link; techniques: TechniqueRef[] }>;
+  grades: GradeCounts;
+  /** "Related to 377 of the 472 Windows techniques: …", every grade counted. */
+  breadth: string;
+  /** Confirmed, then named (only those with rows), strongest first within each. */
+  groups: Array<GradeGroup<EventTechniqueRow>>;
+  /** The related tail, folded; null when none. */
+  related: GradeGroup<EventTechniqueRow> | null;
+  about: AboutLinks;
   components: Link[];
   enable: EnableView;
   history: Array<{ version: string; url: string; techniques: number; current: boolean }>;
+}
+
+/** A technique an event is linked to, with how strongly and how it is known. */
+export interface EventTechniqueRow extends TechniqueRef {
+  grade: Grade;
+  rules: number;
+  /** Evidence kinds in a few words (`Splunk rule`, `ATT&CK analytic`), strongest first. */
+  evidence: string[];
+  /** Tactic names, comma-separated. */
+  tactics: string;
 }
 
 export interface EventRef {
@@ -256,11 +353,21 @@ export interface DataComponentView {
 export interface HomeView {
   counts: VersionCounts;
   logs: number;
-  /** Events in the order that covers the most techniques soonest. */
-  priorities: Array<EventRef & { rank: number; techniques: number; adds: number; covered: number; percent: string }>;
-  coverable: number;
-  /** Events that add no technique once the ones above are collected, most techniques first. */
+  /**
+   * Named events in the order that confirms the most techniques soonest (then names, then relates):
+   * `gain` counts the techniques each event takes to a better grade than the events above it gave,
+   * `confirmed` the running total of techniques confirmed by a rule.
+   */
+  priorities: Array<EventRef & { rank: number; techniques: number; gain: GradeCounts; confirmed: number; covered: number; percent: string }>;
+  /** Techniques a public detection rule confirms with some event. */
+  confirmedTechniques: number;
+  /** Techniques any listed event shows, per best grade. */
+  coverable: GradeCounts & { any: number };
+  /** Named events that add nothing once the ones above are collected. */
   rest: number;
+  /** Events left out because no source names them. */
+  unnamed: number;
+  about: AboutLinks;
 }
 
 export interface TechniqueIndexView {

@@ -36,6 +36,35 @@ export function safeHref(url: string): string {
   return isHttpUrl(url) ? url : '';
 }
 
+/** The major number of an ATT&CK version: `17` for `17.1`. */
+export function attackMajor(version: string): number {
+  return Number.parseInt(version, 10);
+}
+
+/**
+ * An attack.mitre.org link (technique, tactic, analytic) as the page of `version` should give it:
+ * http(s) only (else '', no link); for a version whose major is older than the latest's, ATT&CK's
+ * archived site of that major, `https://attack.mitre.org/versions/v17/techniques/T1003/001/`, since
+ * the bundle's URL is today's page, which may describe another technique by now. Versions of the
+ * latest major keep today's page (ATT&CK publishes `/versions/v<N>/` only once N is superseded).
+ * Links to other hosts, and ones already versioned, are kept as they are.
+ */
+export function attackHref(url: string, version: string, latest: string): string {
+  const href = safeHref(url);
+  if (!href) return '';
+  const major = attackMajor(version);
+  if (!Number.isFinite(major) || !(major < attackMajor(latest))) return href;
+  let u: URL;
+  try {
+    u = new URL(href);
+  } catch {
+    return href;
+  }
+  if (u.hostname !== 'attack.mitre.org' || u.pathname.startsWith('/versions/')) return href;
+  const path = u.pathname.endsWith('/') ? u.pathname : `${u.pathname}/`;
+  return `https://attack.mitre.org/versions/v${major}${path}${u.search}${u.hash}`;
+}
+
 /**
  * Lower-case words joined by hyphens: `Microsoft-Windows-SMBClient/Security:31001` →
  * `microsoft-windows-smbclient-security-31001`. Only `a-z`, `0-9` and inner hyphens survive,

@@ -6,15 +6,18 @@
  *   several tactics (T1078, T1053.005, T1543.003, T1546.003);
  * - two parents (T1053, T1543) have no mapped event; Security:4104 maps to no technique.
  *
- * Event → techniques:
- *   PowerShell:4104 → T1059.001            Sysmon:1  → T1003.001, T1059, T1059.001
- *   Security:1      → T1078                Sysmon:9  → T1006
- *   Security:4104   → (none)               Sysmon:10 → T1003, T1003.001
- *   Security:4624   → T1078                Sysmon:19 → T1546.003
- *   Security:4688   → T1053.005, T1059     System:7045 → T1543.003
- *   TaskScheduler:106 → T1053.005
+ * - links of every grade: the same event confirmed for one technique and only related for another,
+ *   and a technique seen through a weak link that a further event makes stronger.
+ *
+ * Event → techniques (c = confirmed with its rule count, n = named, r = related):
+ *   PowerShell:4104 → T1059.001 c4                     Sysmon:1  → T1003.001 r, T1059 c2, T1059.001 n
+ *   Security:1      → T1078 r                          Sysmon:9  → T1006 n
+ *   Security:4104   → (none)                           Sysmon:10 → T1003 c3, T1003.001 c7
+ *   Security:4624   → T1078 c1                         Sysmon:19 → T1546.003 n
+ *   Security:4688   → T1053.005 n, T1059 r             System:7045 → T1543.003 r
+ *   TaskScheduler:106 → T1053.005 c1
  */
-import type { CoverageEvent, CoverageTechnique, VersionData } from '../../scripts/coverage/index.ts';
+import type { CoverageEvent, CoverageLink, CoverageTechnique, Grade, VersionData } from '../../scripts/coverage/index.ts';
 
 const ev = (log: string, eventId: string, name: string, channel = log): CoverageEvent => ({ key: `${log}:${eventId}`, log, eventId, name, channel });
 
@@ -32,27 +35,34 @@ export const FIXTURE_EVENTS: CoverageEvent[] = [
   ev('TaskScheduler', '106', 'Task registered', 'Microsoft-Windows-TaskScheduler/Operational'),
 ];
 
+/** `Sysmon:10/c7` → confirmed by 7 rules, `Sysmon:9/n` → named, `System:7045/r` → related. */
+function link(spec: string): CoverageLink {
+  const [key = '', g = 'r'] = spec.split('/');
+  const grade: Grade = g.startsWith('c') ? 'confirmed' : g === 'n' ? 'named' : 'related';
+  return { key, grade, rules: grade === 'confirmed' ? Number(g.slice(1)) : 0 };
+}
+
 const tech = (id: string, name: string, tactics: string[], events: string[]): CoverageTechnique => ({
   id,
   name,
   tactics,
   isSubtechnique: id.includes('.'),
   parent: id.includes('.') ? id.split('.')[0] ?? '' : '',
-  events: events.map((key) => ({ key })),
+  events: events.map(link),
 });
 
 export const FIXTURE_TECHNIQUES: CoverageTechnique[] = [
-  tech('T1003', 'OS Credential Dumping', ['credential-access'], ['Sysmon:10']),
-  tech('T1003.001', 'LSASS Memory', ['credential-access'], ['Sysmon:1', 'Sysmon:10']),
-  tech('T1006', 'Direct Volume Access', ['defense-evasion'], ['Sysmon:9']),
+  tech('T1003', 'OS Credential Dumping', ['credential-access'], ['Sysmon:10/c3']),
+  tech('T1003.001', 'LSASS Memory', ['credential-access'], ['Sysmon:10/c7', 'Sysmon:1/r']),
+  tech('T1006', 'Direct Volume Access', ['defense-evasion'], ['Sysmon:9/n']),
   tech('T1053', 'Scheduled Task/Job', ['execution', 'persistence', 'privilege-escalation'], []),
-  tech('T1053.005', 'Scheduled Task', ['execution', 'persistence', 'privilege-escalation'], ['Security:4688', 'TaskScheduler:106']),
-  tech('T1059', 'Command and Scripting Interpreter', ['execution'], ['Security:4688', 'Sysmon:1']),
-  tech('T1059.001', 'PowerShell', ['execution'], ['PowerShell:4104', 'Sysmon:1']),
-  tech('T1078', 'Valid Accounts', ['persistence', 'privilege-escalation', 'defense-evasion'], ['Security:1', 'Security:4624']),
+  tech('T1053.005', 'Scheduled Task', ['execution', 'persistence', 'privilege-escalation'], ['TaskScheduler:106/c1', 'Security:4688/n']),
+  tech('T1059', 'Command and Scripting Interpreter', ['execution'], ['Sysmon:1/c2', 'Security:4688/r']),
+  tech('T1059.001', 'PowerShell', ['execution'], ['PowerShell:4104/c4', 'Sysmon:1/n']),
+  tech('T1078', 'Valid Accounts', ['persistence', 'privilege-escalation', 'defense-evasion'], ['Security:4624/c1', 'Security:1/r']),
   tech('T1543', 'Create or Modify System Process', ['persistence', 'privilege-escalation'], []),
-  tech('T1543.003', 'Windows Service', ['persistence', 'privilege-escalation'], ['System:7045']),
-  tech('T1546.003', 'WMI Event Subscription', ['persistence', 'privilege-escalation'], ['Sysmon:19']),
+  tech('T1543.003', 'Windows Service', ['persistence', 'privilege-escalation'], ['System:7045/r']),
+  tech('T1546.003', 'WMI Event Subscription', ['persistence', 'privilege-escalation'], ['Sysmon:19/n']),
 ];
 
 export const FIXTURE: VersionData = {

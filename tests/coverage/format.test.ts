@@ -8,26 +8,44 @@ const report = computeCoverage(FIXTURE, ['Sysmon:1', 'Security:4688']);
 describe('Markdown', () => {
   const md = toMarkdown(report);
 
-  it('has the headline, the convention and the per-tactic table in matrix order', () => {
+  it('has the headline on confirmed + named, the one line on what the counts mean, the convention and the per-tactic table per grade', () => {
     expect(md.startsWith('# Windows event coverage — ATT&CK 42.1\n')).toBe(true);
-    expect(md).toContain('**4** of 9 techniques with a mapped Windows event are seen (44.4%); 4 of all 11 Windows techniques (36.4%).');
+    expect(md).toContain(
+      '**3** of 9 techniques with a mapped Windows event have a collected event mapped to them by a confirmed or named link (33.3%): 1 confirmed, 2 named. ' +
+        '1 more only related (through a data component): 4 at any grade (44.4%). 11 Windows techniques in all (27.3% confirmed or named).',
+    );
+    expect(md).toContain('\n_Counts are techniques mapped to the collected events, by the best grade of the link — mapped, not detected: confirmed = a public detection rule uses the event for the technique; named = an ATT&CK analytic names it; related = only through a data component._\n');
+    expect(md).not.toMatch(/(?<!not )detected/);
     expect(md).toContain('_Counting: Techniques and sub-techniques are counted separately');
+    expect(md).toContain('| Tactic | Confirmed | Named | Related | Mapped | All | Confirmed + named / mapped | Any grade / mapped |');
     const rows = md.split('\n').filter((l) => /^\| [A-Z*].*\(TA\d{4}\)|^\| \*\*All/.test(l));
     expect(rows).toEqual([
-      '| Reconnaissance (TA0043) | 0 | 0 | 0 | – | – |',
-      '| Execution (TA0002) | 3 | 3 | 4 | 100.0% | 75.0% |',
-      '| Persistence (TA0003) | 1 | 4 | 6 | 25.0% | 16.7% |',
-      '| Privilege Escalation (TA0004) | 1 | 4 | 6 | 25.0% | 16.7% |',
-      '| Defense Evasion (TA0005) | 0 | 2 | 2 | 0.0% | 0.0% |',
-      '| Credential Access (TA0006) | 1 | 2 | 2 | 50.0% | 50.0% |',
-      '| **All tactics** (distinct techniques) | 4 | 9 | 11 | 44.4% | 36.4% |',
+      '| Reconnaissance (TA0043) | 0 | 0 | 0 | 0 | 0 | – | – |',
+      '| Execution (TA0002) | 1 | 2 | 0 | 3 | 4 | 100.0% | 100.0% |',
+      '| Persistence (TA0003) | 0 | 1 | 0 | 4 | 6 | 25.0% | 25.0% |',
+      '| Privilege Escalation (TA0004) | 0 | 1 | 0 | 4 | 6 | 25.0% | 25.0% |',
+      '| Defense Evasion (TA0005) | 0 | 0 | 0 | 2 | 2 | 0.0% | 0.0% |',
+      '| Credential Access (TA0006) | 0 | 0 | 1 | 2 | 2 | 0.0% | 50.0% |',
+      '| **All tactics** (distinct techniques) | 1 | 2 | 1 | 9 | 11 | 33.3% | 44.4% |',
     ]);
   });
 
-  it('lists next best events, seen techniques with their events, unseen and unmapped ones', () => {
-    expect(md).toContain('| 1 | `Security:1` | Audit event one | 1 | 5 (55.6%) | T1078 |');
-    expect(md).toContain('| T1059 | Command and Scripting Interpreter | Execution | Security:4688, Sysmon:1 |');
-    expect(md).toContain('| T1078 | Valid Accounts | Persistence, Privilege Escalation, Defense Evasion | Security:1, Security:4624 |');
+  it('at --min-grade confirmed: only the confirmed column, and says which links count', () => {
+    const md2 = toMarkdown(computeCoverage(FIXTURE, ['Sysmon:1', 'Security:4688'], { minGrade: 'confirmed' }));
+    expect(md2).toContain('**1** of 6 techniques with a Windows event mapped at grade confirmed have a collected event mapped to them by a confirmed link (16.7%).');
+    expect(md2).toContain('Only links of grade confirmed count here (--min-grade confirmed).');
+    expect(md2).toContain('| Tactic | Confirmed | Mapped | All | Confirmed / mapped |');
+    expect(md2).toContain('| **All tactics** (distinct techniques) | 1 | 6 | 11 | 16.7% |');
+    expect(md2).toContain('## Techniques with no mapped Windows event at grade confirmed (5)');
+  });
+
+  it('lists next best events with their gains per grade, seen techniques with their grade and events, unseen and unmapped ones', () => {
+    expect(md).toContain('| 1 | `Sysmon:10` | Process accessed | +2 confirmed | 1 | 5 (55.6%) | 5 (55.6%) | T1003, T1003.001 |');
+    expect(md).toContain('| 7 | `System:7045` | A service was installed in the system. | +1 related | 1 | 8 (88.9%) | 9 (100.0%) | T1543.003 |');
+    expect(md).toContain('| `Sysmon:1` | Process creation | 3 | 1 | 1 | 1 |');
+    expect(md).toContain('| T1059 | Command and Scripting Interpreter | Execution | confirmed (2 rules) | Sysmon:1, Security:4688 |');
+    expect(md).toContain('| T1003.001 | LSASS Memory | Credential Access | related | Sysmon:1 |');
+    expect(md).toContain('| T1078 | Valid Accounts | Persistence, Privilege Escalation, Defense Evasion | confirmed | Security:4624, Security:1 |');
     expect(md).toContain('## Techniques with no mapped Windows event (2)');
     expect(md).toContain('| T1543 | Create or Modify System Process | Persistence, Privilege Escalation |');
   });
@@ -47,20 +65,27 @@ describe('CSV', () => {
     expect(parsed.meta.fields).toEqual([...CSV_COLUMNS]);
   });
 
-  it('holds the tactic counts, the total, every technique and the next-best list', () => {
+  it('holds the tactic counts per grade, the total, the collected events, every technique with its grade and the next-best list', () => {
     const rows = parsed.data;
     const tactics = rows.filter((r) => r.section === 'tactic');
-    expect(tactics.map((r) => [r.rank, r.id, r.tactics, r.seen, r.mapped, r.all])).toEqual(
-      report.tactics.map((t, i) => [String(i + 1), t.id, t.shortname, String(t.seen), String(t.mapped), String(t.total)]),
+    expect(tactics.map((r) => [r.rank, r.id, r.tactics, r.seen, r.confirmed, r.named, r.related, r.mapped, r.all])).toEqual(
+      report.tactics.map((t, i) => [String(i + 1), t.id, t.shortname, String(t.seen), String(t.confirmed), String(t.named), String(t.related), String(t.mapped), String(t.total)]),
     );
-    expect(rows.filter((r) => r.section === 'total').map((r) => [r.seen, r.mapped, r.all])).toEqual([['4', '9', '11']]);
+    expect(rows.filter((r) => r.section === 'total').map((r) => [r.grade, r.seen, r.confirmed, r.named, r.related, r.mapped, r.all])).toEqual([['related', '4', '1', '2', '1', '9', '11']]);
+    expect(rows.filter((r) => r.section === 'event').map((r) => [r.id, r.confirmed, r.named, r.related, r.techniques])).toEqual([
+      ['Security:4688', '0', '1', '1', 'T1053.005;T1059'],
+      ['Sysmon:1', '1', '1', '1', 'T1003.001;T1059;T1059.001'],
+    ]);
     const techniques = rows.filter((r) => r.section === 'technique');
     expect(techniques).toHaveLength(FIXTURE.techniques.length);
-    expect(techniques.find((r) => r.id === 'T1059')).toMatchObject({ status: 'seen', events: 'Security:4688;Sysmon:1', tactics: 'execution' });
-    expect(techniques.find((r) => r.id === 'T1078')).toMatchObject({ status: 'not-seen', events: 'Security:1;Security:4624', tactics: 'persistence;privilege-escalation;defense-evasion' });
-    expect(techniques.find((r) => r.id === 'T1053')).toMatchObject({ status: 'unmapped', events: '' });
+    expect(techniques.find((r) => r.id === 'T1059')).toMatchObject({ status: 'seen', grade: 'confirmed', rules: '2', events: 'Sysmon:1;Security:4688', tactics: 'execution' });
+    expect(techniques.find((r) => r.id === 'T1078')).toMatchObject({ status: 'not-seen', grade: 'confirmed', rules: '', events: 'Security:4624;Security:1', tactics: 'persistence;privilege-escalation;defense-evasion' });
+    expect(techniques.find((r) => r.id === 'T1053')).toMatchObject({ status: 'unmapped', grade: '', events: '' });
     const next = rows.filter((r) => r.section === 'next-best');
-    expect(next.map((r) => [r.rank, r.id, r.adds, r.seen, r.techniques])).toEqual(report.nextBest.map((n) => [String(n.rank), n.key, String(n.adds.length), String(n.seenAfter), n.adds.join(';')]));
+    expect(next.map((r) => [r.rank, r.id, r.confirmed, r.named, r.related, r.adds, r.seen, r.techniques])).toEqual(
+      report.nextBest.map((n) => [String(n.rank), n.key, String(n.gained.confirmed.length), String(n.gained.named.length), String(n.gained.related.length), String(n.adds.length), String(n.seenAfter), [...n.gained.confirmed, ...n.gained.named, ...n.gained.related].join(';')]),
+    );
+    expect(next[0]).toMatchObject({ id: 'Sysmon:10', confirmed: '2', named: '0', related: '0' });
   });
 
   it('quotes fields with commas and quotes', () => {
@@ -90,9 +115,20 @@ describe('CSV formulas', () => {
 describe('JSON', () => {
   it('is the report, with every field', () => {
     const back = JSON.parse(toJson(report)) as CoverageReport;
-    expect(Object.keys(back)).toEqual(['attackVersion', 'convention', 'events', 'totals', 'tactics', 'seen', 'unseen', 'unmapped', 'nextBest']);
+    expect(Object.keys(back)).toEqual(['attackVersion', 'minGrade', 'convention', 'events', 'totals', 'tactics', 'seen', 'unseen', 'unmapped', 'nextBest']);
     expect(back).toEqual(report);
-    expect(back.nextBest[0]).toEqual({ rank: 1, key: 'Security:1', log: 'Security', eventId: '1', name: 'Audit event one', adds: ['T1078'], seenAfter: 5 });
+    expect(back.totals).toEqual({ seen: 4, confirmed: 1, named: 2, related: 1, mapped: 9, total: 11 });
+    expect(back.nextBest[0]).toEqual({
+      rank: 1,
+      key: 'Sysmon:10',
+      log: 'Sysmon',
+      eventId: '10',
+      name: 'Process accessed',
+      adds: ['T1003'],
+      gained: { confirmed: ['T1003', 'T1003.001'], named: [], related: [] },
+      seenAfter: 5,
+      after: { confirmed: 3, named: 2, related: 0 },
+    });
   });
 });
 

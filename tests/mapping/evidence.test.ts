@@ -217,6 +217,61 @@ describe('detection rules as evidence', () => {
   });
 });
 
+describe('ATT&CK 18: the texts of the analytics that name an event', () => {
+  const texts = {
+    description: 'A process opens `lsass.exe` with full access.',
+    x_mitre_mutable_elements: [
+      { field: 'AccessMask', description: 'Set to 0x1F0FFF; scope down to reduce noise.' },
+      { field: 'TimeWindow', description: 'Time between access and dump.' },
+    ],
+  };
+  const objects = (analyticExtra: Obj): Obj[] => [
+    technique({ id: 'T1003', tactics: ['persistence'] }),
+    technique({ id: 'T1003.001', tactics: ['persistence'] }),
+    dataComponent('32', 'Process Creation', null),
+    analytic('1', ['Windows'], [{ dc: '32', name: 'WinEventLog:Sysmon', channel: 'EventCode=10' }, { dc: '32', name: 'WinEventLog:Security', channel: 'EventCode=4656' }], analyticExtra),
+    // An analytic for Linux only and one that names no Windows event: no text is carried for them.
+    analytic('2', ['Linux'], [{ dc: '32', name: 'auditd:SYSCALL', channel: 'execve' }], { description: 'Linux only.' }),
+    strategy('1', ['1', '2']),
+    detects('1', 'x-mitre-detection-strategy--1', 'T1003.001'),
+  ];
+
+  it('reads description and x_mitre_mutable_elements, and carries them for the analytics behind attack-analytic evidence', () => {
+    const m = map(objects(texts), '18.1');
+    expect([...(m.analytics?.keys() ?? [])]).toEqual(['AN0001']);
+    expect(m.analytics?.get('AN0001')).toEqual({
+      id: 'AN0001',
+      url: 'https://attack.mitre.org/detectionstrategies/AN0001',
+      description: texts.description,
+      mutableElements: texts.x_mitre_mutable_elements,
+    });
+  });
+
+  it('techniques.json lists them once per evidence ref, sorted, with the schema; none before ATT&CK 18', () => {
+    const { json } = buildVersionArtifacts(map(objects(texts), '18.1'), [{ role: 'test', url: 'https://example.invalid/x', sha256: '0'.repeat(64), size: 1 }]);
+    const techniques = (json.get('techniques.json') as { techniques: TechniqueArtifact[] }).techniques;
+    const t = techniques.find((x) => x.id === 'T1003.001');
+    expect(t?.analytics).toEqual([
+      { ref: 'DET0001/AN0001', url: 'https://attack.mitre.org/detectionstrategies/AN0001', description: texts.description, mutableElements: texts.x_mitre_mutable_elements },
+    ]);
+    expect(t?.events.flatMap((e) => e.evidence.filter((x) => x.kind === 'attack-analytic').map((x) => x.ref))).toEqual(['DET0001/AN0001', 'DET0001/AN0001']);
+    expect(techniques.find((x) => x.id === 'T1003')?.analytics).toEqual([]);
+    expect(validateArtifact('techniques.json', json.get('techniques.json'))).toEqual([]);
+    const missing = structuredClone(json.get('techniques.json')) as { techniques: Array<{ analytics: Array<Record<string, unknown>> }> };
+    delete missing.techniques.find((x) => x.analytics.length > 0)?.analytics[0]?.['mutableElements'];
+    expect(validateArtifact('techniques.json', missing).join(' ')).toMatch(/mutableElements/);
+    const old = buildVersionArtifacts(map([technique({ id: 'T1003', tactics: ['persistence'], dataSources: ['Process monitoring'] })], '6.3'), []);
+    expect(((old.json.get('techniques.json') as { techniques: TechniqueArtifact[] }).techniques[0])?.analytics).toEqual([]);
+  });
+
+  it('an analytic without texts gets empty ones; malformed mutable elements are a bundle error', () => {
+    const m = map(objects({}), '18.1');
+    expect(m.analytics?.get('AN0001')).toMatchObject({ description: '', mutableElements: [] });
+    expect(() => map(objects({ x_mitre_mutable_elements: 'AccessMask' }), '18.1')).toThrow(/x_mitre_mutable_elements should be a list/);
+    expect(() => map(objects({ x_mitre_mutable_elements: [{ description: 'no field' }] }), '18.1')).toThrow(/x_mitre_mutable_elements\[0\].*missing string field "field"/);
+  });
+});
+
 describe('OSSEM-DD as one archive', () => {
   const dd = fixtureDdArchive();
 

@@ -45,10 +45,46 @@ describe('what changed pages', () => {
     // Added in 2.0: its page at the root. Removed: its page in 1.0. Events gained: 2.0's event page.
     expect(body).toContain('[T9001.001](/techniques/T9001.001/)');
     expect(body).toContain('[T9003](/v/1.0/techniques/T9003/)');
-    expect(body).toContain('[Sysmon:1](/events/sysmon-1/)');
+    // Events are spelled as everywhere on the site: "Sysmon 1", not the key.
+    expect(body).toContain('[Sysmon 1](/events/sysmon-1/)');
+    expect(body).not.toMatch(/\[(?:Sysmon|Security):\d+\]/);
     const versioned = generated(fixtureInput()).get('changes/v2.0/index.md')?.body ?? '';
     expect(versioned).toContain('[T9001.001](/v/2.0/techniques/T9001.001/)');
     expect(versioned).toContain('[T9003](/v/1.0/techniques/T9003/)');
+  });
+
+  it('shows the links whose grade changed and the detection rules added, with their links and sources', () => {
+    const page = generated(fixtureInput()).get('changes/latest/index.md');
+    const body = page?.body ?? '';
+    expect(page?.data.view.summary.slice(-2)).toEqual([
+      { kind: 'Link grades', text: '1 link regraded (1 related → confirmed)', changed: true },
+      { kind: 'Detection rules', text: '2 added', changed: true },
+    ]);
+    expect(body).toContain('## Link grades: 1 link regraded (1 related → confirmed)');
+    expect(body).toContain('<!-- caption:Link%20grades%3A%20became%20confirmed%20(1) -->');
+    expect(body).toContain('| [T9001](/techniques/T9001/) &lt;script&gt;alert(1)&lt;/script&gt; Credential Dumping | [Security 4688](/events/security-4688/) | related | confirmed | 0 → 2 |');
+    expect(body).toContain('## Detection rules: 2 added');
+    expect(body).toContain('| MITRE CAR | 0 | 1 | +1 | 0 |');
+    expect(body).toContain('| MITRE CAR | [CAR-2013-05-002](https://car.mitre.org/analytics/CAR-2013-05-002/) | Suspicious Run Locations | [T9001](/techniques/T9001/) | [Security 4688](/events/security-4688/) |');
+    expect(body).toContain('| Dump LSASS &lt;script&gt;alert(1)&lt;/script&gt; |');
+  });
+
+  it('does not link a rule whose URL is not its source site, and spells weaker links apart', () => {
+    const [v1, v2] = fixtureVersions() as [VersionInput, VersionInput];
+    // 2.0 → 1.0 backwards: the rules are removed, the link weakens.
+    const back = structuredClone(v1);
+    back.version = '3.0';
+    const from = structuredClone(v2);
+    (from.rules[0] as VersionInput['rules'][number]).url = 'javascript:alert(1)';
+    const d = diffVersions(diffVersionData(from), diffVersionData(back));
+    const presence = buildPresence([from, back], '3.0', '/', new Map([['3.0', '2.0']]));
+    const scope = scopesFor('3.0', '3.0')[0];
+    if (!scope) throw new Error('no scope');
+    const md = changesPage(versionContext(back, presence), scope, d).markdown ?? '';
+    expect(md).toContain('<!-- caption:Link%20grades%3A%20weaker%20(1) -->');
+    expect(md).toContain('| confirmed | related | 2 → 0 |');
+    expect(md).toContain('| MITRE CAR | CAR-2013-05-002 | Suspicious Run Locations |');
+    expect(md).not.toContain('javascript:');
   });
 
   it('escapes upstream names: no raw tag, Markdown punctuation backslash-escaped', () => {
@@ -95,6 +131,8 @@ describe('what changed pages', () => {
       ['Techniques per event', 'No change.'],
       ['Events', 'No change.'],
       ['Data components', 'No change.'],
+      ['Link grades', 'No change.'],
+      ['Detection rules', 'No change.'],
     ]);
     expect(same?.body).toContain('<td class="muted">No change.</td>');
     expect(same?.body).toContain('No technique, event or data component changed.');

@@ -42,7 +42,7 @@ import {
   readSysmon,
   statusText,
 } from '../../scripts/pages/browser/coverage-config.ts';
-import { CONFIG_FIXTURE, CONFIG_FIXTURE_DETAILS } from '../coverage/config/fixture.ts';
+import { CONFIG_FIXTURE, CONFIG_FIXTURE_DETAILS, withGrades } from '../coverage/config/fixture.ts';
 
 const FIX = path.join(REPO_ROOT, 'tests', 'fixtures', 'config');
 const fixture = (name: string): Promise<string> => readFile(path.join(FIX, name), 'utf8');
@@ -156,15 +156,20 @@ describe('combining the inputs as the CLI does', () => {
     expect(onlySysmon && collectedCounts(onlySysmon).partial).toBe(1);
   });
 
-  it('says in one line what is collected and seen, partial apart', () => {
-    expect(statusText(null, 12)).toBe('Nothing collected yet: tick the events you collect, paste your configuration or start from a preset. 0 of 12 techniques with a mapped event seen.');
-    const ticks = pageReport(CONFIG_FIXTURE, CONFIG_FIXTURE_DETAILS, { ...NONE, ticked: ['Security:4688', 'Sysmon:1'] });
-    expect(statusText(ticks, 12)).toBe('2 events ticked: 3 of 12 techniques with a mapped event seen (25.0%); 3 of all 14 Windows techniques (21.4%).');
-    const mixed = pageReport(CONFIG_FIXTURE, CONFIG_FIXTURE_DETAILS, { ...NONE, ticked: ['System:7045'], sysmon: LSASS });
+  it('says in one line what is collected and mapped: confirmed + named first, then related, partial apart', () => {
+    expect(statusText(null, 12)).toBe('Nothing collected yet: tick the events you collect, paste your configuration or start from a preset. 0 of 12 techniques with a mapped event have a collected event mapped to them.');
+    // Sysmon:1 confirms T1059 and names T1204; everything else is related.
+    const graded = withGrades({ 'Sysmon:1': { T1059: ['confirmed', 3], T1204: ['named'] } });
+    const ticks = pageReport(graded, CONFIG_FIXTURE_DETAILS, { ...NONE, ticked: ['Security:4688', 'Sysmon:1'] });
+    expect(statusText(ticks, 12)).toBe(
+      '2 events ticked: 2 of 12 techniques with a mapped event have a collected event mapped to them by a confirmed or named link (16.7%): 1 confirmed, 1 named; 1 more only related (3 at any grade, 25.0%). 14 Windows techniques in all.',
+    );
+    const mixed = pageReport(graded, CONFIG_FIXTURE_DETAILS, { ...NONE, ticked: ['System:7045'], sysmon: LSASS });
     expect(statusText(mixed, 12)).toBe(
       // Sysmon:1 (ProcessCreate has no rule: logged by default), Sysmon:10 (partial), Sysmon:16 (service).
-      '4 events collected (1 ticked, 3 through Sysmon): 5 of 12 techniques with a mapped event seen (41.7%), 2 techniques more only partially (filtered Sysmon event types); 5 of all 14 Windows techniques (35.7%).',
+      '4 events collected (1 ticked, 3 through Sysmon): 2 of 12 techniques with a mapped event have a collected event mapped to them by a confirmed or named link (16.7%): 1 confirmed, 1 named; 3 more only related (5 at any grade, 41.7%); 2 techniques more only partially (filtered Sysmon event types). 14 Windows techniques in all.',
     );
+    expect(statusText(mixed, 12)).not.toMatch(/detect/);
   });
 });
 
@@ -175,8 +180,13 @@ describe('advice texts', () => {
   it('heads each unit with the core’s title and says what it adds', () => {
     const audit = byKind('audit-subcategory');
     expect(audit && adviceHeading(audit)).toMatch(/^Turn on audit subcategory /);
-    expect(adviceGain({ adds: ['T1', 'T2'], upgrades: ['T3'], seenAfter: 6 }, 12)).toBe('+2 techniques, 1 partial → seen; 6 seen after (50.0%)');
-    expect(adviceGain({ adds: ['T1'], upgrades: [], seenAfter: 1 }, 0)).toBe('+1 technique; 1 seen after (–)');
+    const gained = { confirmed: ['T1'], named: ['T2'], related: ['T3'] };
+    expect(adviceGain({ gained, adds: ['T1', 'T2'], upgrades: ['T3'], seenAfter: 6, after: { confirmed: 2, named: 3, related: 1 } }, 12)).toBe(
+      '+1 confirmed, +1 named, +1 related; 2 new techniques, 1 partial → seen; 5 confirmed or named after (41.7%), 6 at any grade',
+    );
+    expect(adviceGain({ gained: { confirmed: [], named: [], related: ['T1'] }, adds: ['T1'], upgrades: [], seenAfter: 1, after: { confirmed: 0, named: 0, related: 1 } }, 0)).toBe(
+      '+1 related; 1 new technique; 0 confirmed or named after (–), 1 at any grade',
+    );
   });
 
   it('shows the exact auditpol command, the Sysmon snippet one element per line, the switches’ commands', () => {

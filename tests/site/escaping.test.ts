@@ -22,6 +22,9 @@ async function poisonUrls(data: string): Promise<void> {
     const t = JSON.parse(await readFile(path.join(dir, 'techniques.json'), 'utf8')) as { techniques: Array<{ id: string; url: string }> };
     for (const x of t.techniques) if (x.id === 'T9002' || x.id === 'T9003') x.url = JS_URL;
     await writeFile(path.join(dir, 'techniques.json'), JSON.stringify(t));
+    const r = JSON.parse(await readFile(path.join(dir, 'rules.json'), 'utf8')) as { rules: Array<{ source: string; url: string }> };
+    for (const x of r.rules) if (x.source === 'splunk-escu') x.url = JS_URL;
+    await writeFile(path.join(dir, 'rules.json'), JSON.stringify(r));
     const ta = JSON.parse(await readFile(path.join(dir, 'tactics.json'), 'utf8')) as { tactics: Array<{ id: string; url: string }> };
     for (const x of ta.tactics) if (x.id === 'TA0002') x.url = ' JavaScript:alert(1)';
     await writeFile(path.join(dir, 'tactics.json'), JSON.stringify(ta));
@@ -72,6 +75,22 @@ describe('a built site from hostile upstream text', () => {
     expect(await read('techniques/T9002/index.html')).not.toContain('href="https://attack.mitre.org/techniques/T9002"');
     expect(await read('techniques/T9001/index.html')).toContain('href="https://attack.mitre.org/techniques/T9001"');
     expect(await read('tactics/TA0005/index.html')).toContain('href="https://attack.mitre.org/tactics/TA0005"');
+  });
+
+  it("shows a confirmed row's rules and a named row's analytic texts as text, code spans as <code>", async () => {
+    const page = await read('techniques/T9001/index.html');
+    expect(page).toContain('<a href="https://car.mitre.org/analytics/CAR-2013-05-002/" rel="external"><code>CAR-2013-05-002</code></a> Suspicious Run Locations');
+    // The Splunk rule's URL was poisoned: its ID stays, unlinked, its name as text.
+    expect(page).toContain('<code>3742ebfe-64c2-11eb-ae93-0242ac130002</code> Dump LSASS &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page).toContain('Looks for <code>cmd.exe</code> spawned by Office &lt;script&gt;alert(1)&lt;/script&gt; *fast*.');
+    expect(page).toContain('<dt><code>ParentImage</code></dt><dd>Allowlist <code>explorer.exe</code> &lt;b&gt;parents&lt;/b&gt;.</dd>');
+    expect(page).toContain('<code class="channel">EventCode=1 &lt;i&gt;x&lt;/i&gt;</code>');
+    expect(page).toContain('href="https://attack.mitre.org/detectionstrategies/DET0001#AN0001"');
+    expect(page).toContain('id="analytic-det0001-an0001"');
+    expect(page).toContain('href="/about/#grades"');
+    expect(page).not.toMatch(/<i>x<\/i>|<b>parents/);
+    // An older version links ATT&CK's archived site.
+    expect(await read('v/1.0/techniques/T9001/index.html')).toContain('href="https://attack.mitre.org/versions/v1/techniques/T9001/"');
   });
 
   it('keeps Markdown punctuation and template syntax literal', async () => {

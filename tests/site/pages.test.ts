@@ -6,10 +6,11 @@ import { parseFrontMatterJson } from '../../scripts/pages/frontmatter.ts';
 import { collectionOrder } from '../../scripts/pages/priorities.ts';
 import { buildSite } from '../../scripts/pages/site.ts';
 import { specificity } from '../../scripts/pages/specificity.ts';
-import type { EventView, HomeView, PageMeta, TechniqueView } from '../../scripts/pages/types.ts';
-import { eventSlug, scopesFor, slug } from '../../scripts/pages/urls.ts';
+import type { EventView, HomeView, PageMeta, TacticView, TechniqueView, VersionInput } from '../../scripts/pages/types.ts';
+import { attackHref, eventSlug, scopesFor, slug } from '../../scripts/pages/urls.ts';
+import type { Grade } from '../../scripts/mapping/types.ts';
 import { EVIL_DESCRIPTION, EVIL_NAME, fixtureInput, MARKDOWN_NAME, SCRIPT } from './fixture.ts';
-import type { EventArtifact } from '../../scripts/artifacts/build.ts';
+import type { EventArtifact, TechniqueArtifact } from '../../scripts/artifacts/build.ts';
 
 type Front<T> = PageMeta & { view: T };
 
@@ -105,23 +106,110 @@ describe('escaping upstream text', () => {
 });
 
 describe('technique page', () => {
-  it('groups events by log with their data component, evidence and how to turn them on', () => {
+  it('ranks events strongest first, grouped by grade with a one-line meaning, and links the about page', () => {
     const { page } = site();
     const t = page<TechniqueView>('technique/latest/T9001.md').data.view;
-    expect(t.logs.map((l) => l.log)).toEqual(['Security', 'Sysmon']);
-    const row = t.logs[0]?.rows[0];
-    expect(row).toMatchObject({ key: 'Security:4688', eventId: '4688', url: '/events/security-4688/' });
+    expect(t.groups.map((g) => [g.grade, g.rows.map((r) => r.key)])).toEqual([
+      ['confirmed', ['Security:4688']],
+      ['named', ['Sysmon:1']],
+    ]);
+    expect(t.related).toBeNull();
+    expect(t.grades).toEqual({ confirmed: 1, named: 1, related: 0 });
+    expect(t.groups[0]?.meaning).toMatch(/^At least one public detection rule .* uses this event for this technique\.$/);
+    expect(t.about).toEqual({ grades: '/about/#grades', evidence: '/about/#evidence' });
+    const row = t.groups[0]?.rows[0];
+    expect(row).toMatchObject({ key: 'Security:4688', log: 'Security', eventId: '4688', url: '/events/security-4688/', grade: 'confirmed', rules: 2 });
     expect(row?.components).toEqual([{ label: 'Process Creation', url: '/data-components/process-creation/' }]);
     expect(row?.evidence[0]).toMatchObject({ kind: 'ossem-dm', label: 'OSSEM-DM relationship', ref: 'REL-2022-0001' });
     expect(row?.enable.auditpol).toContain('auditpol /set');
-    expect(t.logs[1]?.rows[0]?.enable.sysmon).toBe('Process creation');
+    expect(t.groups[1]?.rows[0]?.enable.sysmon).toBe('Process creation');
     expect(t.subtechniques).toEqual([{ id: 'T9001.001', name: MARKDOWN_NAME, url: '/techniques/T9001.001/', events: 1 }]);
+  });
+
+  it('links the rules of a confirmed row (research.splunk.com, car.mitre.org) and credits their sources', () => {
+    const { page } = site();
+    const t = page<TechniqueView>('technique/latest/T9001.md').data.view;
+    expect(t.groups[0]?.rows[0]?.ruleLinks).toEqual([
+      { source: 'MITRE CAR', id: 'CAR-2013-05-002', name: 'Suspicious Run Locations', url: 'https://car.mitre.org/analytics/CAR-2013-05-002/' },
+      { source: 'Splunk Security Content', id: '3742ebfe-64c2-11eb-ae93-0242ac130002', name: `Dump LSASS ${SCRIPT}`, url: 'https://research.splunk.com/endpoint/3742ebfe-64c2-11eb-ae93-0242ac130002/' },
+    ]);
+    expect(t.ruleSources.map((s) => s.label)).toEqual(['Splunk Security Content', 'MITRE CAR']);
+  });
+
+  it('folds more than three rules, and gives no link to a rule whose URL is not a rule site', () => {
+    const input = fixtureInput();
+    const v2 = input.versions[1] as VersionInput;
+    const t = v2.techniques.find((x) => x.id === 'T9001') as TechniqueArtifact;
+    const e = t.events[0] as TechniqueArtifact['events'][number];
+    for (const i of [1, 2, 3]) {
+      const id = `CAR-2020-0${i}-001`;
+      e.evidence.push({ kind: 'mitre-car', ref: id, detail: `Rule ${i}` });
+      v2.rules.push({ source: 'mitre-car', id, name: `Rule ${i}`, url: i === 3 ? 'javascript:alert(1)' : `https://car.mitre.org/analytics/${id}/`, status: '', techniques: [{ tagged: 'T9001', placed: 'T9001', coverage: '' }], events: ['Security:4688'] });
+    }
+    e.evidence.sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.ref < b.ref ? -1 : 1));
+    const built = new Map(buildSite(input).files.map((f) => [f.path, f.text]));
+    const view = (parseFrontMatterJson(split(built.get('technique/latest/T9001.md') ?? '').front) as Front<TechniqueView>).view;
+    const row = view.groups[0]?.rows[0];
+    expect(row?.ruleLinks).toHaveLength(3);
+    expect(row?.moreRules.map((r) => [r.id, r.url])).toEqual([
+      ['CAR-2020-03-001', ''],
+      ['3742ebfe-64c2-11eb-ae93-0242ac130002', 'https://research.splunk.com/endpoint/3742ebfe-64c2-11eb-ae93-0242ac130002/'],
+    ]);
+  });
+
+  it("links a named row's analytic to attack.mitre.org with its channel note, and carries the analytic's description and what to tune", () => {
+    const { page } = site();
+    const p = page<TechniqueView>('technique/latest/T9001.md');
+    const t = p.data.view;
+    expect(t.groups[1]?.rows[0]?.analytics).toEqual([
+      { ref: 'DET0001/AN0001', url: 'https://attack.mitre.org/detectionstrategies/DET0001#AN0001', anchor: 'analytic-det0001-an0001', channel: 'EventCode=1 <i>x</i>' },
+    ]);
+    expect(t.analytics).toHaveLength(1);
+    const a = t.analytics[0];
+    expect(a?.anchor).toBe('analytic-det0001-an0001');
+    expect(a?.description).toEqual([
+      { text: 'Looks for ', code: false },
+      { text: 'cmd.exe', code: true },
+      { text: ` spawned by Office ${SCRIPT} *fast*.`, code: false },
+    ]);
+    expect(a?.tune.map((m) => [m.field, m.description.map((x) => x.text).join('')])).toEqual([
+      ['ParentImage', 'Allowlist explorer.exe <b>parents</b>.'],
+      ['TimeWindow', 'Five minutes.'],
+    ]);
+    expect(a?.events).toEqual([{ label: 'Sysmon 1', url: '/events/sysmon-1/', channel: 'EventCode=1 <i>x</i>', grade: 'named' }]);
+    // Upstream text stays data: the Markdown body holds none of it raw.
+    expect(p.body).not.toContain('<script');
+  });
+
+  it('folds the related events under "also related (N)"', () => {
+    const { page } = site();
+    const t = page<TechniqueView>('technique/latest/T9001.001.md').data.view;
+    expect(t.groups).toEqual([]);
+    expect(t.related).toMatchObject({ grade: 'related', count: 1, title: 'only through a data component' });
+    expect(t.related?.rows.map((r) => r.key)).toEqual(['Sysmon:1']);
+    expect(t.related?.caption).toBe('1 event related to T9001.001 only through a data component');
+  });
+
+  it("links attack.mitre.org pages of an older ATT&CK version to ATT&CK's archived site of that version", () => {
+    const { page } = site();
+    expect(page<TechniqueView>('technique/latest/T9001.md').data.view.attackUrl).toBe('https://attack.mitre.org/techniques/T9001');
+    expect(page<TechniqueView>('technique/v2.0/T9001.md').data.view.attackUrl).toBe('https://attack.mitre.org/techniques/T9001');
+    expect(page<TechniqueView>('technique/v1.0/T9001.md').data.view.attackUrl).toBe('https://attack.mitre.org/versions/v1/techniques/T9001/');
+    expect(page<TacticView>('tactic/v1.0/TA0002.md').data.view.attackUrl).toBe('https://attack.mitre.org/versions/v1/tactics/TA0002/');
+    expect(attackHref('https://attack.mitre.org/techniques/T1003/001', '17.1', '18.1')).toBe('https://attack.mitre.org/versions/v17/techniques/T1003/001/');
+    expect(attackHref('https://attack.mitre.org/detectionstrategies/DET0363#AN1030', '17.1', '19.0')).toBe('https://attack.mitre.org/versions/v17/detectionstrategies/DET0363/#AN1030');
+    // The latest major has no archived copy yet: today's page.
+    expect(attackHref('https://attack.mitre.org/techniques/T1003/001', '18.0', '18.1')).toBe('https://attack.mitre.org/techniques/T1003/001');
+    expect(attackHref('https://attack.mitre.org/versions/v8/techniques/T1003/', '8.2', '18.1')).toBe('https://attack.mitre.org/versions/v8/techniques/T1003/');
+    expect(attackHref('https://example.org/techniques/T1003', '8.2', '18.1')).toBe('https://example.org/techniques/T1003');
+    expect(attackHref('javascript:alert(1)', '8.2', '18.1')).toBe('');
   });
 
   it('lists data components with no event, and the versions the technique appears in with its event counts', () => {
     const { page } = site();
     const quiet = page<TechniqueView>('technique/latest/T9002.md').data.view;
-    expect(quiet.logs).toEqual([]);
+    expect(quiet.groups).toEqual([]);
+    expect(quiet.related).toBeNull();
     expect(quiet.withoutEvents).toEqual([{ label: 'OS API <Execution>', url: '/data-components/os-api-execution/' }]);
     const t = page<TechniqueView>('technique/v1.0/T9001.md').data.view;
     expect(t.history).toEqual([
@@ -152,14 +240,19 @@ describe('technique page', () => {
 });
 
 describe('event page', () => {
-  it('groups techniques by tactic, in matrix order, a technique under each of its tactics', () => {
+  it('lists techniques strongest first with grade, rule count and evidence kinds, the related tail folded', () => {
     const { page } = site();
-    const e = page<EventView>('event/latest/sysmon-1.md').data.view;
-    expect(e.byTactic.map((g) => g.tactic.label)).toEqual(['Execution', 'Defense <b>Evasion</b>']);
-    expect(e.byTactic[0]?.techniques.map((t) => t.id)).toEqual(['T9001', 'T9001.001']);
-    expect(e.byTactic[1]?.techniques.map((t) => t.id)).toEqual(['T9001.001']);
-    expect(e.specificity).toMatchObject({ count: 2, total: 3, level: 'very-specific' });
-    expect(e.enable).toMatchObject({ sysmon: 'Process creation', unknown: false });
+    const e = page<EventView>('event/latest/security-4688.md').data.view;
+    expect(e.groups.map((g) => [g.grade, g.rows.map((r) => [r.id, r.rules, r.evidence])])).toEqual([['confirmed', [['T9001', 2, ['Splunk rule', 'CAR analytic', 'OSSEM-DM']]]]]);
+    expect(e.related).toBeNull();
+    expect(e.breadth).toBe('Security 4688 is related to 1 of the 3 Windows techniques: public detection rules use it for 1.');
+    const s = page<EventView>('event/latest/sysmon-1.md').data.view;
+    expect(s.groups.map((g) => [g.grade, g.rows.map((r) => r.id)])).toEqual([['named', ['T9001']]]);
+    expect(s.groups[0]?.rows[0]).toMatchObject({ evidence: ['ATT&CK analytic', 'OSSEM-DM'], tactics: 'Execution' });
+    expect(s.related?.rows.map((r) => [r.id, r.grade, r.tactics])).toEqual([['T9001.001', 'related', 'Execution, Defense <b>Evasion</b>']]);
+    expect(s.breadth).toBe('Sysmon 1 is related to 2 of the 3 Windows techniques: no public detection rule uses it; ATT&CK names it for 1 more; 1 is only related (it records that kind of activity).');
+    expect(s.specificity).toMatchObject({ count: 2, total: 3, level: 'very-specific' });
+    expect(s.enable).toMatchObject({ sysmon: 'Process creation', unknown: false });
   });
 });
 
@@ -174,7 +267,8 @@ describe('specificity', () => {
 });
 
 describe('collection order', () => {
-  const e = (key: string, techniques: string[]): EventArtifact => ({ key, techniques: techniques.map((id) => ({ id, grade: 'related', rules: 0 })) }) as unknown as EventArtifact;
+  const e = (key: string, techniques: Array<string | [string, Grade]>, name = `Event ${key}`): EventArtifact =>
+    ({ key, name, techniques: techniques.map((t) => (typeof t === 'string' ? { id: t, grade: 'related', rules: 0 } : { id: t[0], grade: t[1], rules: t[1] === 'confirmed' ? 1 : 0 })) }) as unknown as EventArtifact;
 
   it('takes at each step the event adding the most uncovered techniques, and stops when none adds any', () => {
     const { order, coverable } = collectionOrder([
@@ -184,18 +278,48 @@ describe('collection order', () => {
       e('D:4', ['T4', 'T5']),
       e('E:5', ['T1']),
     ]);
-    expect(coverable).toBe(6);
-    expect(order).toEqual([
-      { key: 'B:2', techniques: 4, adds: 4, covered: 4 },
-      { key: 'C:3', techniques: 2, adds: 2, covered: 6 },
+    expect(coverable).toEqual({ confirmed: 0, named: 0, related: 6, any: 6 });
+    expect(order.map((p) => [p.key, p.techniques, p.gain.related, p.covered.any])).toEqual([
+      ['B:2', 4, 4, 4],
+      ['C:3', 2, 2, 6],
     ]);
   });
 
-  it('ranks the home page events that way', () => {
+  it('ranks by techniques newly confirmed, then named, then related, not by breadth; an upgrade counts at its new grade', () => {
+    const { order, coverable } = collectionOrder([
+      e('Security:4688', ['T1', 'T2', 'T3', 'T4', 'T5', ['T6', 'confirmed']]),
+      e('Sysmon:10', [['T7', 'confirmed'], ['T8', 'confirmed']]),
+      e('Sysmon:13', [['T1', 'named'], ['T9', 'named'], ['T10', 'named']]),
+      e('Sysmon:1', [['T1', 'confirmed'], 'T2']),
+    ]);
+    expect(order.map((p) => [p.key, p.gain])).toEqual([
+      ['Sysmon:10', { confirmed: 2, named: 0, related: 0 }],
+      ['Security:4688', { confirmed: 1, named: 0, related: 5 }],
+      // T1 goes from related to confirmed.
+      ['Sysmon:1', { confirmed: 1, named: 0, related: 0 }],
+      ['Sysmon:13', { confirmed: 0, named: 2, related: 0 }],
+    ]);
+    expect(order.at(-1)?.covered).toEqual({ confirmed: 4, named: 2, related: 4, any: 10 });
+    expect(coverable).toEqual({ confirmed: 4, named: 2, related: 4, any: 10 });
+  });
+
+  it('never lists an event no source names', () => {
+    const { order, unnamed } = collectionOrder([e('Defender:1121', [['T1', 'confirmed'], ['T2', 'confirmed']], ''), e('Security:4688', ['T1'])]);
+    expect(order.map((p) => p.key)).toEqual(['Security:4688']);
+    expect(unnamed).toBe(1);
+  });
+
+  it('ranks the home page events that way, and says what the counts mean', () => {
     const { page } = site();
-    const h = page<HomeView>('home/latest/index.md').data.view;
-    expect(h.priorities.map((p) => [p.key, p.techniques, p.adds, p.covered])).toEqual([['Sysmon:1', 2, 2, 2]]);
-    expect(h.rest).toBe(1);
+    const h = page<HomeView>('home/latest/index.md');
+    // Sysmon 1 is linked to more techniques, but a rule confirms Security 4688.
+    expect(h.data.view.priorities.map((p) => [p.key, p.techniques, p.gain, p.confirmed])).toEqual([
+      ['Security:4688', 1, { confirmed: 1, named: 0, related: 0 }, 1],
+      ['Sysmon:1', 2, { confirmed: 0, named: 0, related: 1 }, 1],
+    ]);
+    expect(h.data.view.rest).toBe(0);
+    expect(h.data.view.confirmedTechniques).toBe(1);
+    expect(h.body).toContain('public detection rules use these 2 events for 1 of the 3 Windows techniques');
   });
 });
 

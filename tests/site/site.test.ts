@@ -8,12 +8,13 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import Papa from 'papaparse';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataComponentArtifact, EventArtifact, TacticArtifact, TechniqueArtifact } from '../../scripts/artifacts/build.ts';
 import { readChanges, REPO_ROOT } from '../../scripts/cli/pages.ts';
 import {
   buildAdviceDiffLayer,
+  buildConfigLayer,
   computeConfigCoverage,
   computeCoverage,
   configEventsFromJson,
@@ -39,6 +40,21 @@ let site: BuiltSite;
 const index = JSON.parse(await readFile(path.join(DATA, 'index.json'), 'utf8')) as { latest: string; versions: Array<{ version: string }> };
 const LATEST = index.latest;
 const OLDEST = index.versions[0]?.version ?? '';
+
+/** Seen counts per grade as `confirmed/named/related`. */
+const gradesOf = (c: { confirmed: number; named: number; related: number }): string => `${c.confirmed}/${c.named}/${c.related}`;
+
+/** The coverage table's footer: the techniques seen per grade, as gradesOf writes them. */
+const footGrades =
+  (page: Page) =>
+  async (): Promise<string> =>
+    page.$eval('#cov-table tfoot tr', (tr) => ['confirmed', 'named', 'related'].map((g) => tr.querySelector(`.cov-${g}`)?.textContent ?? '?').join('/'));
+
+/** Each tactic row of the coverage table: [tactic ID, its seen counts per grade]. */
+const tacticGrades = async (page: Page): Promise<Array<[string, string]>> =>
+  page.$$eval('#cov-table tbody tr', (rows) =>
+    rows.map((r) => [(r as HTMLElement).dataset.tactic ?? '', ['confirmed', 'named', 'related'].map((g) => r.querySelector(`.cov-${g}`)?.textContent ?? '?').join('/')] as [string, string]),
+  );
 
 async function artifacts(version: string) {
   const read = async <T>(name: string): Promise<T> => JSON.parse(await readFile(path.join(DATA, 'enterprise-attack', version, name), 'utf8')) as T;
@@ -91,15 +107,41 @@ describe('pages', () => {
     expect(await missing(`/v/${OLDEST}/`, OLDEST)).toEqual([]);
   });
 
-  it('shows a technique with its events grouped by log, in tables with captions', async () => {
+  it('shows a technique with its events strongest first, grouped by grade, in tables with captions', async () => {
     const html = await readFile(path.join(site.dir, 'techniques', 'T1003.001', 'index.html'), 'utf8');
     expect(html).toMatch(/<h1><span class="id">T1003\.001<\/span> LSASS Memory<\/h1>/);
-    expect(html).toMatch(/<caption>Security log: \d+ events? that show T1003\.001<\/caption>/);
-    expect(html).toMatch(/<caption>Sysmon log: \d+ events? that show T1003\.001<\/caption>/);
-    expect(html).toContain('href="/events/sysmon-10/"');
+    expect(html).toMatch(/<caption>\d+ events that public detection rules use for T1003\.001, most rules first<\/caption>/);
+    expect(html).toMatch(/<caption>\d+ events? that an ATT&amp;CK analytic names for T1003\.001<\/caption>/);
+    // The first row of the first (confirmed) table is Sysmon 10, with its rules linked.
+    const confirmed = html.slice(html.indexOf('id="grade-confirmed"'), html.indexOf('id="grade-named"'));
+    expect(confirmed.match(/<th scope="row" data-label="Event"><a href="([^"]+)"/)?.[1]).toBe('/events/sysmon-10/');
+    expect(confirmed).toMatch(/<a href="https:\/\/(?:car\.mitre\.org|research\.splunk\.com)\/[^"]+" rel="external"><code>/);
+    expect(html).toMatch(/<details class="related" id="grade-related">\s*<summary><span class="grade grade-related">related<\/span> Also related \(\d+\)/);
+    expect(html).toContain('href="/about/#grades"');
     expect(html).toContain('auditpol /set /subcategory:');
     expect(html).toContain('href="https://attack.mitre.org/techniques/T1003/001"');
     expect(html).toContain(`href="/v/${OLDEST === LATEST ? LATEST : index.versions[1]?.version}/techniques/T1003.001/"`);
+    // An older major version links ATT&CK's archived site, not today's page.
+    const v8 = await readFile(path.join(site.dir, 'v', OLDEST, 'techniques', 'T1003', 'index.html'), 'utf8');
+    expect(v8).toContain(`href="https://attack.mitre.org/versions/v${Number.parseInt(OLDEST, 10)}/techniques/T1003/"`);
+  });
+
+  it('leads an event page with the techniques rules confirm, folds the related ones and says how broad the event is', async () => {
+    const html = await readFile(path.join(site.dir, 'events', 'security-4688', 'index.html'), 'utf8');
+    const e = (await artifacts(LATEST)).events.find((x) => x.key === 'Security:4688');
+    const count = (g: string): number => e?.techniques.filter((t) => t.grade === g).length ?? 0;
+    expect(html).toContain(`Security 4688 is related to ${e?.techniques.length} of the`);
+    expect(html).toContain(`public detection rules use it for ${count('confirmed')}`);
+    expect(html.indexOf('id="grade-confirmed"')).toBeLessThan(html.indexOf('id="grade-related"'));
+    expect(html).toMatch(new RegExp(`<details class="related" id="grade-related">\\s*<summary><span class="grade grade-related">related</span> Also related to ${count('related')} techniques`));
+  });
+
+  it('ranks the home page by techniques confirmed, then named, then related', async () => {
+    const html = await readFile(path.join(site.dir, 'index.html'), 'utf8');
+    const rows = [...html.matchAll(/<td data-label="\+Confirmed" class="num[^"]*">\+(\d+)<\/td>/g)].map((m) => Number(m[1]));
+    expect(rows.length).toBeGreaterThan(5);
+    expect(rows).toEqual([...rows].sort((a, b) => b - a));
+    expect(html).toContain('<strong>+Confirmed</strong> counts the techniques that a public detection rule watches with this event');
   });
 
   it('says how specific an event is and how to turn it on', async () => {
@@ -249,13 +291,13 @@ describe('in a browser', () => {
     await page.waitForURL(/\/events\/security-4688\/$/);
     expect(await page.locator('h1').textContent()).toContain('Security 4688');
 
-    const technique = page.locator('.technique-list a').first();
+    const technique = page.locator('#grade-confirmed + .grade-meaning + .technique-list a').first();
     const href = await technique.getAttribute('href');
     expect(href).toMatch(/^\/techniques\/T\d{4}(\.\d{3})?\/$/);
     await technique.click();
     await page.waitForURL(`${server.url}${href}`);
     const caption = page.locator('table.events-table caption').first();
-    await expect.poll(() => caption.textContent()).toMatch(/^\w[\w/-]* log: \d+ events? that show T\d{4}/);
+    await expect.poll(() => caption.textContent()).toMatch(/^\d+ events? that public detection rules use for T\d{4}/);
     expect(await page.locator('table.events-table tbody tr').count()).toBeGreaterThan(0);
     expect(await page.locator('table.events-table a[href="/events/security-4688/"]').count()).toBe(1);
 
@@ -305,28 +347,37 @@ describe('in a browser', () => {
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());
     });
-    const total = page.locator('#cov-table tfoot .cov-seen');
+    // The footer's seen counts per grade, as "confirmed/named/related" (the core's totals in the same form: gradesOf).
+    const total = footGrades(page);
     const status = page.locator('#cov-status');
 
     await page.goto(`${server.url}/coverage/`);
     await page.locator('#coverage[data-ready="true"]').waitFor();
-    expect(await total.textContent()).toBe('0');
+    expect(await total()).toBe('0/0/0');
     expect(await page.locator('#cov-layer').isDisabled()).toBe(true);
     expect(await status.getAttribute('role')).toBe('status');
 
     await page.getByLabel(/^4688 A new process has been created/).check();
     await page.check('#ev-sysmon-1');
-    await expect.poll(() => total.textContent()).toBe(String(twoReport.totals.seen));
-    expect(await status.textContent()).toContain(`2 events ticked: ${twoReport.totals.seen} of ${twoReport.totals.mapped} techniques with a mapped event seen`);
-    for (const t of twoReport.tactics) expect(await page.locator(`#cov-table tr[data-tactic="${t.id}"] .cov-seen`).textContent(), t.name).toBe(String(t.seen));
+    await expect.poll(() => total()).toBe(gradesOf(twoReport.totals));
+    const strong = twoReport.totals.confirmed + twoReport.totals.named;
+    expect(await status.textContent()).toContain(
+      `2 events ticked: ${strong} of ${twoReport.totals.mapped} techniques with a mapped event have a collected event mapped to them by a confirmed or named link (${((100 * strong) / twoReport.totals.mapped).toFixed(1)}%): ${twoReport.totals.confirmed} confirmed, ${twoReport.totals.named} named; ${twoReport.totals.related} more only related (${twoReport.totals.seen} at any grade`,
+    );
+    expect(await tacticGrades(page)).toEqual(twoReport.tactics.map((t) => [t.id, gradesOf(t)]));
+    expect(await page.locator('#cov-table tfoot .cov-pct').textContent()).toBe(`${((100 * strong) / twoReport.totals.mapped).toFixed(1)}%`);
     expect(new URL(page.url()).hash).toBe('#events=Security:4688,Sysmon:1');
     const next = twoReport.nextBest[0];
     expect(await page.locator('#cov-next li').count()).toBe(twoReport.nextBest.length);
     expect(await page.locator('#cov-next li a').first().getAttribute('href')).toBe(`/events/${eventSlug(next?.key ?? '')}/`);
 
-    // The next best event's Add button ticks it.
+    // The next best event (the core's: most confirmed gains first) shows what it gains; its Add button ticks it.
+    expect(next && next.gained.confirmed.length).toBeGreaterThan(0);
+    expect(await page.locator('#cov-next .cov-next-adds').first().textContent()).toBe(
+      `+${next?.gained.confirmed.length} confirmed${next?.gained.named.length ? `, +${next.gained.named.length} named` : ''}${next?.gained.related.length ? `, +${next.gained.related.length} related` : ''} (${next?.adds.length} new); ${(next?.after.confirmed ?? 0) + (next?.after.named ?? 0)} confirmed or named after, ${next?.seenAfter} at any grade`,
+    );
     await page.locator('#cov-next button.cov-add').first().click();
-    await expect.poll(() => total.textContent()).toBe(String(next?.seenAfter));
+    await expect.poll(() => total()).toBe(gradesOf(next?.after ?? { confirmed: 0, named: 0, related: 0 }));
     expect(await page.locator(`input.cov-event[value="${next?.key}"]`).isChecked()).toBe(true);
 
     // The filter hides what does not match, ticks stay.
@@ -337,7 +388,7 @@ describe('in a browser', () => {
     expect(await page.locator('#ev-security-4688').isChecked()).toBe(true);
 
     await page.click('button[data-preset="security-sysmon-powershell"]');
-    await expect.poll(() => total.textContent()).toBe(String(preset.totals.seen));
+    await expect.poll(() => total()).toBe(gradesOf(preset.totals));
     expect(await page.locator('input.cov-event:checked').count()).toBe(presetKeys.length);
 
     const [layerDownload] = await Promise.all([page.waitForEvent('download'), page.click('#cov-layer')]);
@@ -345,19 +396,29 @@ describe('in a browser', () => {
     const layer = JSON.parse(await readFile((await layerDownload.path()) as string, 'utf8')) as NavigatorLayer;
     expect(validateLayer(layer)).toEqual([]);
     expect(layer.versions.attack).toBe(LATEST.split('.')[0]);
-    expect(new Set(layer.techniques.filter((t) => t.score === 1).map((t) => t.techniqueID)).size).toBe(preset.totals.seen);
+    // Scored by the best grade: confirmed 3, named 2, related 1 (0: mapped, not collected).
+    const scored = (n: number): number => new Set(layer.techniques.filter((t) => t.score === n).map((t) => t.techniqueID)).size;
+    expect([scored(3), scored(2), scored(1)].join('/')).toBe(gradesOf(preset.totals));
+    expect(layer).toEqual(JSON.parse(JSON.stringify(buildConfigLayer(data, computeConfigCoverage(data, configEventsFromJson(eventsJson), { events: presetKeys })))));
 
     const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.click('#cov-csv')]);
     expect(csvDownload.suggestedFilename()).toBe(`coverage-attack-${LATEST}.csv`);
     const csv = Papa.parse<Record<string, string>>(await readFile((await csvDownload.path()) as string, 'utf8'), { header: true, skipEmptyLines: true });
     expect(csv.errors).toEqual([]);
-    expect(csv.data.find((r) => r.section === 'total')).toMatchObject({ seen: String(preset.totals.seen), mapped: String(preset.totals.mapped), all: String(preset.totals.total) });
-    expect(csv.data.filter((r) => r.section === 'tactic').map((r) => [r.id, r.seen])).toEqual(preset.tactics.map((t) => [t.id, String(t.seen)]));
+    expect(csv.data.find((r) => r.section === 'total')).toMatchObject({
+      seen: String(preset.totals.seen),
+      confirmed: String(preset.totals.confirmed),
+      named: String(preset.totals.named),
+      related: String(preset.totals.related),
+      mapped: String(preset.totals.mapped),
+      all: String(preset.totals.total),
+    });
+    expect(csv.data.filter((r) => r.section === 'tactic').map((r) => [r.id, `${r.confirmed}/${r.named}/${r.related}`])).toEqual(preset.tactics.map((t) => [t.id, gradesOf(t)]));
 
     // Reloading keeps the preset's ticks (they are in the address).
     await page.reload();
     await page.locator('#coverage[data-ready="true"]').waitFor();
-    expect(await total.textContent()).toBe(String(preset.totals.seen));
+    expect(await total()).toBe(gradesOf(preset.totals));
     expect(await page.locator('input.cov-event:checked').count()).toBe(presetKeys.length);
 
     // A shared link restores its ticks; what does not resolve is said.
@@ -367,7 +428,7 @@ describe('in a browser', () => {
     expect(await shared.locator('#ev-security-4688').isChecked()).toBe(true);
     expect(await shared.locator('#ev-sysmon-1').isChecked()).toBe(true);
     expect(await shared.locator('input.cov-event:checked').count()).toBe(2);
-    expect(await shared.locator('#cov-table tfoot .cov-seen').textContent()).toBe(String(twoReport.totals.seen));
+    expect(await footGrades(shared)()).toBe(gradesOf(twoReport.totals));
     expect(await shared.locator('#cov-problems').textContent()).toContain('Security:99999');
 
     // The version switch keeps the ticks.
@@ -380,7 +441,7 @@ describe('in a browser', () => {
     expect(await shared.locator('#ev-sysmon-1').isChecked()).toBe(true);
 
     await page.click('button[data-preset="clear"]');
-    await expect.poll(() => total.textContent()).toBe('0');
+    await expect.poll(() => total()).toBe('0/0/0');
     expect(new URL(page.url()).hash).toBe('');
     expect(errors).toEqual([]);
     await context.close();
@@ -408,13 +469,13 @@ describe('in a browser', () => {
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());
     });
-    const total = page.locator('#cov-table tfoot .cov-seen');
+    const total = footGrades(page);
     const partial = page.locator('#cov-table tfoot .cov-partial');
     const tacticCells = async (cls: string): Promise<Array<[string, string]>> =>
       page.$$eval(`#cov-table tbody tr`, (rows, c) => rows.map((r) => [(r as HTMLElement).dataset.tactic ?? '', r.querySelector(c)?.textContent ?? ''] as [string, string]), `.${cls}`);
     await page.goto(`${server.url}/coverage/`);
     await page.locator('#coverage[data-ready="true"]').waitFor();
-    expect(await total.textContent()).toBe('0');
+    expect(await total()).toBe('0/0/0');
     // Labelled inputs, messages in live regions tied to them.
     expect(await page.getByLabel('auditpol output (CSV)').count()).toBe(1);
     expect(await page.getByLabel('Or choose the XML file:').count()).toBe(1);
@@ -429,14 +490,16 @@ describe('in a browser', () => {
     expect(await auditMsg.textContent()).toContain('unknown subcategory "Proces Creation"; closest known: Process Creation');
     await page.fill('#cov-auditpol-text', await readFile(path.join(FIX, 'auditpol-malformed.csv'), 'utf8'));
     await expect.poll(() => auditMsg.textContent()).toContain('Not read. This is not valid CSV');
-    await expect.poll(() => total.textContent()).toBe('0');
+    await expect.poll(() => total()).toBe('0/0/0');
 
     // 1. The server-default auditpol export, pasted.
     await page.fill('#cov-auditpol-text', serverCsv);
-    await expect.poll(() => total.textContent()).toBe(String(auditCore.totals.seen));
+    await expect.poll(() => total()).toBe(gradesOf(auditCore.totals));
     expect(await page.locator('#cov-auditpol-msg').textContent()).toContain('Read 59 audit subcategories of SRV2019-APP01');
-    expect(await tacticCells('cov-seen')).toEqual(auditCore.tactics.map((t) => [t.id, String(t.seen)]));
-    expect(await page.locator('#cov-status').textContent()).toContain(`${auditCore.events.length} events collected (${auditCore.events.length} through the audit policy): ${auditCore.totals.seen} of ${auditCore.totals.mapped}`);
+    expect(await tacticGrades(page)).toEqual(auditCore.tactics.map((t) => [t.id, gradesOf(t)]));
+    expect(await page.locator('#cov-status').textContent()).toContain(
+      `${auditCore.events.length} events collected (${auditCore.events.length} through the audit policy): ${auditCore.totals.confirmed + auditCore.totals.named} of ${auditCore.totals.mapped}`,
+    );
     expect(await page.locator('#cov-collected-table tr[data-key="Security:4624"] .cov-tag-auditpol').textContent()).toBe('auditpol');
     expect(await page.locator('#ev-security-4624').isChecked()).toBe(false);
     expect(new URL(page.url()).hash).toBe('');
@@ -445,7 +508,7 @@ describe('in a browser', () => {
     await page.setInputFiles('#cov-sysmon-file', path.join(FIX, 'sysmon-rulegroups.xml'));
     await expect.poll(() => partial.textContent()).toBe(String(bothCore.totals.partial));
     expect(Number(await partial.textContent())).toBeGreaterThan(0);
-    expect(await total.textContent()).toBe(String(bothCore.totals.seen));
+    expect(await total()).toBe(gradesOf(bothCore.totals));
     expect(await tacticCells('cov-partial')).toEqual(bothCore.tactics.map((t) => [t.id, String(t.partial)]));
     expect(await page.locator('#cov-sysmon-msg').textContent()).toContain('sysmon-rulegroups.xml: Read a Sysmon configuration (schema 4.90)');
     const partialEvent = bothCore.events.find((e) => e.status === 'partial');
@@ -455,7 +518,12 @@ describe('in a browser', () => {
     const nowLayer = JSON.parse(await readFile((await nowDownload.path()) as string, 'utf8')) as NavigatorLayer;
     expect(validateLayer(nowLayer)).toEqual([]);
     expect(new Set(nowLayer.techniques.filter((t) => t.score === 0.5).map((t) => t.techniqueID)).size).toBe(bothCore.totals.partial);
-    expect(new Set(nowLayer.techniques.filter((t) => t.score === 1).map((t) => t.techniqueID)).size).toBe(bothCore.totals.seen);
+    const nowScored = (n: number): number => new Set(nowLayer.techniques.filter((t) => t.score === n).map((t) => t.techniqueID)).size;
+    expect([nowScored(3), nowScored(2), nowScored(1)].join('/')).toBe(gradesOf(bothCore.totals));
+    // The core's layer for the same inputs (the page names its inputs "pasted …" and by file name, so only the description differs).
+    const coreLayer = JSON.parse(JSON.stringify(buildConfigLayer(data, bothCore))) as NavigatorLayer;
+    expect(nowLayer.techniques).toEqual(coreLayer.techniques);
+    expect([nowLayer.legendItems, nowLayer.gradient]).toEqual([coreLayer.legendItems, coreLayer.gradient]);
 
     // 3. A Sysmon configuration with an external entity: refused, said next to the input, and no longer counted.
     await page.setInputFiles('#cov-sysmon-file', path.join(FIX, 'sysmon-xxe.xml'));
@@ -463,18 +531,18 @@ describe('in a browser', () => {
     await expect.poll(() => sysmonMsg.textContent()).toContain('Refused: the file declares a document type (DTD) or entities');
     expect(await sysmonMsg.textContent()).toContain('sysmon-xxe.xml line 2: <!DOCTYPE> is not accepted');
     expect(await page.locator('#cov-sysmon-text').getAttribute('aria-invalid')).not.toBeNull();
-    await expect.poll(() => total.textContent()).toBe(String(auditCore.totals.seen));
+    await expect.poll(() => total()).toBe(gradesOf(auditCore.totals));
     expect(await partial.textContent()).toBe('0');
 
     // 4. Cleared, then the client preset: the same totals as the core's presetPolicy coverage.
     await page.click('#cov-sysmon-clear');
     await page.click('#cov-auditpol-clear');
-    await expect.poll(() => total.textContent()).toBe('0');
+    await expect.poll(() => total()).toBe('0/0/0');
     expect(await sysmonMsg.textContent()).toBe('');
     const clientButton = page.locator('button[data-preset="windows-default-client"]');
     await clientButton.click();
-    await expect.poll(() => total.textContent()).toBe(String(clientCore.totals.seen));
-    expect(await tacticCells('cov-seen')).toEqual(clientCore.tactics.map((t) => [t.id, String(t.seen)]));
+    await expect.poll(() => total()).toBe(gradesOf(clientCore.totals));
+    expect(await tacticGrades(page)).toEqual(clientCore.tactics.map((t) => [t.id, gradesOf(t)]));
     expect(await clientButton.getAttribute('aria-pressed')).toBe('true');
     expect(new URL(page.url()).hash).toBe('#preset=windows-default-client');
     expect(await page.locator('#cov-collected-table tbody .cov-tag-preset').count()).toBe(clientCore.events.length);
@@ -494,7 +562,8 @@ describe('in a browser', () => {
     await auditItem.locator('button.cov-copy').click();
     await expect.poll(() => page.locator('#cov-copy-status').textContent()).toBe(`Copied the command of recommendation ${auditIndex + 1}.`);
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(audit?.commands[0]);
-    expect(await items.first().locator('.cov-advice-techniques a').count()).toBe((first?.adds.length ?? 0) + (first?.upgrades.length ?? 0));
+    expect(await items.first().locator('.cov-advice-techniques a').count()).toBe((first?.gained.confirmed.length ?? 0) + (first?.gained.named.length ?? 0) + (first?.gained.related.length ?? 0));
+    expect(await items.first().locator('.cov-advice-gain').textContent()).toMatch(new RegExp(`^\\+${first?.gained.confirmed.length} confirmed`));
     const sysmonAdvice = clientCore.advice.find((a) => a.kind === 'sysmon-event-type');
     if (sysmonAdvice) expect(await page.locator(`#cov-advice li[data-id="${sysmonAdvice.id}"] pre code`).textContent()).toContain(`<${sysmonAdvice.element} onmatch="exclude"/>`);
 
@@ -508,15 +577,22 @@ describe('in a browser', () => {
     const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.click('#cov-csv')]);
     const csv = Papa.parse<Record<string, string>>(await readFile((await csvDownload.path()) as string, 'utf8'), { header: true, skipEmptyLines: true });
     expect(csv.errors).toEqual([]);
-    expect(csv.data.find((r) => r.section === 'total')).toMatchObject({ seen: String(clientCore.totals.seen), partial: '0', mapped: String(clientCore.totals.mapped) });
+    expect(csv.data.find((r) => r.section === 'total')).toMatchObject({
+      seen: String(clientCore.totals.seen),
+      confirmed: String(clientCore.totals.confirmed),
+      named: String(clientCore.totals.named),
+      related: String(clientCore.totals.related),
+      partial: '0',
+      mapped: String(clientCore.totals.mapped),
+    });
     expect(csv.data.filter((r) => r.section === 'advice').map((r) => r.command)).toEqual(clientCore.advice.map((a) => a.commands.join(' && ')));
 
     // The preset is in the address: a reload keeps it; pressed again, it goes.
     await page.reload();
     await page.locator('#coverage[data-ready="true"]').waitFor();
-    expect(await total.textContent()).toBe(String(clientCore.totals.seen));
+    expect(await total()).toBe(gradesOf(clientCore.totals));
     await page.click('button[data-preset="windows-default-client"]');
-    await expect.poll(() => total.textContent()).toBe('0');
+    await expect.poll(() => total()).toBe('0/0/0');
     expect(await page.locator('button[data-preset="windows-default-client"]').getAttribute('aria-pressed')).toBe('false');
     expect(errors).toEqual([]);
     await context.close();
@@ -587,11 +663,21 @@ describe('in a browser', () => {
       await page.goto(`${server.url}/techniques/T1003.001/`);
       // Nothing wider than the screen: no sideways scrolling of the page.
       expect(Number(await page.evaluate('document.documentElement.scrollWidth')), name).toBeLessThanOrEqual(viewport.width);
+      // The strongest event, Sysmon 10, is on the first screen.
+      const first = await page.locator('#grade-confirmed ~ .table-wrap tbody th a').first().boundingBox();
+      expect(await page.locator('#grade-confirmed ~ .table-wrap tbody th a').first().textContent()).toBe('Sysmon\u00a010');
+      expect((first?.y ?? Infinity) + (first?.height ?? 0), `${name}: Sysmon 10 on the first screen`).toBeLessThanOrEqual(viewport.height);
       const file = path.join(OUTPUT, `technique-${name}.png`);
       await page.screenshot({ path: file });
       await page.locator('table.events-table').first().scrollIntoViewIfNeeded();
       await page.screenshot({ path: path.join(OUTPUT, `technique-${name}-events.png`) });
       expect((await readFile(file)).subarray(1, 4).toString()).toBe('PNG');
+      // A technique with dozens of events stays short: its related events are folded.
+      await page.goto(`${server.url}/techniques/T1480/`);
+      expect(await page.locator('details.related').getAttribute('open')).toBeNull();
+      expect(Number(await page.evaluate('document.documentElement.scrollHeight')), `${name}: T1480 height`).toBeLessThan(name === 'phone' ? 10_000 : 5_000);
+      expect(Number(await page.evaluate('document.documentElement.scrollWidth')), `${name}: T1480 width`).toBeLessThanOrEqual(viewport.width);
+      await page.screenshot({ path: path.join(OUTPUT, `technique-${name}-T1480.png`), fullPage: true });
       await context.close();
     }
   });

@@ -5,7 +5,9 @@
  */
 import Papa from 'papaparse';
 import { FORMULA_START } from '../../lib/csv-formula.ts';
-import { type CoverageFormat, percent } from '../format.ts';
+import { COUNTS_MEAN } from '../compute.ts';
+import { type CoverageFormat, gainText, gradeColumns, gradeText, headline, percent, plural, strongCount, strongLabel } from '../format.ts';
+import { minGradeWords } from '../grades.ts';
 import type { EventSource } from './collect.ts';
 import type { ConfigCounts, ConfigCoverageReport } from './report.ts';
 
@@ -17,9 +19,6 @@ function list(keys: readonly string[], max: number): string {
   return keys.length <= max ? keys.join(', ') : `${keys.slice(0, max).join(', ')} … (+${keys.length - max})`;
 }
 
-function countRow(label: string, c: ConfigCounts): string {
-  return `| ${label} | ${c.seen} | ${c.partial} | ${c.mapped} | ${c.total} | ${percent(c.seen, c.mapped)} | ${percent(c.seen + c.partial, c.mapped)} |`;
-}
 
 /** `auditpol (audit.csv): Process Creation: Success` */
 export function describeSource(s: EventSource): string {
@@ -31,13 +30,10 @@ export function configToMarkdown(r: ConfigCoverageReport): string {
   const tactics = (ts: readonly string[]): string => ts.map((t) => tacticName.get(t) ?? t).join(', ');
   const out: string[] = [];
   const t = r.totals;
+  const cols = gradeColumns<ConfigCounts>(r.minGrade, true);
   out.push(`# Windows event coverage from configuration — ATT&CK ${r.attackVersion}`, '');
-  out.push(
-    `**${t.seen}** of ${t.mapped} techniques with a mapped Windows event are seen (${percent(t.seen, t.mapped)}), ` +
-      `**${t.partial}** more only partially, through Sysmon event types filtered by include rules; ` +
-      `${t.seen} of all ${t.total} Windows techniques (${percent(t.seen, t.total)}).`,
-    '',
-  );
+  out.push(headline(r.minGrade, t, t.partial > 0 ? `**${t.partial}** more only partially, through Sysmon event types filtered by include rules (not counted).` : ''), '');
+  out.push(`_${COUNTS_MEAN}${r.minGrade === 'related' ? '' : ` Only links of ${minGradeWords(r.minGrade)} count here (--min-grade ${r.minGrade}).`}_`, '');
   out.push('## Inputs', '');
   for (const i of r.inputs) out.push(`- **${i.input}** ${i.source === '--events' ? '' : `\`${i.source}\`: `}${i.summary}`);
   out.push('');
@@ -54,23 +50,28 @@ export function configToMarkdown(r: ConfigCoverageReport): string {
   out.push(`_Counting: ${r.convention}_`, '');
 
   out.push('## Coverage by tactic', '');
-  out.push('| Tactic | Seen | Partial | Mapped | All | Seen / mapped | Seen + partial / mapped |', '|---|---:|---:|---:|---:|---:|---:|');
-  for (const x of r.tactics) out.push(countRow(`${cell(x.name)} (${x.id})`, x));
-  out.push(countRow('**All tactics** (distinct techniques)', t), '');
+  out.push(`| Tactic | ${cols.head.join(' | ')} |`, `|---|${cols.head.map(() => '---:').join('|')}|`);
+  for (const x of r.tactics) out.push(`| ${cell(x.name)} (${x.id}) | ${cols.row(x).join(' | ')} |`);
+  out.push(`| **All tactics** (distinct techniques) | ${cols.row(t).join(' | ')} |`, '');
 
   out.push(`## Advice (top ${r.advice.length})`, '');
   if (r.advice.length === 0) {
     out.push(r.unseen.length + r.partial.length === 0 ? 'Every technique with a mapped event is already seen.' : 'None requested.', '');
   } else {
-    out.push('Each step adds the most techniques not yet seen (then: partial techniques made fully seen); audit subcategories first on ties.', '');
+    out.push(
+      'Each step gains the most techniques at grade confirmed, then named, then related — newly seen, partial made fully seen, or seen at a stronger grade than before; then the most new techniques; audit subcategories first on ties.',
+      '',
+    );
     for (const a of r.advice) {
-      const gain = `+${a.adds.length} technique${a.adds.length === 1 ? '' : 's'}${a.upgrades.length > 0 ? `, ${a.upgrades.length} partial → seen` : ''}`;
-      out.push(`### ${a.rank}. ${a.title} (${gain}; ${a.seenAfter} seen after, ${percent(a.seenAfter, t.mapped)})`, '');
+      const fresh = `${plural(a.adds.length, 'new technique')}${a.upgrades.length > 0 ? `, ${a.upgrades.length} partial → seen` : ''}`;
+      const after = `${strongCount(a.after)} ${strongLabel(r.minGrade).toLowerCase()} after, ${percent(strongCount(a.after), t.mapped)}; ${a.seenAfter} seen`;
+      out.push(`### ${a.rank}. ${a.title} (${gainText(a.gained)}; ${fresh}; ${after})`, '');
       if (a.kind === 'sysmon-event-type' && a.snippet) out.push('```xml', a.snippet, '```', '');
       else if (a.commands.length > 0) out.push('```', ...a.commands, '```', '');
       if (a.gpo) out.push(`Group Policy: ${a.gpo}`, '');
       if (a.note) out.push(`Note: ${a.note}`, '');
-      if (a.adds.length > 0) out.push(`Adds: ${list(a.adds, 25)}`, '');
+      for (const g of ['confirmed', 'named', 'related'] as const) if (a.gained[g].length > 0) out.push(`Now ${g}: ${list(a.gained[g], 25)}`, '');
+      if (a.adds.length > 0) out.push(`New: ${list(a.adds, 25)}`, '');
       if (a.upgrades.length > 0) out.push(`Partial → seen: ${list(a.upgrades, 25)}`, '');
       out.push(`Events: ${a.events.map((e) => `\`${e.key}\` (${e.techniques.length})`).join(', ')}`, '');
     }
@@ -78,30 +79,32 @@ export function configToMarkdown(r: ConfigCoverageReport): string {
 
   out.push(`## Collected events (${r.events.length})`, '');
   if (r.events.length > 0) {
-    out.push('| Event | Name | Status | From | Techniques |', '|---|---|---|---|---:|');
-    for (const e of r.events) out.push(`| \`${e.key}\` | ${cell(e.name)} | ${e.status} | ${cell(e.sources.map(describeSource).join('; '))} | ${e.techniques.length} |`);
+    out.push('| Event | Name | Status | From | Techniques | Confirmed | Named | Related |', '|---|---|---|---|---:|---:|---:|---:|');
+    for (const e of r.events) {
+      out.push(`| \`${e.key}\` | ${cell(e.name)} | ${e.status} | ${cell(e.sources.map(describeSource).join('; '))} | ${e.techniques.length} | ${e.grades.confirmed} | ${e.grades.named} | ${e.grades.related} |`);
+    }
     out.push('');
   }
 
   out.push(`## Techniques seen (${r.seen.length})`, '');
   if (r.seen.length > 0) {
-    out.push('| Technique | Name | Tactics | Through |', '|---|---|---|---|');
-    for (const x of r.seen) out.push(`| ${x.id} | ${cell(x.name)} | ${cell(tactics(x.tactics))} | ${list(x.via, 8)} |`);
+    out.push('| Technique | Name | Tactics | Grade | Through (strongest first) |', '|---|---|---|---|---|');
+    for (const x of r.seen) out.push(`| ${x.id} | ${cell(x.name)} | ${cell(tactics(x.tactics))} | ${gradeText(x.grade, x.rules)} | ${list(x.via, 8)} |`);
     out.push('');
   }
   out.push(`## Techniques seen only partially (${r.partial.length})`, '');
   if (r.partial.length > 0) {
-    out.push('| Technique | Name | Tactics | Partially through |', '|---|---|---|---|');
-    for (const x of r.partial) out.push(`| ${x.id} | ${cell(x.name)} | ${cell(tactics(x.tactics))} | ${list(x.via, 8)} |`);
+    out.push('| Technique | Name | Tactics | Grade | Partially through |', '|---|---|---|---|---|');
+    for (const x of r.partial) out.push(`| ${x.id} | ${cell(x.name)} | ${cell(tactics(x.tactics))} | ${x.grade} | ${list(x.via, 8)} |`);
     out.push('');
   }
   out.push(`## Techniques not seen (${r.unseen.length})`, '');
   if (r.unseen.length > 0) {
-    out.push('| Technique | Name | Tactics | Mapped events (none collected) |', '|---|---|---|---|');
-    for (const x of r.unseen) out.push(`| ${x.id} | ${cell(x.name)} | ${cell(tactics(x.tactics))} | ${list(x.events, 8)} |`);
+    out.push('| Technique | Name | Tactics | Best grade mapped | Mapped events (none collected, strongest first) |', '|---|---|---|---|---|');
+    for (const x of r.unseen) out.push(`| ${x.id} | ${cell(x.name)} | ${cell(tactics(x.tactics))} | ${x.grade} | ${list(x.events, 8)} |`);
     out.push('');
   }
-  out.push(`## Techniques with no mapped Windows event (${r.unmapped.length})`, '');
+  out.push(`## Techniques with no mapped Windows event${r.minGrade === 'related' ? '' : ` at ${minGradeWords(r.minGrade)}`} (${r.unmapped.length})`, '');
   if (r.unmapped.length > 0) {
     out.push('| Technique | Name | Tactics |', '|---|---|---|');
     for (const x of r.unmapped) out.push(`| ${x.id} | ${cell(x.name)} | ${cell(tactics(x.tactics))} |`);
@@ -110,36 +113,104 @@ export function configToMarkdown(r: ConfigCoverageReport): string {
   return `${out.join('\n').trimEnd()}\n`;
 }
 
-export const CONFIG_CSV_COLUMNS = ['section', 'rank', 'id', 'name', 'tactics', 'status', 'seen', 'partial', 'mapped', 'all', 'adds', 'upgrades', 'events', 'techniques', 'inputs', 'command'] as const;
+export const CONFIG_CSV_COLUMNS = [
+  'section',
+  'rank',
+  'id',
+  'name',
+  'tactics',
+  'status',
+  'grade',
+  'rules',
+  'seen',
+  'confirmed',
+  'named',
+  'related',
+  'partial',
+  'mapped',
+  'all',
+  'adds',
+  'upgrades',
+  'events',
+  'techniques',
+  'inputs',
+  'command',
+] as const;
 export type ConfigCsvColumn = (typeof CONFIG_CSV_COLUMNS)[number];
 export type ConfigCsvRecord = Record<ConfigCsvColumn, string>;
 
 /**
- * One table, one row per fact, told apart by `section`: `input`, `warning`, `note`, `tactic`, `total`,
- * `event` (status full | partial; inputs = where it comes from), `technique` (status seen |
- * partial | not-seen | unmapped), `advice` (rank; id; name = what to do; command; adds /
- * upgrades counts; techniques; events). Lists inside a cell are separated by `;`.
+ * One table, one row per fact, told apart by `section`: `input`, `warning`, `note`, `tactic` and
+ * `total` (seen = any grade; confirmed / named / related = seen at that grade; the total's `grade`
+ * is the minimum grade counted), `event` (status full | partial; inputs = where it comes from;
+ * confirmed / named / related = its links of that grade), `technique` (status seen | partial |
+ * not-seen | unmapped; grade = the grade seen at, the partial links' best, or the best mapped;
+ * rules = distinct rules of that link when seen), `advice` (rank; id; name = what to do; command;
+ * confirmed / named / related = techniques gained at that grade; adds / upgrades counts; seen =
+ * seen after; techniques = those gained; events). Lists inside a cell are separated by `;`.
  */
 export function configCsvRecords(r: ConfigCoverageReport): ConfigCsvRecord[] {
-  const blank: ConfigCsvRecord = { section: '', rank: '', id: '', name: '', tactics: '', status: '', seen: '', partial: '', mapped: '', all: '', adds: '', upgrades: '', events: '', techniques: '', inputs: '', command: '' };
+  const blank: ConfigCsvRecord = {
+    section: '',
+    rank: '',
+    id: '',
+    name: '',
+    tactics: '',
+    status: '',
+    grade: '',
+    rules: '',
+    seen: '',
+    confirmed: '',
+    named: '',
+    related: '',
+    partial: '',
+    mapped: '',
+    all: '',
+    adds: '',
+    upgrades: '',
+    events: '',
+    techniques: '',
+    inputs: '',
+    command: '',
+  };
+  const counts = (c: ConfigCounts): Partial<ConfigCsvRecord> => ({
+    seen: String(c.seen),
+    confirmed: String(c.confirmed),
+    named: String(c.named),
+    related: String(c.related),
+    partial: String(c.partial),
+    mapped: String(c.mapped),
+    all: String(c.total),
+  });
   const rows: ConfigCsvRecord[] = [];
   for (const i of r.inputs) rows.push({ ...blank, section: 'input', id: i.source, name: i.summary, inputs: i.input });
   for (const w of r.warnings) rows.push({ ...blank, section: 'warning', name: w });
   for (const n of r.notes) rows.push({ ...blank, section: 'note', name: n });
   r.tactics.forEach((x, i) =>
-    rows.push({ ...blank, section: 'tactic', rank: String(i + 1), id: x.id, name: x.name, tactics: x.shortname, seen: String(x.seen), partial: String(x.partial), mapped: String(x.mapped), all: String(x.total) }),
+    rows.push({ ...blank, section: 'tactic', rank: String(i + 1), id: x.id, name: x.name, tactics: x.shortname, ...counts(x) }),
   );
-  rows.push({ ...blank, section: 'total', name: 'All tactics (distinct techniques)', seen: String(r.totals.seen), partial: String(r.totals.partial), mapped: String(r.totals.mapped), all: String(r.totals.total) });
+  rows.push({ ...blank, section: 'total', name: 'All tactics (distinct techniques)', grade: r.minGrade, ...counts(r.totals) });
   for (const e of r.events) {
-    rows.push({ ...blank, section: 'event', id: e.key, name: e.name, status: e.status, techniques: e.techniques.join(';'), inputs: e.sources.map(describeSource).join(';') });
+    rows.push({
+      ...blank,
+      section: 'event',
+      id: e.key,
+      name: e.name,
+      status: e.status,
+      confirmed: String(e.grades.confirmed),
+      named: String(e.grades.named),
+      related: String(e.grades.related),
+      techniques: e.techniques.join(';'),
+      inputs: e.sources.map(describeSource).join(';'),
+    });
   }
   const techniques = [
-    ...r.seen.map((t) => ({ t, status: 'seen', events: t.via })),
-    ...r.partial.map((t) => ({ t, status: 'partial', events: t.via })),
-    ...r.unseen.map((t) => ({ t, status: 'not-seen', events: t.events })),
-    ...r.unmapped.map((t) => ({ t, status: 'unmapped', events: [] as string[] })),
+    ...r.seen.map((t) => ({ t, status: 'seen', grade: t.grade, rules: String(t.rules), events: t.via })),
+    ...r.partial.map((t) => ({ t, status: 'partial', grade: t.grade, rules: '', events: t.via })),
+    ...r.unseen.map((t) => ({ t, status: 'not-seen', grade: t.grade, rules: '', events: t.events })),
+    ...r.unmapped.map((t) => ({ t, status: 'unmapped', grade: '', rules: '', events: [] as string[] })),
   ].sort((a, b) => (a.t.id < b.t.id ? -1 : a.t.id > b.t.id ? 1 : 0));
-  for (const { t, status, events } of techniques) rows.push({ ...blank, section: 'technique', id: t.id, name: t.name, tactics: t.tactics.join(';'), status, events: events.join(';') });
+  for (const { t, status, grade, rules, events } of techniques) rows.push({ ...blank, section: 'technique', id: t.id, name: t.name, tactics: t.tactics.join(';'), status, grade, rules, events: events.join(';') });
   for (const a of r.advice) {
     rows.push({
       ...blank,
@@ -149,10 +220,13 @@ export function configCsvRecords(r: ConfigCoverageReport): ConfigCsvRecord[] {
       name: a.title,
       status: a.kind,
       seen: String(a.seenAfter),
+      confirmed: String(a.gained.confirmed.length),
+      named: String(a.gained.named.length),
+      related: String(a.gained.related.length),
       adds: String(a.adds.length),
       upgrades: String(a.upgrades.length),
       events: a.events.map((e) => e.key).join(';'),
-      techniques: [...a.adds, ...a.upgrades].join(';'),
+      techniques: [...a.gained.confirmed, ...a.gained.named, ...a.gained.related].join(';'),
       command: a.commands.join(' && '),
     });
   }

@@ -6,8 +6,27 @@
  *
  * Pure module: no I/O, no node: imports.
  */
-import { classifyTechniques, COUNTING_CONVENTION, type CoverageReport, DEFAULT_TOP, type SeenTechnique, type TechniqueRef, techniquesByEvent, type UnseenTechnique } from '../compute.ts';
-import { cmp, compareEventRefs, CoverageError, type CoverageEvent, type VersionData } from '../types.ts';
+import {
+  checkMinGrade,
+  classifyTechniques,
+  compareGains,
+  type Counts,
+  countingConvention,
+  type CoverageReport,
+  DEFAULT_TOP,
+  eventTechniques,
+  gainLists,
+  gainsOver,
+  type GradeLists,
+  listed,
+  type PartialTechniqueRef,
+  type SeenTechnique,
+  tacticCounts,
+  type TechniqueRef,
+  type UnseenTechnique,
+} from '../compute.ts';
+import { DEFAULT_MIN_GRADE, type GradeCounts, gradeCounts, linksByEvent, stronger, withMinGrade } from '../grades.ts';
+import { cmp, compareEventRefs, CoverageError, type CoverageEvent, type CoverageLink, type Grade, type VersionData } from '../types.ts';
 import { describeSetting } from './auditpol.ts';
 import { type ConfigCollectedEvent, type ConfigInputs, collectConfiguredEvents, eventSwitch, type EventSwitch, type InputKind } from './collect.ts';
 import type { ConfigEvent } from './data.ts';
@@ -15,17 +34,16 @@ import { type AuditSubcategory, auditGpoPath, auditpolCommand } from './subcateg
 import { describeSysmonType } from './sysmon.ts';
 import { type AuditOutcome, type NamedSwitch, namedSwitchFor, SUBCATEGORY_NOTES, SYSMON_SCHEMA_VERSION, sysmonEventIds, sysmonSnippet } from './tables.ts';
 
-export const CONFIG_COUNTING_CONVENTION =
-  `${COUNTING_CONVENTION} ` +
-  '"Partial" techniques are seen only through Sysmon event types whose include rules log a filtered subset; they are not counted as seen.';
+/** How techniques are counted in a configuration report at `--min-grade min`. */
+export function configCountingConvention(min: Grade = DEFAULT_MIN_GRADE): string {
+  return `${countingConvention(min)} "Partial" techniques are seen only through Sysmon event types whose include rules log a filtered subset; they are not counted as seen.`;
+}
 
-export interface ConfigCounts {
-  /** Techniques with at least one event collected in full. */
-  seen: number;
-  /** Techniques seen only through partially collected events. */
+export const CONFIG_COUNTING_CONVENTION = configCountingConvention();
+
+export interface ConfigCounts extends Counts {
+  /** Techniques seen only through partially collected events (not in `seen`). */
   partial: number;
-  mapped: number;
-  total: number;
 }
 
 export interface ConfigTacticCoverage extends ConfigCounts {
@@ -34,15 +52,12 @@ export interface ConfigTacticCoverage extends ConfigCounts {
   name: string;
 }
 
-export interface PartialTechnique extends TechniqueRef {
-  /** The partially collected events mapped to it. */
-  via: string[];
-  /** All its mapped events. */
-  events: string[];
-}
+export type PartialTechnique = PartialTechniqueRef;
 
 export interface ConfigEventReport extends ConfigCollectedEvent {
   techniques: string[];
+  /** Its links by grade. */
+  grades: GradeCounts;
 }
 
 export type AdviceKind = 'audit-subcategory' | 'sysmon-event-type' | 'switch' | 'event';
@@ -50,7 +65,7 @@ export type AdviceKind = 'audit-subcategory' | 'sysmon-event-type' | 'switch' | 
 export interface AdviceEvent {
   key: string;
   name: string;
-  /** Techniques this event makes seen (new or upgraded from partial). */
+  /** Techniques this event makes seen, or seen at a stronger grade (new, upgraded from partial, or stronger). */
   techniques: string[];
 }
 
@@ -77,10 +92,14 @@ export interface Advice {
   adds: string[];
   /** Techniques seen only partially before that this unit makes fully seen. */
   upgrades: string[];
+  /** Techniques whose best grade becomes this grade with this unit: new, from partial, or stronger than before. */
+  gained: GradeLists;
   /** The events behind them. */
   events: AdviceEvent[];
   /** Techniques fully seen once this (and every earlier) recommendation is applied. */
   seenAfter: number;
+  /** The same, per grade. */
+  after: GradeCounts;
 }
 
 export interface InputSummary {
@@ -91,6 +110,8 @@ export interface InputSummary {
 
 export interface ConfigCoverageReport {
   attackVersion: string;
+  /** Links weaker than this are left out (`--min-grade`; `related`: every link counts). */
+  minGrade: Grade;
   convention: string;
   inputs: InputSummary[];
   events: ConfigEventReport[];
@@ -113,9 +134,15 @@ export interface ConfigCoverageOptions {
   top?: number;
   /** Extra notes to carry (e.g. how a preset was derived). */
   notes?: readonly string[];
+  /** Only links of this grade or better count (default `related`: all). */
+  minGrade?: Grade;
 }
 
-type TechState = 'seen' | 'partial' | 'unseen';
+/** Each technique's best grade seen in full, and the techniques seen only partially. */
+interface TechState {
+  seen: Map<string, Grade>;
+  partial: Set<string>;
+}
 
 interface Candidate {
   kind: AdviceKind;
@@ -186,6 +213,8 @@ function buildCandidates(data: VersionData, details: ReadonlyMap<string, ConfigE
 interface Evaluation {
   adds: string[];
   upgrades: string[];
+  gains: Map<string, Grade>;
+  gained: GradeLists;
   contributing: AdviceEvent[];
   /** Events the unit turns on in full once applied. */
   turnsOn: string[];
@@ -193,38 +222,53 @@ interface Evaluation {
   failure: boolean;
 }
 
-function evaluate(c: Candidate, state: ReadonlyMap<string, TechState>, byEvent: ReadonlyMap<string, ReadonlySet<string>>, full: ReadonlySet<string>): Evaluation {
+type ByEvent = ReadonlyMap<string, ReadonlyMap<string, CoverageLink>>;
+
+function linkGrades(byEvent: ByEvent, events: readonly CoverageEvent[]): Array<[string, Grade]> {
+  return events.flatMap((e) => [...(byEvent.get(e.key) ?? new Map<string, CoverageLink>())].map(([t, l]) => [t, l.grade] as [string, Grade]));
+}
+
+function evaluate(c: Candidate, state: TechState, byEvent: ByEvent, full: ReadonlySet<string>): Evaluation {
   const pending = c.events.filter((e) => !full.has(e.key));
-  const gainOf = (e: CoverageEvent): string[] => [...(byEvent.get(e.key) ?? [])].filter((t) => state.get(t) !== 'seen').sort(cmp);
   let success = false;
   let failure = false;
   let on = pending;
   if (c.kind === 'audit-subcategory' && c.outcomes) {
-    // Ask for the fewest outcomes: success when success-side events add anything, failure only
-    // when failure-only events add techniques the success side does not.
+    // Ask for the fewest outcomes: success when success-side events gain anything, failure only
+    // when failure-only events gain techniques (or grades) the success side does not.
     const outcome = (e: CoverageEvent): AuditOutcome => c.outcomes?.get(e.key) ?? 'success';
-    const sideS = new Set(pending.filter((e) => outcome(e) !== 'failure').flatMap(gainOf));
-    const sideF = new Set(pending.filter((e) => outcome(e) === 'failure').flatMap(gainOf));
+    const sideS = gainsOver(state.seen, linkGrades(byEvent, pending.filter((e) => outcome(e) !== 'failure')));
+    const sideF = gainsOver(state.seen, linkGrades(byEvent, pending.filter((e) => outcome(e) === 'failure')));
     success = sideS.size > 0;
-    failure = [...sideF].some((t) => !sideS.has(t));
+    failure = [...sideF].some(([t, g]) => stronger(g, sideS.get(t)));
     on = pending.filter((e) => {
       const o = outcome(e);
       return o === 'success' ? success : o === 'failure' ? failure : success || failure;
     });
   }
-  const adds = new Set<string>();
-  const upgrades = new Set<string>();
+  const gains = gainsOver(state.seen, linkGrades(byEvent, on));
   const contributing: AdviceEvent[] = [];
   for (const e of on) {
-    const ts = gainOf(e);
-    if (ts.length === 0) continue;
-    for (const t of ts) (state.get(t) === 'partial' ? upgrades : adds).add(t);
-    contributing.push({ key: e.key, name: e.name, techniques: ts });
+    const ts = [...(byEvent.get(e.key) ?? new Map<string, CoverageLink>())].filter(([t, l]) => gains.get(t) === l.grade).map(([t]) => t).sort(cmp);
+    if (ts.length > 0) contributing.push({ key: e.key, name: e.name, techniques: ts });
   }
-  return { adds: [...adds].sort(cmp), upgrades: [...upgrades].sort(cmp), contributing, turnsOn: on.map((e) => e.key), success, failure };
+  const fresh = [...gains.keys()].filter((t) => !state.seen.has(t)).sort(cmp);
+  return {
+    adds: fresh.filter((t) => !state.partial.has(t)),
+    upgrades: fresh.filter((t) => state.partial.has(t)),
+    gains,
+    gained: gainLists(gains),
+    contributing,
+    turnsOn: on.map((e) => e.key),
+    success,
+    failure,
+  };
 }
 
+/** More confirmed, then named, then related techniques gained; then the unit's own tie-breaks. */
 function better(a: { c: Candidate; ev: Evaluation }, b: { c: Candidate; ev: Evaluation }): boolean {
+  const byGrade = compareGains(a.ev.gained, b.ev.gained);
+  if (byGrade !== 0) return byGrade < 0;
   if (a.ev.adds.length !== b.ev.adds.length) return a.ev.adds.length > b.ev.adds.length;
   if (a.ev.upgrades.length !== b.ev.upgrades.length) return a.ev.upgrades.length > b.ev.upgrades.length;
   if (KIND_ORDER[a.c.kind] !== KIND_ORDER[b.c.kind]) return KIND_ORDER[a.c.kind] < KIND_ORDER[b.c.kind];
@@ -234,7 +278,7 @@ function better(a: { c: Candidate; ev: Evaluation }, b: { c: Candidate; ev: Eval
   return a.c.id < b.c.id;
 }
 
-function describe(c: Candidate, ev: Evaluation, partialEvents: ReadonlySet<string>): Omit<Advice, 'rank' | 'adds' | 'upgrades' | 'events' | 'seenAfter'> {
+function describe(c: Candidate, ev: Evaluation, partialEvents: ReadonlySet<string>): Omit<Advice, 'rank' | 'adds' | 'upgrades' | 'gained' | 'events' | 'seenAfter' | 'after'> {
   if (c.kind === 'audit-subcategory' && c.subcategory) {
     const s = c.subcategory;
     const what = ev.success && ev.failure ? 'success and failure' : ev.failure ? 'failure' : 'success';
@@ -275,7 +319,11 @@ function describe(c: Candidate, ev: Evaluation, partialEvents: ReadonlySet<strin
   return { kind: 'event', id: c.id, title: `collect event ${e?.key ?? c.id}${channel}`, commands: [], note: 'no audit subcategory or switch known for this event: make sure its log is enabled and forwarded' };
 }
 
-/** Greedy advice over actionable units; see the module comment. */
+/**
+ * Greedy advice over actionable units; see the module comment. Each step gains the most techniques
+ * at grade confirmed, then named, then related (newly seen, upgraded from partial, or seen at a
+ * stronger grade). `data`: links below the minimum grade already left out (withMinGrade).
+ */
 export function configAdvice(
   data: VersionData,
   details: readonly ConfigEvent[],
@@ -283,21 +331,20 @@ export function configAdvice(
   top: number,
 ): Advice[] {
   const detailMap = new Map(details.map((d) => [d.key, d]));
-  const byEvent = techniquesByEvent(data);
+  const byEvent = linksByEvent(data);
   const full = new Set(collected.filter((e) => e.status === 'full').map((e) => e.key));
   const partialEvents = new Set(collected.filter((e) => e.status === 'partial').map((e) => e.key));
-  const state = new Map<string, TechState>();
-  for (const t of data.techniques) state.set(t.id, 'unseen');
-  for (const k of partialEvents) for (const t of byEvent.get(k) ?? []) state.set(t, 'partial');
-  for (const k of full) for (const t of byEvent.get(k) ?? []) state.set(t, 'seen');
+  const state: TechState = { seen: new Map(), partial: new Set() };
+  for (const k of partialEvents) for (const t of byEvent.get(k)?.keys() ?? []) state.partial.add(t);
+  for (const [t, g] of gainsOver(new Map(), linkGrades(byEvent, data.events.filter((e) => full.has(e.key))))) state.seen.set(t, g);
+  for (const t of state.seen.keys()) state.partial.delete(t);
   const candidates = buildCandidates(data, detailMap, full);
   const picks: Advice[] = [];
-  let seenCount = [...state.values()].filter((s) => s === 'seen').length;
   while (picks.length < top) {
     let best: { c: Candidate; ev: Evaluation } | undefined;
     for (const c of candidates) {
       const ev = evaluate(c, state, byEvent, full);
-      if (ev.adds.length + ev.upgrades.length === 0) continue;
+      if (listed(ev.gained) === 0) continue;
       const cur = { c, ev };
       if (!best || better(cur, best)) best = cur;
     }
@@ -305,9 +352,11 @@ export function configAdvice(
     const { c, ev } = best;
     const info = describe(c, ev, partialEvents);
     for (const k of ev.turnsOn) full.add(k);
-    for (const t of [...ev.adds, ...ev.upgrades]) state.set(t, 'seen');
-    seenCount += ev.adds.length + ev.upgrades.length;
-    picks.push({ rank: picks.length + 1, ...info, adds: ev.adds, upgrades: ev.upgrades, events: ev.contributing, seenAfter: seenCount });
+    for (const [t, g] of ev.gains) {
+      state.seen.set(t, g);
+      state.partial.delete(t);
+    }
+    picks.push({ rank: picks.length + 1, ...info, adds: ev.adds, upgrades: ev.upgrades, gained: ev.gained, events: ev.contributing, seenAfter: state.seen.size, after: gradeCounts(state.seen.values()) });
   }
   return picks;
 }
@@ -337,11 +386,14 @@ export function computeConfigCoverage(data: VersionData, details: readonly Confi
   if (!Number.isInteger(top) || top < 0) throw new CoverageError(`top must be a whole number ≥ 0, not ${top}`);
   const given = (inputs.events?.length ?? 0) + (inputs.auditpol?.length ?? 0) + (inputs.presets?.length ?? 0) + (inputs.sysmon?.length ?? 0);
   if (given === 0) throw new CoverageError('no input: give --events, --auditpol, --sysmon or --preset');
-  const collected = collectConfiguredEvents(data, details, inputs);
-  const byEvent = techniquesByEvent(data);
+  const minGrade = checkMinGrade(options.minGrade);
+  const graded = withMinGrade(data, minGrade);
+  const collected = collectConfiguredEvents(graded, details, inputs);
+  const byEvent = linksByEvent(graded);
   const fullKeys = new Set(collected.filter((e) => e.status === 'full').map((e) => e.key));
   const partialKeys = new Set(collected.filter((e) => e.status === 'partial').map((e) => e.key));
-  const { seen, partial, unseen, unmapped, count } = classifyTechniques(data, fullKeys, partialKeys);
+  const { seen, partial, unseen, unmapped, count } = classifyTechniques(graded, fullKeys, partialKeys);
+  const { totals, tactics } = tacticCounts(graded, count);
   const warnings = [
     ...(inputs.auditpol ?? []).flatMap((p) => p.warnings.map((w) => `${p.source}: ${w}`)),
     ...(inputs.presets ?? []).flatMap((p) => p.warnings.map((w) => `${p.source}: ${w}`)),
@@ -356,16 +408,17 @@ export function computeConfigCoverage(data: VersionData, details: readonly Confi
   }
   return {
     attackVersion: data.attackVersion,
-    convention: CONFIG_COUNTING_CONVENTION,
+    minGrade,
+    convention: configCountingConvention(minGrade),
     inputs: summarize(inputs),
-    events: collected.map((e) => ({ ...e, techniques: [...(byEvent.get(e.key) ?? [])].sort(cmp) })),
-    totals: count(data.techniques),
-    tactics: data.tactics.map((tac) => ({ id: tac.id, shortname: tac.shortname, name: tac.name, ...count(data.techniques.filter((t) => t.tactics.includes(tac.shortname))) })),
+    events: collected.map((e) => ({ ...e, ...eventTechniques(byEvent, e.key) })),
+    totals,
+    tactics,
     seen,
     partial,
     unseen,
     unmapped,
-    advice: configAdvice(data, details, collected, top),
+    advice: configAdvice(graded, details, collected, top),
     warnings,
     notes,
   };
@@ -376,14 +429,16 @@ export function computeConfigCoverage(data: VersionData, details: readonly Confi
  * the Navigator layer builder and other CoverageReport readers.
  */
 export function asCoverageReport(r: ConfigCoverageReport): CoverageReport {
-  const unseen: UnseenTechnique[] = [...r.partial.map(({ via: _via, ...t }) => t), ...r.unseen].sort((a, b) => cmp(a.id, b.id));
+  const unseen: UnseenTechnique[] = [...r.partial.map(({ via: _via, grade: _grade, best, ...t }) => ({ ...t, grade: best })), ...r.unseen].sort((a, b) => cmp(a.id, b.id));
   const fullEvents = r.events.filter((e) => e.status === 'full');
+  const { partial: _partial, ...totals } = r.totals;
   return {
     attackVersion: r.attackVersion,
+    minGrade: r.minGrade,
     convention: r.convention,
-    events: fullEvents.map((e) => ({ key: e.key, log: e.log, eventId: e.eventId, name: e.name, techniques: e.techniques })),
-    totals: { seen: r.totals.seen, mapped: r.totals.mapped, total: r.totals.total },
-    tactics: r.tactics.map(({ partial: _partial, ...t }) => t),
+    events: fullEvents.map((e) => ({ key: e.key, log: e.log, eventId: e.eventId, name: e.name, techniques: e.techniques, grades: e.grades })),
+    totals,
+    tactics: r.tactics.map(({ partial: _p, ...t }) => t),
     seen: r.seen,
     unseen,
     unmapped: r.unmapped,

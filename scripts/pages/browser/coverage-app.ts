@@ -6,7 +6,8 @@
  * and tactics.json; reads a pasted or chosen auditpol CSV and Sysmon XML with the CLI's parsers
  * (./coverage-config.ts); and on every change recomputes the coverage as `npm run coverage` does
  * (`computeConfigCoverage` over the ticks, the audit preset and the two files): the per-tactic
- * table with its partial column, the totals (also announced in a live region), the events
+ * table with the techniques seen per grade (confirmed, named, related) and its partial column, the
+ * totals (confirmed + named first; also announced in a live region), the events
  * collected and the inputs behind each, the ranked advice, the next-best events, the
  * `#events=…&preset=…` address, and the layer and CSV downloads (made here, as Blobs). The markup it
  * works on is site/_includes/layouts/coverage.njk.
@@ -23,6 +24,10 @@ import {
   DEFAULT_TOP,
   eventCatalog,
   formatConfigReport,
+  gainText,
+  GRADES,
+  type Grade,
+  type GradeLists,
   type NavigatorLayer,
   nextBestEvents,
   type NextBestEvent,
@@ -143,25 +148,42 @@ function inputs(page: Page): PageInputs {
   return { ticked: ticked(page), preset: page.preset, auditpol: value(page.auditpol), sysmon: value(page.sysmon) };
 }
 
+interface RowCounts {
+  confirmed: number;
+  named: number;
+  related: number;
+  partial: number;
+  mapped: number;
+}
+
+/** Per tactic: the techniques seen at each grade, partial ones, and confirmed + named of mapped (the bar: one segment per grade, then partial). */
 function renderTable(page: Page, r: ConfigCoverageReport | null): void {
   const rows = new Map([...page.root.querySelectorAll<HTMLTableRowElement>('#cov-table tbody tr')].map((tr) => [tr.dataset.tactic ?? '', tr]));
-  const fill = (tr: HTMLTableRowElement | null | undefined, c: { seen: number; partial: number; mapped: number }): void => {
+  const width = (n: number, mapped: number): string => (mapped === 0 ? '0' : `${(100 * n) / mapped}%`);
+  const fill = (tr: HTMLTableRowElement | null | undefined, c: RowCounts): void => {
     if (!tr) return;
-    $(tr, '.cov-seen').textContent = c.seen.toLocaleString('en-US');
+    for (const g of GRADES) {
+      $(tr, `.cov-${g}`).textContent = c[g].toLocaleString('en-US');
+      $<HTMLElement>(tr, `.bar-${g}`).style.width = width(c[g], c.mapped);
+    }
     $(tr, '.cov-partial').textContent = c.partial.toLocaleString('en-US');
-    $(tr, '.cov-pct').textContent = pct(c.seen, c.mapped);
-    $<HTMLElement>(tr, '.bar-seen').style.width = c.mapped === 0 ? '0' : `${(100 * c.seen) / c.mapped}%`;
-    $<HTMLElement>(tr, '.bar-partial').style.width = c.mapped === 0 ? '0' : `${(100 * c.partial) / c.mapped}%`;
-    tr.classList.toggle('zero', c.seen === 0);
+    $(tr, '.cov-pct').textContent = pct(c.confirmed + c.named, c.mapped);
+    $<HTMLElement>(tr, '.bar-partial').style.width = width(c.partial, c.mapped);
+    tr.classList.toggle('zero', c.confirmed + c.named + c.related === 0);
     tr.classList.toggle('has-partial', c.partial > 0);
   };
-  const zero = { seen: 0, partial: 0 };
+  const zero = { confirmed: 0, named: 0, related: 0, partial: 0 };
   for (const [id, tr] of rows) {
     const t = r?.tactics.find((x) => x.id === id);
     fill(tr, t ?? { ...zero, mapped: Number($(tr, '.cov-mapped').textContent) });
   }
   const foot = page.root.querySelector<HTMLTableRowElement>('#cov-table tfoot tr');
   fill(foot, r?.totals ?? { ...zero, mapped: page.mapped });
+}
+
+/** `+3 confirmed, +1 named (2 new); 384 confirmed or named after, 390 at any grade` */
+function nextText(n: NextBestEvent): string {
+  return `${gainText(n.gained)} (${n.adds.length} new); ${n.after.confirmed + n.after.named} confirmed or named after, ${n.seenAfter} at any grade`;
 }
 
 function renderNext(page: Page, next: NextBestEvent[], keepFocus: number | null): void {
@@ -181,7 +203,7 @@ function renderNext(page: Page, next: NextBestEvent[], keepFocus: number | null)
         a,
         el('span', { className: 'cov-next-name', text: n.name ? ` ${n.name}` : '' }),
         el('br'),
-        el('span', { className: 'cov-next-adds', text: `+${plural(n.adds.length, 'technique')} (${n.seenAfter} seen after)` }),
+        el('span', { className: 'cov-next-adds', text: nextText(n) }),
       );
       return el('li', {}, text, button);
     }),
@@ -226,13 +248,12 @@ function renderAdvice(page: Page, advice: readonly Advice[]): void {
       }
       if (a.gpo) li.append(el('p', { className: 'small muted' }, `Group Policy: ${a.gpo}`));
       if (a.note) li.append(el('p', { className: 'small' }, `Note: ${a.note}`));
-      const gained = [...a.adds, ...a.upgrades];
+      const gained = gainedIds(a.gained);
       if (gained.length > 0) {
         const details = el('details', { className: 'cov-advice-techniques' });
-        const parts = [`${plural(a.adds.length, 'technique')} it adds`, ...(a.upgrades.length > 0 ? [`${a.upgrades.length} it makes fully seen`] : [])];
-        details.append(el('summary', { text: parts.join(', ') }));
-        if (a.adds.length > 0) details.append(techniqueLinks(page, a.adds));
-        if (a.upgrades.length > 0) details.append(el('p', { className: 'small muted', text: 'Partial → seen:' }), techniqueLinks(page, a.upgrades));
+        details.append(el('summary', { text: `${plural(gained.length, 'technique')} it gains: ${gainText(a.gained)}` }));
+        for (const g of GRADES) if (a.gained[g].length > 0) details.append(el('p', { className: 'small muted', text: `Now ${g}:` }), techniqueLinks(page, a.gained[g]));
+        if (a.upgrades.length > 0) details.append(el('p', { className: 'small muted', text: `Partial → seen: ${a.upgrades.join(', ')}` }));
         li.append(details);
       }
       li.append(el('p', { className: 'small muted cov-advice-events', text: `Through ${a.events.map((e) => `${e.key.replace(/:(\d+)$/, ' $1')} (${e.techniques.length})`).join(', ')}` }));
@@ -241,6 +262,9 @@ function renderAdvice(page: Page, advice: readonly Advice[]): void {
   );
   $<HTMLElement>(page.root, '#cov-advice-none').hidden = advice.length > 0;
 }
+
+/** Every technique a recommendation gains, confirmed first. */
+const gainedIds = (g: GradeLists): string[] => GRADES.flatMap((x) => g[x]);
 
 function tagNode(t: { kind: string; label: string; partial: boolean; title: string }): HTMLElement {
   const span = el('span', { className: `cov-tag cov-tag-${t.kind}${t.partial ? ' cov-tag-partial' : ''}`, text: t.label });
@@ -314,7 +338,7 @@ function update(page: Page, o: { keepFocus?: number | null; writeHash?: boolean 
   renderTable(page, r);
   renderAdvice(page, r ? r.advice : configAdvice(page.data, page.details, [], DEFAULT_TOP));
   const full = new Set((r?.events ?? []).filter((e) => e.status === 'full').map((e) => e.key));
-  const seen = new Set((r?.seen ?? []).map((t) => t.id));
+  const seen = new Map<string, Grade>((r?.seen ?? []).map((t) => [t.id, t.grade]));
   renderNext(page, nextBestEvents(page.data, full, seen, DEFAULT_TOP), o.keepFocus ?? null);
   renderCollected(page, r);
   renderCounts(page);

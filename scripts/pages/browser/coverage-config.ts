@@ -16,6 +16,7 @@ import {
   type ConfigEventReport,
   type ConfigInputs,
   DEFAULT_TOP,
+  gainText,
   type PresetName,
   presetPolicy,
   presetSettings,
@@ -211,9 +212,12 @@ const pct = (part: number, whole: number): string => (whole === 0 ? '–' : `${(
 
 const INPUT_WORDS: Record<TagKind, string> = { ticked: 'ticked', auditpol: 'through the audit policy', preset: 'through the preset', sysmon: 'through Sysmon' };
 
-/** The sentence of the live status line. `mapped` is the version's count (used when there is no report). */
+/**
+ * The sentence of the live status line: confirmed + named first (the headline of the CLI's
+ * report), then related, then partial. `mapped` is the version's count (used when there is no report).
+ */
 export function statusText(r: ConfigCoverageReport | null, mapped: number): string {
-  if (!r) return `Nothing collected yet: tick the events you collect, paste your configuration or start from a preset. 0 of ${mapped} techniques with a mapped event seen.`;
+  if (!r) return `Nothing collected yet: tick the events you collect, paste your configuration or start from a preset. 0 of ${mapped} techniques with a mapped event have a collected event mapped to them.`;
   const t = r.totals;
   const c = collectedCounts(r);
   const onlyTicks = c.byInput.auditpol + c.byInput.preset + c.byInput.sysmon === 0;
@@ -222,8 +226,12 @@ export function statusText(r: ConfigCoverageReport | null, mapped: number): stri
     : `${plural(c.events, 'event')} collected (${TAG_ORDER.filter((k) => c.byInput[k] > 0)
         .map((k) => `${c.byInput[k]} ${INPUT_WORDS[k]}`)
         .join(', ')})`;
-  const partial = t.partial > 0 ? `, ${plural(t.partial, 'technique')} more only partially (filtered Sysmon event types)` : '';
-  return `${what}: ${t.seen} of ${t.mapped} techniques with a mapped event seen (${pct(t.seen, t.mapped)})${partial}; ${t.seen} of all ${t.total} Windows techniques (${pct(t.seen, t.total)}).`;
+  const partial = t.partial > 0 ? `; ${plural(t.partial, 'technique')} more only partially (filtered Sysmon event types)` : '';
+  const strong = t.confirmed + t.named;
+  return (
+    `${what}: ${strong} of ${t.mapped} techniques with a mapped event have a collected event mapped to them by a confirmed or named link (${pct(strong, t.mapped)}): ` +
+    `${t.confirmed} confirmed, ${t.named} named; ${t.related} more only related (${t.seen} at any grade, ${pct(t.seen, t.mapped)})${partial}. ${t.total} Windows techniques in all.`
+  );
 }
 
 export const ADVICE_KIND_LABELS: Record<AdviceKind, string> = {
@@ -238,10 +246,11 @@ export function adviceHeading(a: Pick<Advice, 'title'>): string {
   return a.title.charAt(0).toUpperCase() + a.title.slice(1);
 }
 
-/** `+12 techniques, 5 partial → seen; 430 seen after (92.1%)` */
-export function adviceGain(a: Pick<Advice, 'adds' | 'upgrades' | 'seenAfter'>, mapped: number): string {
+/** `+5 confirmed, +2 named; 12 new techniques, 5 partial → seen; 400 confirmed or named after (85.1%), 430 at any grade` */
+export function adviceGain(a: Pick<Advice, 'gained' | 'adds' | 'upgrades' | 'seenAfter' | 'after'>, mapped: number): string {
   const up = a.upgrades.length > 0 ? `, ${a.upgrades.length} partial → seen` : '';
-  return `+${plural(a.adds.length, 'technique')}${up}; ${a.seenAfter} seen after (${pct(a.seenAfter, mapped)})`;
+  const strong = a.after.confirmed + a.after.named;
+  return `${gainText(a.gained)}; ${plural(a.adds.length, 'new technique')}${up}; ${strong} confirmed or named after (${pct(strong, mapped)}), ${a.seenAfter} at any grade`;
 }
 
 /**

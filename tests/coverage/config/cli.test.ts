@@ -60,30 +60,42 @@ describe('npm run coverage with configuration files (18.1)', () => {
   it('advice is ranked, with commands, and the layers are valid and written', async () => {
     expect(report.advice.length).toBeGreaterThan(0);
     expect(report.advice.length).toBeLessThanOrEqual(5);
+    // Greedy by grade: no step gains more confirmed (then named, then related) techniques than the step before it.
     for (let i = 1; i < report.advice.length; i++) {
-      const [a, b] = [report.advice[i - 1], report.advice[i]];
-      expect((a?.adds.length ?? 0) >= (b?.adds.length ?? 0)).toBe(true);
+      const [a, b] = [report.advice[i - 1]!, report.advice[i]!];
+      const ga = [a.gained.confirmed.length, a.gained.named.length, a.gained.related.length];
+      const gb = [b.gained.confirmed.length, b.gained.named.length, b.gained.related.length];
+      const d = ga.findIndex((x, j) => x !== gb[j]);
+      if (d >= 0) expect(gb[d], b.id).toBeLessThan(ga[d]!);
     }
+    expect(report.advice[0]?.gained.confirmed.length).toBeGreaterThan(0);
+    for (const a of report.advice) expect(a.after.confirmed + a.after.named + a.after.related).toBe(a.seenAfter);
     for (const a of report.advice) expect(a.commands.length + (a.kind === 'event' ? 1 : 0)).toBeGreaterThan(0);
-    const audit = report.advice.find((a) => a.kind === 'audit-subcategory');
-    expect(audit?.commands[0]).toMatch(/^auditpol \/set \/subcategory:"[^"]+"( \/success:enable)?( \/failure:enable)?$/);
-    expect(json.stderr).toMatch(/wrote Navigator layer .*now\.json \(\d+ seen, \d+ partial of \d+ mapped techniques\)/);
+    const audit = run(['--attack', '18.1', '--auditpol', path.join(FIX, 'auditpol-windows-client-default.csv'), '--format', 'json', '--top', '30']);
+    expect(audit.code, audit.stderr).toBe(0);
+    const auditAdvice = (JSON.parse(audit.stdout) as ConfigCoverageReport).advice.find((a) => a.kind === 'audit-subcategory');
+    expect(auditAdvice?.commands[0]).toMatch(/^auditpol \/set \/subcategory:"[^"]+"( \/success:enable)?( \/failure:enable)?$/);
+    expect(json.stderr).toMatch(/wrote Navigator layer .*now\.json \(\d+ confirmed, \d+ named, \d+ related, \d+ partial of \d+ mapped techniques\)/);
     expect(json.stderr).toMatch(/wrote Navigator layer .*diff\.json/);
     const now = JSON.parse(await readFile(path.join(dir, 'now.json'), 'utf8')) as unknown;
-    const diff = JSON.parse(await readFile(path.join(dir, 'diff.json'), 'utf8')) as { techniques: Array<{ score: number }> };
+    const diff = JSON.parse(await readFile(path.join(dir, 'diff.json'), 'utf8')) as { sorting: number; techniques: Array<{ techniqueID: string; score?: number }> };
     expect(validateLayer(now)).toEqual([]);
     expect(validateLayer(diff)).toEqual([]);
     expect(diff.techniques.length).toBeGreaterThan(0);
-    expect(Math.max(...diff.techniques.map((t) => t.score))).toBeLessThanOrEqual(5);
+    // Scored by the grade gained (confirmed 3, named 2, related 1), highest first.
+    expect(diff.sorting).toBe(3);
+    const gained = new Map<string, number>();
+    for (const a of report.advice) for (const [g, n] of [['confirmed', 3], ['named', 2], ['related', 1]] as const) for (const id of a.gained[g]) gained.set(id, n);
+    for (const t of diff.techniques) if (t.score !== undefined) expect(t.score, t.techniqueID).toBe(gained.get(t.techniqueID));
   });
 
   it('the Windows client preset and a localised auditpol file in Markdown; localisation is said', () => {
-    const r = run(['--attack', '18.1', '--preset', 'windows-default-client', '--top', '3']);
+    const r = run(['--attack', '18.1', '--preset', 'windows-default-client', '--top', '15']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^# Windows event coverage from configuration — ATT&CK 18\.1/);
     expect(r.stdout).toMatch(/- \*\*preset\*\* `preset windows-default-client`: \d+ subcategories audited: .*Logon \(Success\)/);
     expect(r.stdout).toContain("per-subcategory defaults voted from OSSEM's client_default");
-    const step = /### \d\. turn on audit subcategory ([A-Za-z ]+) \(success\)/.exec(r.stdout);
+    const step = /### \d+\. turn on audit subcategory ([A-Za-z ]+) \(success\)/.exec(r.stdout);
     expect(step).not.toBeNull();
     expect(r.stdout).toContain(`auditpol /set /subcategory:"${step?.[1] ?? ''}" /success:enable`);
     const de = run(['--attack', '18.1', '--auditpol', path.join(FIX, 'auditpol-german.csv'), '--format', 'csv', '--top', '0']);

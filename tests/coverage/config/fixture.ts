@@ -11,9 +11,10 @@
  *   Sysmon:16     → T1562.006          (configuration change, not filterable)
  *   PowerShell:4104 → T1059.001        (Script Block Logging)
  *   System:7045   → T1543.003          (no switch: per-event advice)
- * T1560 has no mapped event.
+ * T1560 has no mapped event. Every link is `related` (so the counts are those of a report without
+ * grades); withGrades() gives the same version with some links stronger.
  */
-import type { ConfigEvent, CoverageEvent, CoverageTechnique, VersionData } from '../../../scripts/coverage/index.ts';
+import type { ConfigEvent, CoverageEvent, CoverageTechnique, Grade, VersionData } from '../../../scripts/coverage/index.ts';
 
 const ev = (log: string, eventId: string, name: string, channel = log): CoverageEvent => ({ key: `${log}:${eventId}`, log, eventId, name, channel });
 
@@ -89,7 +90,7 @@ const TECHNIQUES: CoverageTechnique[] = Object.keys(TACTICS)
     parent: id.includes('.') ? (id.split('.')[0] ?? '') : '',
     events: Object.entries(MAP)
       .filter(([, ts]) => ts.includes(id))
-      .map(([key]) => ({ key })),
+      .map(([key]) => ({ key, grade: 'related' as Grade, rules: 0 })),
   }));
 
 export const CONFIG_FIXTURE: VersionData = {
@@ -126,3 +127,20 @@ export const CONFIG_FIXTURE_DETAILS: ConfigEvent[] = [
   detail('Sysmon:16'),
   detail('System:7045'),
 ];
+
+/**
+ * CONFIG_FIXTURE with some links stronger: `{ 'Sysmon:10': { 'T1003.001': ['confirmed', 4] } }`.
+ * Links not named stay related.
+ */
+export function withGrades(grades: Record<string, Record<string, [Grade, number?]>>): VersionData {
+  return {
+    ...CONFIG_FIXTURE,
+    techniques: CONFIG_FIXTURE.techniques.map((t) => ({
+      ...t,
+      events: t.events.map((e) => {
+        const g = grades[e.key]?.[t.id];
+        return g ? { key: e.key, grade: g[0], rules: g[1] ?? 0 } : e;
+      }),
+    })),
+  };
+}
