@@ -3,10 +3,11 @@
  * same mapping and sources always give the same text.
  */
 import { createHash } from 'node:crypto';
-import { byStrength, type GradedLink } from '../mapping/grade.ts';
+import { byStrength, linkKey, type GradedLink } from '../mapping/grade.ts';
 import type { Evidence, EventInfo, Grade, MappingRow, VersionMapping } from '../mapping/types.ts';
 import { toCsv, toLinksCsv, type LinkColumn } from './csv.ts';
 import { stringifyJson } from './json.ts';
+import { cmp } from '../lib/cmp.ts';
 
 export interface SourceRecord {
   /** What the file is for: attack-bundle, attack-index, ossem-legacy, ossem-dm, ossem-dd. */
@@ -16,7 +17,6 @@ export interface SourceRecord {
   size: number;
 }
 
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const uniqSorted = (xs: Iterable<string>): string[] => [...new Set(xs)].sort(cmp);
 
 function eventOrder(events: EventInfo[]): Map<string, number> {
@@ -120,7 +120,7 @@ function techniquesArtifact(m: VersionMapping, order: Map<string, number>, links
       .sort((a, b) => cmp(a.dataSource, b.dataSource) || cmp(a.dataComponent, b.dataComponent));
     t.events = [...(evs.get(t.id)?.values() ?? [])]
       .map((e) => {
-        const link = links.get(`${t.id}\u0000${e.key}`);
+        const link = links.get(linkKey(t.id, e.key));
         return {
           key: e.key,
           log: e.log,
@@ -158,7 +158,7 @@ function eventsArtifact(m: VersionMapping, links: Map<string, GradedLink>): Even
     const tactics = [...new Set(ts.flatMap((t) => tacticsOf.get(t) ?? []))].sort((a, b) => (tacticRank.get(a) ?? 0) - (tacticRank.get(b) ?? 0));
     const ranked = ts
       .map((id): EventTechnique => {
-        const link = links.get(`${id}\u0000${e.key}`);
+        const link = links.get(linkKey(id, e.key));
         return { id, grade: link?.grade ?? 'related', rules: link?.rules.length ?? 0 };
       })
       .sort(byStrength((a, b) => cmp(a.id, b.id)));
@@ -240,7 +240,7 @@ function linkRecords(techniques: TechniqueArtifact[], links: Map<string, GradedL
   const out: Array<Record<LinkColumn, string>> = [];
   for (const t of techniques) {
     for (const e of t.events) {
-      const link = links.get(`${t.id}\u0000${e.key}`);
+      const link = links.get(linkKey(t.id, e.key));
       out.push({
         technique_id: t.id,
         technique: t.name,

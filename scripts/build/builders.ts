@@ -10,8 +10,8 @@ import { Worker } from 'node:worker_threads';
 import type { IndexEntry } from '../artifacts/build.ts';
 import { rebuildExpected } from './expected.ts';
 import { parseShared, type SharedInputs, type SharedSources } from './shared.ts';
-import { buildOneVersion, writeVersionFiles } from './version.ts';
-import type { VersionJob, VersionResult } from './worker.ts';
+import { runVersionJob, type VersionJob } from './version.ts';
+import type { VersionResult } from './worker.ts';
 
 export interface VersionBuilder {
   /** Builds one version into `job.dir`; resolves with its index entry. */
@@ -30,11 +30,8 @@ export class InlineBuilder implements VersionBuilder {
     this.shared ??= parseShared(this.inputs);
     return this.shared;
   }
-  async build(job: VersionJob): Promise<IndexEntry> {
-    const text = Buffer.from(job.bundle.buffer, job.bundle.byteOffset, job.bundle.byteLength).toString('utf8');
-    const built = buildOneVersion(job.version, text, job.label, this.sharedSources(), job.sources, job.includeDeprecated);
-    await writeVersionFiles(job.dir, built.bytes);
-    return built.entry;
+  build(job: VersionJob): Promise<IndexEntry> {
+    return runVersionJob(job, this.sharedSources());
   }
   async close(): Promise<void> {}
 }

@@ -11,11 +11,11 @@ import { PUBLISHED_SCHEMAS, validateArtifact } from '../artifacts/schemas.ts';
 import { versionBuilder } from './builders.ts';
 import { BuildError } from './errors.ts';
 import { fetchShared, verify } from './shared.ts';
+import { installedEntries, readIndexEntry } from './installed.ts';
 import { install, installCommitted, recoverInstall, stageFile, type Move, type StepHook } from './install.ts';
 import { shrinkMessage, shrinkProblems } from './shrink.ts';
 import { DOMAIN } from './version.ts';
 import { parseAttackIndex } from '../sources/attack-index.ts';
-import { exists } from '../sources/atomic.ts';
 import { createFetcher, type Fetcher } from '../sources/fetcher.ts';
 import { serializeLock } from '../sources/lock.ts';
 import type { Fetched, FetchTuning, LockFile, SourceMode } from '../sources/types.ts';
@@ -86,31 +86,6 @@ async function resolveVersions(opts: BuildOptions, fetcher: Fetcher): Promise<st
   return [...out].sort(compareVersions);
 }
 
-/** The counts of a version already installed in the output folder, if any. */
-async function installedCounts(outDir: string, version: string): Promise<IndexEntry['counts'] | undefined> {
-  try {
-    const m = JSON.parse(await readFile(path.join(outDir, DOMAIN, version, 'manifest.json'), 'utf8')) as { counts?: IndexEntry['counts'] };
-    return m.counts;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Index entries of versions already in the output folder that this build does not replace. */
-async function keptEntries(outDir: string, replaced: Set<string>): Promise<IndexEntry[]> {
-  const dir = path.join(outDir, DOMAIN);
-  if (!(await exists(dir))) return [];
-  const kept: IndexEntry[] = [];
-  for (const v of await readdir(dir)) {
-    if (replaced.has(v) || v.startsWith('.')) continue;
-    const manifestPath = path.join(dir, v, 'manifest.json');
-    if (!(await exists(manifestPath))) continue;
-    const m = JSON.parse(await readFile(manifestPath, 'utf8')) as { attackVersion: string; era: IndexEntry['era']; counts: IndexEntry['counts'] };
-    kept.push({ version: m.attackVersion, era: m.era, path: `${DOMAIN}/${m.attackVersion}`, counts: m.counts });
-  }
-  return kept;
-}
-
 export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
   const log = opts.log ?? (() => {});
   // Pinned files are capped at their pinned size and cached only when they match their pin.
@@ -172,7 +147,7 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
     }
     // Everything built and validated: swap the new versions in, then rewrite index and schemas.
     const replaced = new Set(versions);
-    const all = [...(await keptEntries(opts.outDir, replaced)), ...entries];
+    const all = [...(await installedEntries(opts.outDir, replaced)), ...entries];
     const index = buildIndex(all);
     const indexProblems = validateArtifact('index.json', JSON.parse(index));
     if (indexProblems.length > 0) throw new BuildError(`index.json does not match its schema: ${indexProblems.join('; ')}`);
@@ -186,8 +161,9 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
     // The shrink guard: a version losing more than half its rows or techniques is refused.
     const shrink: string[] = [];
     for (const e of entries) {
-      const old = await installedCounts(opts.outDir, e.version);
-      if (old) shrink.push(...shrinkProblems(e.version, old, e.counts));
+      // A version folder whose manifest cannot be read has nothing to shrink from.
+      const old = await readIndexEntry(path.join(opts.outDir, DOMAIN, e.version)).catch(() => undefined);
+      if (old) shrink.push(...shrinkProblems(e.version, old.counts, e.counts));
     }
     if (shrink.length > 0 && !opts.allowShrink) throw new BuildError(shrinkMessage(shrink, opts.outDir));
     // Everything staged (versions, index, schemas, the lock): install it with one commit point.

@@ -40,3 +40,21 @@ export async function writeVersionFiles(dir: string, files: ReadonlyMap<string, 
   await mkdir(dir, { recursive: true });
   await Promise.all([...files].map(([name, content]) => writeFile(path.join(dir, name), content)));
 }
+
+/** One version to build: its verified bundle bytes and where its files go. Structured-cloneable, for worker threads. */
+export interface VersionJob {
+  version: string;
+  label: string;
+  bundle: Uint8Array;
+  sources: SourceRecord[];
+  includeDeprecated: boolean;
+  dir: string;
+}
+
+/** Builds a job's version and writes its files; resolves with its index entry. */
+export async function runVersionJob(job: VersionJob, shared: Pick<SharedSources, 'catalog' | 'rules' | 'ruleProblems'>): Promise<IndexEntry> {
+  const text = Buffer.from(job.bundle.buffer, job.bundle.byteOffset, job.bundle.byteLength).toString('utf8');
+  const built = buildOneVersion(job.version, text, job.label, shared, job.sources, job.includeDeprecated);
+  await writeVersionFiles(job.dir, built.bytes);
+  return built.entry;
+}

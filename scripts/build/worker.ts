@@ -4,19 +4,11 @@
  * staging tree, and answers with the index entry.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { IndexEntry, SourceRecord } from '../artifacts/build.ts';
+import type { IndexEntry } from '../artifacts/build.ts';
 import { expectedKind } from './expected.ts';
 import { parseShared, type SharedInputs } from './shared.ts';
-import { buildOneVersion, writeVersionFiles } from './version.ts';
+import { runVersionJob, type VersionJob } from './version.ts';
 
-export interface VersionJob {
-  version: string;
-  label: string;
-  bundle: Uint8Array;
-  sources: SourceRecord[];
-  includeDeprecated: boolean;
-  dir: string;
-}
 
 export type VersionResult =
   | { ok: true; version: string; entry: IndexEntry }
@@ -29,10 +21,7 @@ if (port) {
   port.on('message', (job: VersionJob) => {
     void (async () => {
       try {
-        const text = Buffer.from(job.bundle.buffer, job.bundle.byteOffset, job.bundle.byteLength).toString('utf8');
-        const built = buildOneVersion(job.version, text, job.label, shared, job.sources, job.includeDeprecated);
-        await writeVersionFiles(job.dir, built.bytes);
-        const result: VersionResult = { ok: true, version: job.version, entry: built.entry };
+        const result: VersionResult = { ok: true, version: job.version, entry: await runVersionJob(job, shared) };
         port.postMessage(result);
       } catch (e) {
         const error = e instanceof Error ? e : new Error(String(e));

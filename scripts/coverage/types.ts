@@ -7,6 +7,9 @@
  */
 
 import type { Grade } from '../mapping/types.ts';
+import { cmp } from '../lib/cmp.ts';
+
+export { cmp };
 
 export type { Grade };
 
@@ -67,7 +70,6 @@ export class CoverageError extends Error {
   }
 }
 
-export const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Orders event keys by log name, then numerically by event ID (`Sysmon:3` before `Sysmon:10`). */
 export function compareEventRefs(a: { log: string; eventId: string }, b: { log: string; eventId: string }): number {

@@ -20,10 +20,10 @@ import {
   type VersionDiff,
   type VersionSummary,
 } from './types.ts';
+import { cmp } from '../lib/cmp.ts';
 
 export class DiffError extends Error {}
 
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** `Security:4624` before `Security:4625` before `Security:10000`, then by log name. */
 export function compareEventKeys(a: string, b: string): number {

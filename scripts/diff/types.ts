@@ -3,20 +3,10 @@
  * says about two of them. Plain data only, so the report serialises to JSON as is.
  */
 import type { DataComponentArtifact, EventArtifact, SourceRecord, TechniqueArtifact, VersionCounts } from '../artifacts/build.ts';
-import type { Grade } from '../mapping/types.ts';
+import type { Grade, PlacedRule } from '../mapping/types.ts';
 
-/** A detection rule as `rules.json` lists it: placed on at least one technique of the version, with at least one event. */
-export interface RuleArtifact {
-  /** `splunk-escu` or `mitre-car`. */
-  source: string;
-  id: string;
-  name: string;
-  url: string;
-  status: string;
-  techniques: Array<{ tagged: string; placed: string; coverage: string }>;
-  /** Event keys (`Sysmon:10`). */
-  events: string[];
-}
+/** A detection rule as `rules.json` lists it; read from disk, so its source is any string the file holds. */
+export type RuleArtifact = Omit<PlacedRule, 'source'> & { source: string };
 
 /** One `enterprise-attack/<version>/` folder, as read from disk. */
 export interface VersionData {

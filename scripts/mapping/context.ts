@@ -5,9 +5,10 @@
  */
 import type { StixBundle, StixDataComponent, StixTactic, StixTechnique } from '../attack/stix.ts';
 import { blankEvent, fold, lookupEvent, type OssemCatalog } from './catalog.ts';
-import { eventKey } from './logs.ts';
+import { eventKey, type ResolvedLog } from './logs.ts';
 import type { ResolvedRule } from '../rules/types.ts';
 import type { EventInfo, LogSpelling, MappingRow, PlacedRule, Problem, ProblemKind, TacticInfo, TechniqueInfo, VersionMapping } from './types.ts';
+import { cmp } from '../lib/cmp.ts';
 
 export class ProblemLog {
   private readonly byKey = new Map<string, { kind: ProblemKind; subject: string; where: Set<string>; message: string }>();
@@ -59,6 +60,8 @@ export interface MapContext {
   push(row: MappingRow): void;
   useEvent(log: string, channel: string, eventId: string): EventInfo;
   spell(spelling: string, log: string): void;
+  /** Counts an ATT&CK log spelling and reports one that is not in the alias table. */
+  noteLog(name: string, resolved: ResolvedLog, where: string): void;
   /** Whether a technique (ATT&CK ID) × data component name has a row, and one with an event. */
   hasRow(techniqueId: string, component: string): boolean;
   hasEvent(techniqueId: string, component: string): boolean;
@@ -72,7 +75,6 @@ export interface MapContext {
   spellings(): LogSpelling[];
 }
 
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function tacticsInMatrixOrder(bundle: StixBundle, live: (o: { revoked: boolean; deprecated: boolean }) => boolean, problems: ProblemLog): TacticInfo[] {
   const byId = new Map(bundle.tactics.map((t) => [t.stixId, t]));
@@ -213,6 +215,10 @@ export function createContext(bundle: StixBundle, catalog: OssemCatalog, attackV
       const cur = spellings.get(spelling);
       if (cur) cur.count++;
       else spellings.set(spelling, { spelling, log, source: 'attack', count: 1 });
+    },
+    noteLog(name, resolved, where) {
+      ctx.spell(name, resolved.log);
+      if (!resolved.known) problems.add('unknown-log-name', name, where, `kept as log "${resolved.log}"; add an alias to scripts/mapping/logs.ts if it is another spelling of a known log`);
     },
     hasRow: (tid, component) => pairWithRow.has(pair(tid, component)),
     hasEvent: (tid, component) => pairWithEvent.has(pair(tid, component)),

@@ -47,7 +47,7 @@ export function gradeLinks(rows: readonly MappingRow[]): Map<string, GradedLink>
   for (const r of rows) {
     if (!r.eventId || !r.evidence) continue;
     const eventKey = `${r.eventLog}:${r.eventId}`;
-    const k = `${r.techniqueId}\u0000${eventKey}`;
+    const k = linkKey(r.techniqueId, eventKey);
     let cur = links.get(k);
     if (!cur) {
       cur = { link: { techniqueId: r.techniqueId, eventKey, eventLog: r.eventLog, eventId: r.eventId, grade: GRADE_OF[r.evidence], rules: [], kinds: [] }, rules: new Set(), kinds: new Set() };

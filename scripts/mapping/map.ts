@@ -17,6 +17,7 @@ import { legacyStrings } from './routes/legacy-strings.ts';
 import type { Route } from './routes/route.ts';
 import { sourceComponentStrings } from './routes/source-component-strings.ts';
 import type { AnalyticText, MappingRow, Problem, VersionMapping } from './types.ts';
+import { cmp } from '../lib/cmp.ts';
 
 export interface MapOptions {
   /** Keep revoked and deprecated objects (off by default, as ATT&CK's own tools do). */
@@ -31,7 +32,6 @@ export interface MapOptions {
 /** In order: the component routes of ATT&CK 18 read what the analytics route found. */
 export const ROUTES: readonly Route[] = [legacyStrings, sourceComponentStrings, components, analytics, componentLogSources, componentDm, detectionRules];
 
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Technique IDs sort T1003 < T1003.001 < T1003.002 < T1004; event IDs numerically. */
 export function compareTechniqueIds(a: string, b: string): number {

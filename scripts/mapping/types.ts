@@ -1,4 +1,5 @@
 /** The mapping's own records: what `artifacts/` serialises. Pure data, no I/O. */
+import type { RuleSource } from '../rules/types.ts';
 import type { GradedLink } from './grade.ts';
 
 /** Where a link comes from; declared once, the schemas' enum is derived from it. */
@@ -136,8 +137,9 @@ export interface AnalyticText {
   mutableElements: Array<{ field: string; description: string }>;
 }
 
+/** A detection rule as placed on one version's techniques: what `rules.json` lists. */
 export interface PlacedRule {
-  source: 'splunk-escu' | 'mitre-car';
+  source: RuleSource;
   id: string;
   name: string;
   url: string;

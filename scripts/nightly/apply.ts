@@ -3,35 +3,21 @@
  * folder as it will be, the schemas, the lock. The moves go through the build's one install step
  * (scripts/build/install.ts), with its commit point.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { buildIndex, compareVersions, type IndexEntry } from '../artifacts/build.ts';
+import { buildIndex } from '../artifacts/build.ts';
 import { validateArtifact } from '../artifacts/schemas.ts';
 import { BuildError } from '../build/errors.ts';
 import { stageFile, type Move } from '../build/install.ts';
+import { installedEntries, readIndexEntry } from '../build/installed.ts';
 import { DOMAIN } from '../build/version.ts';
 import { exists } from '../sources/atomic.ts';
 
-async function entryOf(versionDir: string): Promise<IndexEntry | undefined> {
-  const manifestPath = path.join(versionDir, 'manifest.json');
-  if (!(await exists(manifestPath))) return undefined;
-  const m = JSON.parse(await readFile(manifestPath, 'utf8')) as { attackVersion: string; era: IndexEntry['era']; counts: IndexEntry['counts'] };
-  return { version: m.attackVersion, era: m.era, path: `${DOMAIN}/${m.attackVersion}`, counts: m.counts };
-}
-
 /** index.json of `dataDir` once `versions` are replaced by (or added from) `builtDir`. */
 export async function dataIndex(dataDir: string, builtDir?: string, versions: string[] = []): Promise<string> {
-  const replaced = new Set(versions);
-  const entries: IndexEntry[] = [];
-  const dir = path.join(dataDir, DOMAIN);
-  const present = (await exists(dir)) ? await readdir(dir) : [];
-  for (const name of present.sort(compareVersions)) {
-    if (name.startsWith('.') || replaced.has(name)) continue;
-    const e = await entryOf(path.join(dir, name));
-    if (e) entries.push(e);
-  }
+  const entries = await installedEntries(dataDir, new Set(versions));
   for (const v of versions) {
-    const e = builtDir ? await entryOf(path.join(builtDir, DOMAIN, v)) : undefined;
+    const e = builtDir ? await readIndexEntry(path.join(builtDir, DOMAIN, v)) : undefined;
     if (!e) throw new BuildError(`nightly: ${path.join(builtDir ?? '', DOMAIN, v)} holds no built version to install`);
     entries.push(e);
   }

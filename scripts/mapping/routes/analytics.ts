@@ -44,8 +44,7 @@ export const analytics: Route = {
             ctx.problems.add('not-a-windows-event-log', ls.name, `${det}/${an}`, 'log source of a Windows analytic that is not a Windows event log (ETW, perfmon, osquery, …); reached only through its data component');
             continue;
           }
-          ctx.spell(ls.name, resolved.log);
-          if (!resolved.known) ctx.problems.add('unknown-log-name', ls.name, `${det}/${an}`, `kept as log "${resolved.log}"; add an alias to scripts/mapping/logs.ts if it is another spelling of a known log`);
+          ctx.noteLog(ls.name, resolved, `${det}/${an}`);
           const parsed = parseChannel(ls.channel);
           const dsName = dc ? ctx.componentSource(dc) : '';
           const analyticRow = (eventLog: string, eventId: string, eventName: string): MappingRow =>

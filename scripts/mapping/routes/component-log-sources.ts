@@ -23,8 +23,7 @@ function componentEvents(ctx: MapContext, dc: StixDataComponent): ComponentEvent
   for (const ls of dc.logSources) {
     const resolved = resolveLog(ls.name);
     if (!resolved) continue;
-    ctx.spell(ls.name, resolved.log);
-    if (!resolved.known) ctx.problems.add('unknown-log-name', ls.name, where, `kept as log "${resolved.log}"; add an alias to scripts/mapping/logs.ts if it is another spelling of a known log`);
+    ctx.noteLog(ls.name, resolved, where);
     const parsed = parseChannel(ls.channel);
     if (parsed.freeText) {
       ctx.problems.add('free-text-channel', `${ls.name} ${ls.channel}`, where, 'data component log source names no event ID');
