@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { byStrength, linkKey, type GradedLink } from '../mapping/grade.ts';
 import type { Evidence, EventInfo, Grade, MappingRow, VersionMapping } from '../mapping/types.ts';
 import { toCsv, toLinksCsv, type LinkColumn } from './csv.ts';
-import { stringifyJson } from './json.ts';
+import { stringifyJson } from '../lib/json.ts';
 import { cmp } from '../lib/cmp.ts';
 
 export interface SourceRecord {

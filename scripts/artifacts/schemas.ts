@@ -4,7 +4,7 @@
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import { ATTACK_ID_PATTERNS, SAFE_LOG_NAME } from '../attack/stix.ts';
-import { LAYER_SCHEMA } from '../coverage/layer-schema.ts';
+import { LAYER_SCHEMA } from '../navigator/layer-schema.ts';
 import { GRADE_MEANING, GRADES } from '../mapping/grade.ts';
 import { EVIDENCE_KINDS, type ProblemKind } from '../mapping/types.ts';
 import { RULE_SOURCES } from '../rules/types.ts';

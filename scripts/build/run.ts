@@ -6,7 +6,7 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { buildIndex, compareVersions, type IndexEntry } from '../artifacts/build.ts';
-import { stringifyJson } from '../artifacts/json.ts';
+import { stringifyJson } from '../lib/json.ts';
 import { PUBLISHED_SCHEMAS, validateArtifact } from '../artifacts/schemas.ts';
 import { versionBuilder } from './builders.ts';
 import { BuildError } from './errors.ts';

@@ -10,7 +10,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stringifyJson } from '../artifacts/json.ts';
+import { stringifyJson } from '../lib/json.ts';
 import {
   buildAdviceDiffLayer,
   buildConfigLayer,

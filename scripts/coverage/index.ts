@@ -9,5 +9,5 @@ export * from './data.ts';
 export * from './compute.ts';
 export * from './format.ts';
 export * from './layers.ts';
-export * from './layer-schema.ts';
+export * from '../navigator/layer-schema.ts';
 export * from './config/index.ts';

@@ -11,62 +11,18 @@
  *
  * Pure module: no I/O, no node: imports.
  */
-import { stringifyJson } from '../artifacts/json.ts';
+import { stringifyJson } from '../lib/json.ts';
 import { LOGS } from '../mapping/logs.ts';
 import type { CoverageReport, SeenTechnique, UnseenTechnique } from './compute.ts';
 import { versionDataFromFiles, versionDataFromJson } from './data.ts';
 import { plural } from './format.ts';
 import { GRADE_SCORE, gradeCounts, gradeSummary, linkLabel, minGradeWords, rankedLinks, withMinGrade } from './grades.ts';
-import { validateLayer } from './layer-schema.ts';
+import { LAYER_DOMAIN, LAYER_FORMAT_VERSION, NAVIGATOR_VERSION, type LayerMetadata, type LayerTechnique, type NavigatorLayer } from '../navigator/layer.ts';
+import { validateLayer } from '../navigator/layer-schema.ts';
 import { cmp, CoverageError, type CoverageTechnique, type Grade, type VersionData } from './types.ts';
 
-export const LAYER_FORMAT_VERSION = '4.5';
-/** The Navigator release line that reads layer format 4.5 (4.9.0 and later). */
-export const NAVIGATOR_VERSION = '4.9.1';
-export const LAYER_DOMAIN = 'enterprise-attack';
-
-export type LayerMetadata = { name: string; value: string } | { divider: true };
-
-export interface LayerTechnique {
-  techniqueID: string;
-  /** Tactic shortname; only when the technique is in several tactics (one entry per tactic). */
-  tactic?: string;
-  score?: number;
-  color?: string;
-  comment?: string;
-  enabled?: boolean;
-  metadata?: LayerMetadata[];
-  showSubtechniques?: boolean;
-}
-
-export interface NavigatorLayer {
-  name: string;
-  versions: { attack: string; navigator: string; layer: string };
-  domain: string;
-  description: string;
-  filters: { platforms: string[] };
-  /** 0: name ascending, 1: name descending, 2: score ascending, 3: score descending. */
-  sorting: 0 | 1 | 2 | 3;
-  layout: {
-    layout: 'side' | 'flat' | 'mini';
-    showID: boolean;
-    showName: boolean;
-    showAggregateScores: boolean;
-    countUnscored: boolean;
-    aggregateFunction: 'average' | 'min' | 'max' | 'sum';
-    expandedSubtechniques: 'none' | 'all' | 'annotated';
-  };
-  hideDisabled: boolean;
-  techniques: LayerTechnique[];
-  gradient: { colors: string[]; minValue: number; maxValue: number };
-  legendItems: Array<{ label: string; color: string }>;
-  showTacticRowBackground: boolean;
-  tacticRowBackground: string;
-  selectTechniquesAcrossTactics: boolean;
-  selectSubtechniquesWithParent: boolean;
-  selectVisibleTechniques: boolean;
-  metadata: LayerMetadata[];
-}
+export { LAYER_DOMAIN, LAYER_FORMAT_VERSION, NAVIGATOR_VERSION } from '../navigator/layer.ts';
+export type { LayerMetadata, LayerTechnique, NavigatorLayer } from '../navigator/layer.ts';
 
 /**
  * Colours. Scores follow grades (confirmed 3, named 2, related 1); the lowest step of every

@@ -4,7 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAPPING_COLUMNS, parseCsv } from '../../scripts/artifacts/csv.ts';
-import { stringifyJson } from '../../scripts/artifacts/json.ts';
+import { stringifyJson } from '../../scripts/lib/json.ts';
 import { PUBLISHED_SCHEMAS, SCHEMA_FOR, SCHEMAS, validateArtifact } from '../../scripts/artifacts/schemas.ts';
 import { repoRoot } from '../helpers/mirror-server.ts';
 

@@ -1,6 +1,6 @@
 /**
  * JSON Schema of the ATT&CK Navigator layers we write: the subset of layer format 4.5
- * (LAYERFORMATv4_5.md) that scripts/coverage/layers.ts produces. Stricter than the format itself —
+ * (LAYERFORMATv4_5.md) that the coverage layers produce. Stricter than the format itself —
  * the fields we always write are required and unknown fields are refused — so a typo in a builder
  * fails validation instead of being silently ignored by the Navigator.
  *
@@ -10,6 +10,8 @@
  * No node: imports (ajv runs in browsers too).
  */
 import { Ajv, type ValidateFunction } from 'ajv';
+import { DOMAIN } from '../lib/domain.ts';
+import { LAYER_FORMAT_VERSION } from './layer.ts';
 
 const str = { type: 'string' } as const;
 const bool = { type: 'boolean' } as const;
@@ -34,9 +36,9 @@ export const LAYER_SCHEMA: Readonly<Record<string, unknown>> = {
       versions: obj({
         attack: { type: 'string', pattern: '^\\d+$' },
         navigator: { type: 'string', pattern: '^(4\\.(9|[1-9]\\d)|[5-9]|\\d{2,})(\\.\\d+)*$' },
-        layer: { const: '4.5' },
+        layer: { const: LAYER_FORMAT_VERSION },
       }),
-      domain: { enum: ['enterprise-attack'] },
+      domain: { enum: [DOMAIN] },
       description: str,
       filters: obj({ platforms: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['Windows'] } } }),
       sorting: { enum: [0, 1, 2, 3] },
