@@ -63,6 +63,27 @@ export const PROBLEM_KINDS = [
 const everyProblemKind: [Exclude<ProblemKind, (typeof PROBLEM_KINDS)[number]>] extends [never] ? true : Exclude<ProblemKind, (typeof PROBLEM_KINDS)[number]> = true;
 void everyProblemKind;
 
+/** A list of groups, campaigns or software in groups.json. */
+function actorList(kind: string, idPattern: string): Schema {
+  const anyActorId = { type: 'string', pattern: '^[GCS]\\d{4}$' };
+  return {
+    type: 'array',
+    description: `every ${kind} of the version, by ID; revoked ones with no techniques and the ID that replaced them`,
+    items: obj({
+      id: { type: 'string', pattern: idPattern },
+      name: str,
+      aliases: { type: 'array', items: str, description: 'other names ATT&CK gives (aliases, x_mitre_aliases), the name itself left out' },
+      url: attackUrl,
+      softwareType: { enum: ['', 'malware', 'tool'] },
+      techniques: { type: 'array', items: techniqueId, description: 'techniques it uses (any platform); a use of a revoked technique counts for its replacement' },
+      software: { type: 'array', items: { type: 'string', pattern: ATTACK_ID_PATTERNS.software }, description: 'groups and campaigns: software they use' },
+      attributedTo: { type: 'array', items: { type: 'string', pattern: ATTACK_ID_PATTERNS.group }, description: 'campaigns: groups they are attributed to' },
+      revokedBy: { anyOf: [{ const: '' }, anyActorId], description: 'the object that replaced it (end of the revoked-by chain); empty when not revoked' },
+      deprecated: { type: 'boolean' },
+    }),
+  };
+}
+
 const counts = obj({ techniques: int, techniquesWithEvents: int, tactics: int, dataComponents: int, events: int, rows: int, links: int, confirmedLinks: int, namedLinks: int, rules: int, problems: int });
 
 export const SCHEMAS: Record<string, Schema> = {
@@ -219,6 +240,27 @@ export const SCHEMAS: Record<string, Schema> = {
       },
     }),
   },
+  'groups.schema.json': {
+    $id: `${ID}groups.schema.json`,
+    title: 'Groups, campaigns and software of one ATT&CK version with the techniques each uses (ATT&CK uses relationships)',
+    ...obj({
+      attackVersion: version,
+      groups: actorList('group', ATTACK_ID_PATTERNS.group),
+      campaigns: actorList('campaign', ATTACK_ID_PATTERNS.campaign),
+      software: actorList('software', ATTACK_ID_PATTERNS.software),
+      otherTechniques: {
+        type: 'array',
+        description: 'techniques absent from techniques.json: revoked (with the technique that replaced them), deprecated, or not on Windows',
+        items: obj({
+          id: techniqueId,
+          name: str,
+          platforms: strs,
+          revokedBy: { anyOf: [{ const: '' }, techniqueId], description: 'the technique that replaced it (end of the revoked-by chain); empty when not revoked' },
+          deprecated: { type: 'boolean' },
+        }),
+      },
+    }),
+  },
   'manifest.schema.json': {
     $id: `${ID}manifest.schema.json`,
     title: 'Sources (URL, sha256, size) and counts of one ATT&CK version build; no timestamps',
@@ -260,6 +302,7 @@ export const SCHEMA_FOR: Record<string, string> = {
   'report.json': 'report.schema.json',
   'rules.json': 'rules.schema.json',
   'manifest.json': 'manifest.schema.json',
+  'groups.json': 'groups.schema.json',
   'index.json': 'index.schema.json',
 };
 

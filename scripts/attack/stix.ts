@@ -9,11 +9,12 @@
  * letters, digits, space, `-`, `_`, `.`, `/` is left out; each is recorded in `problems`, which the
  * mapping copies into report.json.
  */
+import { ExpectedError } from '../lib/expected-error.ts';
 import { isHttpUrl } from '../lib/http-url.ts';
 import { printable } from '../lib/printable.ts';
 import type { ProblemKind } from '../mapping/types.ts';
 
-export class BundleError extends Error {
+export class BundleError extends ExpectedError {
   constructor(
     readonly where: string,
     message: string,
@@ -91,6 +92,13 @@ export interface StixAnalytic extends StixBase {
   mutableElements: MutableElement[];
 }
 
+/** A group (`intrusion-set`), campaign, or software (`malware`, `tool`): read for scripts/attack/actors.ts. */
+export interface StixActor extends StixBase {
+  type: 'intrusion-set' | 'campaign' | 'malware' | 'tool';
+  /** `aliases` (groups, campaigns) or `x_mitre_aliases` (software), in bundle order; may repeat the name. */
+  aliases: string[];
+}
+
 export interface StixRelationship {
   stixId: string;
   type: string;
@@ -121,6 +129,9 @@ export const ATTACK_ID_PATTERNS = {
   dataComponent: '^DC\\d{4}$',
   detectionStrategy: '^DET\\d{4}$',
   analytic: '^AN\\d{4}$',
+  group: '^G\\d{4}$',
+  campaign: '^C\\d{4}$',
+  software: '^S\\d{4}$',
 } as const;
 
 type IdKind = keyof typeof ATTACK_ID_PATTERNS;
@@ -135,6 +146,10 @@ const ID_RULES: Record<IdKind, { label: string; pattern: RegExp; required: boole
   dataComponent: { label: 'data component', pattern: new RegExp(ATTACK_ID_PATTERNS.dataComponent), required: false },
   detectionStrategy: { label: 'detection strategy', pattern: new RegExp(ATTACK_ID_PATTERNS.detectionStrategy), required: false },
   analytic: { label: 'analytic', pattern: new RegExp(ATTACK_ID_PATTERNS.analytic), required: false },
+  // Groups, campaigns and software become page paths (group pages) and plan targets.
+  group: { label: 'group', pattern: new RegExp(ATTACK_ID_PATTERNS.group), required: true },
+  campaign: { label: 'campaign', pattern: new RegExp(ATTACK_ID_PATTERNS.campaign), required: true },
+  software: { label: 'software', pattern: new RegExp(ATTACK_ID_PATTERNS.software), required: true },
 };
 
 /**
@@ -155,6 +170,8 @@ export interface StixBundle {
   dataComponents: StixDataComponent[];
   detectionStrategies: StixDetectionStrategy[];
   analytics: StixAnalytic[];
+  /** Groups, campaigns and software (see scripts/attack/actors.ts). */
+  actors: StixActor[];
   relationships: StixRelationship[];
   /** What was left out or changed while reading, in bundle order (duplicates last). */
   problems: StixProblem[];
@@ -359,6 +376,7 @@ export function readBundle(root: Json, label: string): StixBundle {
     dataComponents: [],
     detectionStrategies: [],
     analytics: [],
+    actors: [],
     relationships: [],
     problems: screen.problems,
   };
@@ -439,6 +457,17 @@ export function readBundle(root: Json, label: string): StixBundle {
         );
         break;
       }
+      case 'intrusion-set':
+      case 'campaign':
+      case 'malware':
+      case 'tool': {
+        // Older Enterprise bundles carry some Mobile software (ID under `mitre-mobile-attack` only): another domain's object, not a missing ID.
+        const refs = externalRefs(o, where);
+        if (!refs.some((r) => r.sourceName === 'mitre-attack') && refs.some((r) => /^mitre-[a-z]+-attack$/.test(r.sourceName))) break;
+        const b = read(type === 'intrusion-set' ? 'group' : type === 'campaign' ? 'campaign' : 'software', o, where);
+        if (b) out.actors.push(Object.assign(b, { type, aliases: strList(o, type === 'malware' || type === 'tool' ? 'x_mitre_aliases' : 'aliases', where) }));
+        break;
+      }
       case 'relationship':
         out.relationships.push({
           stixId: str(o, 'id', where),
@@ -460,6 +489,11 @@ export function readBundle(root: Json, label: string): StixBundle {
   out.dataComponents = screen.dedupe('dataComponent', out.dataComponents, modified, alias);
   out.detectionStrategies = screen.dedupe('detectionStrategy', out.detectionStrategies, modified, alias);
   out.analytics = screen.dedupe('analytic', out.analytics, modified, alias);
+  out.actors = [
+    ...screen.dedupe('group', out.actors.filter((a) => a.type === 'intrusion-set'), modified, alias),
+    ...screen.dedupe('campaign', out.actors.filter((a) => a.type === 'campaign'), modified, alias),
+    ...screen.dedupe('software', out.actors.filter((a) => a.type === 'malware' || a.type === 'tool'), modified, alias),
+  ];
   if (alias.size > 0) redirect(out, alias);
   return out;
 }

@@ -1,8 +1,10 @@
 /** One ATT&CK version: bundle text → mapping → artifact files, checked against the schemas. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { readActors } from '../attack/actors.ts';
 import { parseBundle } from '../attack/stix.ts';
 import { buildVersionArtifacts, type IndexEntry, type SourceRecord } from '../artifacts/build.ts';
+import { GROUPS_FILE, groupsArtifact, withGroupsFile } from '../artifacts/groups.ts';
 import { validateArtifact } from '../artifacts/schemas.ts';
 import { publishedLayerFiles } from '../coverage/layers.ts';
 import { mapVersion } from '../mapping/map.ts';
@@ -24,7 +26,12 @@ export function buildOneVersion(version: string, bundleText: string, label: stri
   const bundle = parseBundle(bundleText, label);
   const mapping = mapVersion(bundle, shared.catalog, version, { includeDeprecated, rules: shared.rules, extraProblems: shared.ruleProblems });
   // Navigator heat maps (all events, and one per log) are published beside the data, listed in the manifest.
-  const { files, bytes, json, counts } = buildVersionArtifacts(mapping, sources, publishedLayerFiles);
+  // groups.json (groups, campaigns, software and the techniques they use) comes from the same parsed bundle.
+  const groups = groupsArtifact(version, readActors(bundle));
+  const groupProblems = validateArtifact(GROUPS_FILE, groups);
+  if (groupProblems.length > 0) throw new BuildError(`ATT&CK ${version}: ${GROUPS_FILE} does not match its schema: ${groupProblems.join('; ')}`);
+  const derived = withGroupsFile(groups, publishedLayerFiles);
+  const { files, bytes, json, counts } = buildVersionArtifacts(mapping, sources, derived);
   for (const [name, value] of json) {
     const problems = validateArtifact(name, value);
     if (problems.length > 0) throw new BuildError(`ATT&CK ${version}: ${name} does not match its schema: ${problems.join('; ')}`);
