@@ -2,8 +2,8 @@
  * The documentation site. `npm run site:pages` writes the pages into site/_generated/ (gitignored)
  * from data/; Eleventy renders them with the Nunjucks layouts in site/_includes/layouts/ and copies
  * data/ to /downloads/; `pagefind --site _site` then indexes the technique, event, tactic and data
- * component pages. The pages CLI also writes the coverage page's script (`_generated/assets/coverage.js`),
- * copied to /assets/.
+ * component pages. The pages CLI also writes the coverage page's script (`_generated/assets/coverage.js`)
+ * and data files (`_generated/assets/coverage/<version>.json`), copied to /assets/.
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -22,8 +22,8 @@ export default function (eleventyConfig) {
   const input = eleventyConfig.directories.input;
   const meta = readSiteMeta(input);
   eleventyConfig.addPassthroughCopy({ [path.join(input, 'assets')]: 'assets' });
-  // The coverage page's browser bundle, written by the pages CLI (generated, not committed).
-  eleventyConfig.addPassthroughCopy({ [path.join(input, '_generated', 'assets', 'coverage.js')]: 'assets/coverage.js' });
+  // The coverage page's browser bundle and its per-version data files, written by the pages CLI (generated, not committed).
+  eleventyConfig.addPassthroughCopy({ [path.join(input, '_generated', 'assets')]: 'assets' });
   // The published data: /downloads/index.json, /downloads/enterprise-attack/<v>/…, /downloads/schemas/…
   eleventyConfig.addPassthroughCopy({ [meta.dataDir]: 'downloads' });
   eleventyConfig.addPassthroughCopy({ [path.join(meta.dataDir, 'enterprise-attack', meta.latest)]: 'downloads/latest' });

@@ -3,22 +3,36 @@
  * tactic, or paste an auditpol export and a Sysmon configuration. The page holds the inputs, the event
  * list (fieldsets per log) and the table's skeleton; the browser script
  * (scripts/pages/browser/coverage-app.ts, bundled with the coverage core) reads the version's
- * published JSON from /downloads/, parses the configuration with the CLI's parsers and does the
- * counting. Nothing is sent anywhere.
+ * slim data file (/assets/coverage/<version>.json, written here from the same artifacts as the
+ * published JSON), parses the configuration with the CLI's parsers and does the counting, in a
+ * worker thread. Nothing is sent anywhere.
  */
-import { isAuditPreset, PRESET_IDS, PRESET_LABELS } from './browser/coverage-state.ts';
-import { homeCrumbs, pageMeta, plural, type VersionContext } from './context.ts';
+import { buildCoverageData } from './browser/coverage-data.ts';
+import { isAuditPreset, PRESET_IDS, PRESET_LABELS, presetSummaries } from './browser/coverage-state.ts';
+import { plural } from '../lib/plural.ts';
+import { homeCrumbs, pageMeta, type VersionContext } from './context.ts';
 import { html } from './escape.ts';
-import type { CoverageView, Page, Scope } from './types.ts';
-import { downloadsUrl, eventSlug, paths, slug } from './urls.ts';
+import type { CoverageView, GeneratedFile, Page, Scope, VersionInput } from './types.ts';
+import { eventSlug, paths, slug, UnsafePathError } from './urls.ts';
 
 /** Where the pages CLI writes the browser bundle, under site/_generated/ (and so under /assets/ on the site). */
 export const COVERAGE_SCRIPT = 'assets/coverage.js';
 
+/** The page's data file of a version, under site/_generated/ (and so under /assets/coverage/ on the site). */
+export function coverageDataPath(version: string): string {
+  // The version becomes a file name: only the characters of index.json's version paths.
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(version)) throw new UnsafePathError(`version "${version}" cannot name the coverage page's data file`);
+  return `assets/coverage/${version}.json`;
+}
+
+/** The coverage page's data file of one version (scripts/pages/browser/coverage-data.ts): written once, read by both of its pages. */
+export function coverageDataFile(v: VersionInput): GeneratedFile {
+  return { path: coverageDataPath(v.version), text: `${JSON.stringify(buildCoverageData(v))}\n` };
+}
+
 export function coveragePage(ctx: VersionContext, scope: Scope): Page<CoverageView> {
   const v = ctx.input;
   const root = ctx.presence.root;
-  const folder = `${downloadsUrl(root)}enterprise-attack/${v.version}/`;
   const logs: CoverageView['logs'] = [];
   const byLog = new Map<string, CoverageView['logs'][number]>();
   for (const e of v.events) {
@@ -39,11 +53,12 @@ export function coveragePage(ctx: VersionContext, scope: Scope): Page<CoverageVi
     const ts = v.techniques.filter((x) => x.tactics.includes(t.shortname));
     return { id: t.id, name: t.name, url: scope.base + paths.tactic(t.id), mapped: ts.filter(isMapped).length, total: ts.length };
   });
+  const summaries = presetSummaries({ events: v.events });
   const view: CoverageView = {
     version: v.version,
-    data: { techniques: `${folder}techniques.json`, events: `${folder}events.json`, tactics: `${folder}tactics.json` },
+    data: root + coverageDataPath(v.version),
     script: root + COVERAGE_SCRIPT,
-    presets: PRESET_IDS.map((id) => ({ id, label: PRESET_LABELS[id], kind: isAuditPreset(id) ? 'audit' : id === 'clear' ? 'clear' : 'ticks' })),
+    presets: PRESET_IDS.map((id) => ({ id, label: PRESET_LABELS[id], kind: isAuditPreset(id) ? 'audit' : id === 'clear' ? 'clear' : 'ticks', ...summaries[id] })),
     eventBase: `${scope.base}events/`,
     techniqueBase: `${scope.base}techniques/`,
     logs,
@@ -51,7 +66,7 @@ export function coveragePage(ctx: VersionContext, scope: Scope): Page<CoverageVi
     tactics,
     totals: { mapped: v.techniques.filter(isMapped).length, total: v.techniques.length },
   };
-  const lede = `Paste your audit policy and Sysmon configuration, or tick the Windows events you collect: the table shows at once how many of the ${plural(v.techniques.length, 'Windows technique')} of ATT&CK v${scope.version} they can show, tactic by tactic, and what to switch on next. Everything runs in your browser from the published JSON, with the same code as npm run coverage.`;
+  const lede = `Paste your audit policy and Sysmon configuration, or tick the Windows events you collect: the table shows at once how many of the ${plural(v.techniques.length, 'Windows technique')} of ATT&CK v${scope.version} they can show, tactic by tactic, and what to switch on next. Everything runs in your browser from the published data, with the same code as npm run coverage.`;
   return {
     meta: pageMeta(ctx, scope, {
       kind: 'coverage',

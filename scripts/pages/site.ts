@@ -5,6 +5,7 @@
  *   <kind>/<kind>.11tydata.mjs       layout of the kind's pages (directory data)
  *   <kind>/latest/<file>.md          the latest version, published at the root
  *   <kind>/v<version>/<file>.md      every version, published under /v/<version>/
+ *   assets/coverage/<version>.json   the coverage page's data (one per version, read by both of its pages)
  *   site.yaml                        versions and data folder, for the hand-written pages and the Eleventy config
  *
  * Each version also gets a coverage page, and each version after the first a "what changed" page
@@ -13,7 +14,7 @@
 import type { VersionDiff } from '../diff/types.ts';
 import { changesPage } from './changes.ts';
 import { versionContext, type VersionContext } from './context.ts';
-import { coveragePage } from './coverage.ts';
+import { coverageDataFile, coveragePage } from './coverage.ts';
 import { dataComponentPage } from './data-component.ts';
 import { downloadsPage } from './downloads.ts';
 import { eventPage } from './event.ts';
@@ -98,6 +99,7 @@ export function buildSite(input: SiteInput): BuiltSite {
     const order = collectionOrder(v.events);
     const source = `${label}enterprise-attack/${v.version}/`;
     const diff = diffs.get(v.version);
+    files.push(coverageDataFile(v));
     for (const scope of scopesFor(v.version, input.latest, root)) {
       for (const page of versionPages(ctx, scope, order, diff)) {
         files.push(renderPage(page, scope.dir, source));

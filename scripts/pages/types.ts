@@ -162,18 +162,36 @@ export interface EvidenceView {
   detail: string;
 }
 
+/** Where an enablement fact comes from; `url` '' for this project's own table. */
+export interface SourceView {
+  name: string;
+  url: string;
+}
+
+/** How to turn an event on: events.json's `enable` (scripts/windows/), see pages/enable.ts. */
 export interface EnableView {
-  /** `auditpol /set …`, empty when not an audit-policy event. */
-  auditpol: string;
-  category: string;
-  subcategory: string;
-  gpo: string;
-  sysmon: string;
-  clientDefault: string;
-  serverDefault: string;
   channel: string;
   /** Nothing at all is known about turning it on. */
   unknown: boolean;
+  /** Every audit subcategory that writes the event. */
+  audit: Array<{ category: string; subcategory: string; outcome: string; auditpol: string; gpo: string; note: string; source: SourceView }>;
+  sacl: { text: string; source: SourceView } | null;
+  switches: Array<{ title: string; effect: 'turns-on' | 'adds-detail'; commands: string[]; gpo: string; note: string; source: SourceView }>;
+  /** Sysmon: the configuration element (`ProcessCreate`, '' for service events) and its snippet. */
+  sysmon: { element: string; eventIds: string; snippet: string; note: string; source: SourceView } | null;
+  defaults: Array<{ text: string; source: SourceView }>;
+}
+
+/** The short form on a technique page: the first subcategory's command, or the Sysmon element, or the switch. */
+export interface EnableShortView {
+  auditpol: string;
+  subcategory: string;
+  /** Further subcategories that also write the event. */
+  more: number;
+  /** Needs a SACL. */
+  sacl: boolean;
+  sysmon: string;
+  switchTitle: string;
 }
 
 /** The about page's explanations: the grade table and the evidence table. */
@@ -252,7 +270,7 @@ export interface TechniqueEventRow {
   /** Evidence that is neither a rule nor an analytic (component log sources, OSSEM): how a related link is known. */
   evidence: EvidenceView[];
   /** The short form of how to turn it on; the event page has the rest. */
-  enable: { auditpol: string; subcategory: string; sysmon: string };
+  enable: EnableShortView;
 }
 
 export interface TechniqueView {
@@ -418,15 +436,15 @@ export interface ChangesView {
 
 export interface CoverageView {
   version: string;
-  /** The published JSON the page reads (`/downloads/enterprise-attack/<v>/…`). */
-  data: { techniques: string; events: string; tactics: string };
+  /** The page's data file (`/assets/coverage/<v>.json`: scripts/pages/browser/coverage-data.ts), not the MBs of techniques.json. */
+  data: string;
   /** The browser bundle of the coverage core and the page's script. */
   script: string;
   /**
    * The preset buttons: `audit` ones set the audit policy to the CLI's per-subcategory Windows
    * default (`--preset`), `ticks` ones tick events (the script finds them in events.json).
    */
-  presets: Array<{ id: string; label: string; kind: 'audit' | 'ticks' | 'clear' }>;
+  presets: Array<{ id: string; label: string; kind: 'audit' | 'ticks' | 'clear'; count: string; disabled: boolean }>;
   /** Links to events are `eventBase` + the event's slug + `/`. */
   eventBase: string;
   /** Links to techniques are `techniqueBase` + the technique ID + `/`. */

@@ -25,17 +25,14 @@ describe('coverage page view', () => {
   it('is built for every version, reading that version’s published JSON', () => {
     const root = coverageView('coverage/latest/index.md');
     expect(root.permalink).toBe('/coverage/');
-    expect(root.view.data).toEqual({
-      techniques: '/downloads/enterprise-attack/2.0/techniques.json',
-      events: '/downloads/enterprise-attack/2.0/events.json',
-      tactics: '/downloads/enterprise-attack/2.0/tactics.json',
-    });
+    // Its own slim data file, not the published techniques.json.
+    expect(root.view.data).toBe('/assets/coverage/2.0.json');
     expect(root.view.script).toBe('/assets/coverage.js');
     expect(root.view.eventBase).toBe('/events/');
     expect(root.view.techniqueBase).toBe('/techniques/');
     const old = coverageView('coverage/v1.0/index.md');
     expect(old.permalink).toBe('/v/1.0/coverage/');
-    expect(old.view.data.events).toBe('/downloads/enterprise-attack/1.0/events.json');
+    expect(old.view.data).toBe('/assets/coverage/1.0.json');
     expect(old.view.eventBase).toBe('/v/1.0/events/');
     expect(old.view.techniqueBase).toBe('/v/1.0/techniques/');
     expect(old.versions.map((l) => l.url)).toEqual(['/coverage/', '/v/1.0/coverage/']);
@@ -102,8 +99,8 @@ describe('coverage page state', () => {
     expect(encodeHash(['Security:4688', 'Sysmon:1'])).toBe('#events=Security:4688,Sysmon:1');
     expect(encodeHash([])).toBe('');
     expect(encodeHash(['Microsoft-Windows-SMBClient/Security:31001'])).toBe('#events=Microsoft-Windows-SMBClient%2FSecurity:31001');
-    expect(decodeHash('#events=Security:4688,Sysmon:1', catalog)).toEqual({ keys: ['Security:4688', 'Sysmon:1'], preset: null, problems: [] });
-    expect(decodeHash('#events=sysmon:1,%20security:4688,,Sysmon:1', catalog)).toEqual({ keys: ['Sysmon:1', 'Security:4688'], preset: null, problems: [] });
+    expect(decodeHash('#events=Security:4688,Sysmon:1', catalog)).toEqual({ keys: ['Security:4688', 'Sysmon:1'], preset: null, minGrade: 'related', problems: [] });
+    expect(decodeHash('#events=sysmon:1,%20security:4688,,Sysmon:1', catalog)).toEqual({ keys: ['Sysmon:1', 'Security:4688'], preset: null, minGrade: 'related', problems: [] });
     const bad = decodeHash('#events=Security:9999,4688,%E0%A4%A', catalog);
     expect(bad?.keys).toEqual([]);
     expect(bad?.problems).toHaveLength(3);
@@ -118,8 +115,8 @@ describe('coverage page state', () => {
     expect(encodeHash([], 'windows-default-client')).toBe('#preset=windows-default-client');
     expect(encodeHash(['Sysmon:1'], 'windows-default-server')).toBe('#events=Sysmon:1&preset=windows-default-server');
     expect(encodeHash(['Sysmon:1'], null)).toBe('#events=Sysmon:1');
-    expect(decodeHash('#preset=windows-default-client', catalog)).toEqual({ keys: [], preset: 'windows-default-client', problems: [] });
-    expect(decodeHash('#events=Sysmon:1&preset=windows-default-server', catalog)).toEqual({ keys: ['Sysmon:1'], preset: 'windows-default-server', problems: [] });
+    expect(decodeHash('#preset=windows-default-client', catalog)).toEqual({ keys: [], preset: 'windows-default-client', minGrade: 'related', problems: [] });
+    expect(decodeHash('#events=Sysmon:1&preset=windows-default-server', catalog)).toEqual({ keys: ['Sysmon:1'], preset: 'windows-default-server', minGrade: 'related', problems: [] });
     expect(decodeHash('#events=Sysmon:1', catalog)?.preset).toBeNull();
     const bad = decodeHash('#events=Sysmon:1&preset=client', catalog);
     expect(bad?.preset).toBeNull();

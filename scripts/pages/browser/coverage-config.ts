@@ -17,6 +17,8 @@ import {
   type ConfigInputs,
   DEFAULT_TOP,
   gainText,
+  type Grade,
+  minGradeWords,
   type PresetName,
   presetPolicy,
   presetSettings,
@@ -158,11 +160,11 @@ export function configInputs(details: readonly ConfigEvent[], p: PageInputs): { 
   };
 }
 
-/** The configuration coverage report of the page's inputs (as the CLI computes it); null when there is none. */
-export function pageReport(data: VersionData, details: readonly ConfigEvent[], p: PageInputs, top = DEFAULT_TOP): ConfigCoverageReport | null {
+/** The configuration coverage report of the page's inputs (as the CLI computes it, `--min-grade` included); null when there is none. */
+export function pageReport(data: VersionData, details: readonly ConfigEvent[], p: PageInputs, top = DEFAULT_TOP, minGrade: Grade = 'related'): ConfigCoverageReport | null {
   if (!hasInput(p)) return null;
   const { inputs, notes } = configInputs(details, p);
-  return computeConfigCoverage(data, details, inputs, { top, notes });
+  return computeConfigCoverage(data, details, inputs, { top, notes, minGrade });
 }
 
 export type TagKind = 'ticked' | 'auditpol' | 'preset' | 'sysmon';
@@ -212,12 +214,16 @@ const pct = (part: number, whole: number): string => (whole === 0 ? '–' : `${(
 
 const INPUT_WORDS: Record<TagKind, string> = { ticked: 'ticked', auditpol: 'through the audit policy', preset: 'through the preset', sysmon: 'through Sysmon' };
 
+/** `with a mapped event`, or at a minimum grade `with an event mapped at grade named or better`. */
+const mappedWords = (min: Grade): string => (min === 'related' ? 'with a mapped event' : `with an event mapped at ${minGradeWords(min)}`);
+
 /**
  * The sentence of the live status line: confirmed + named first (the headline of the CLI's
- * report), then related, then partial. `mapped` is the version's count (used when there is no report).
+ * report), then related (when related links count), then partial. `mapped` and `minGrade` are the
+ * version's count at the page's minimum grade (used when there is no report).
  */
-export function statusText(r: ConfigCoverageReport | null, mapped: number): string {
-  if (!r) return `Nothing collected yet: tick the events you collect, paste your configuration or start from a preset. 0 of ${mapped} techniques with a mapped event have a collected event mapped to them.`;
+export function statusText(r: ConfigCoverageReport | null, mapped: number, minGrade: Grade = 'related'): string {
+  if (!r) return `Nothing collected yet: tick the events you collect, paste your configuration or start from a preset. 0 of ${mapped} techniques ${mappedWords(minGrade)} have a collected event mapped to them.`;
   const t = r.totals;
   const c = collectedCounts(r);
   const onlyTicks = c.byInput.auditpol + c.byInput.preset + c.byInput.sysmon === 0;
@@ -228,9 +234,10 @@ export function statusText(r: ConfigCoverageReport | null, mapped: number): stri
         .join(', ')})`;
   const partial = t.partial > 0 ? `; ${plural(t.partial, 'technique')} more only partially (filtered Sysmon event types)` : '';
   const strong = t.confirmed + t.named;
+  const related = r.minGrade === 'related' ? `; ${t.related} more only related (${t.seen} at any grade, ${pct(t.seen, t.mapped)})` : ` (links of ${minGradeWords(r.minGrade)} only)`;
   return (
-    `${what}: ${strong} of ${t.mapped} techniques with a mapped event have a collected event mapped to them by a confirmed or named link (${pct(strong, t.mapped)}): ` +
-    `${t.confirmed} confirmed, ${t.named} named; ${t.related} more only related (${t.seen} at any grade, ${pct(t.seen, t.mapped)})${partial}. ${t.total} Windows techniques in all.`
+    `${what}: ${strong} of ${t.mapped} techniques ${mappedWords(r.minGrade)} have a collected event mapped to them by a confirmed or named link (${pct(strong, t.mapped)}): ` +
+    `${t.confirmed} confirmed, ${t.named} named${related}${partial}. ${t.total} Windows techniques in all.`
   );
 }
 

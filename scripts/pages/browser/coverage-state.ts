@@ -6,7 +6,7 @@
  * presets (`--preset windows-default-client|server`, scripts/coverage/config/preset.ts), an audit
  * policy input like a pasted auditpol export; the others tick events.
  */
-import { type EventCatalog, isPreset, type PresetName, PRESETS, resolveEventToken } from '../../coverage/index.ts';
+import { configEventsFromJson, type EventCatalog, type Grade, GRADES, isGrade, isPreset, type PresetName, PRESETS, presetSettings, resolveEventToken } from '../../coverage/index.ts';
 
 /** What the tick presets read from events.json. */
 export interface PresetEvent {
@@ -44,6 +44,30 @@ export function presetKeys(events: readonly PresetEvent[], preset: TickPresetId)
   }
 }
 
+/**
+ * The line under each preset button (`17 subcategories audited`, `29 events`, `none in this
+ * version`; '' for Clear) and whether it has nothing to tick, from a parsed events.json. The page
+ * renders them, so nothing moves when the script starts.
+ */
+export function presetSummaries(eventsDoc: unknown): Record<PresetId, { count: string; disabled: boolean }> {
+  const events = presetEvents(eventsDoc);
+  const details = configEventsFromJson(eventsDoc);
+  const n = (k: number, one: string, many = `${one}s`): string => `${k.toLocaleString('en-US')} ${k === 1 ? one : many}`;
+  const out = {} as Record<PresetId, { count: string; disabled: boolean }>;
+  for (const id of PRESET_IDS) {
+    if (isAuditPreset(id)) {
+      const on = presetSettings(details, id).filter((x) => x.success || x.failure).length;
+      out[id] = { count: `${n(on, 'subcategory', 'subcategories')} audited`, disabled: false };
+    } else if (id === 'clear') {
+      out[id] = { count: '', disabled: false };
+    } else {
+      const keys = presetKeys(events, id);
+      out[id] = { count: keys.length === 0 ? 'none in this version' : n(keys.length, 'event'), disabled: keys.length === 0 };
+    }
+  }
+  return out;
+}
+
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
@@ -54,33 +78,37 @@ export function presetEvents(doc: unknown): PresetEvent[] {
 }
 
 /**
- * `#events=Security:4688,Sysmon:1&preset=windows-default-client` for these ticks and audit preset;
- * empty for neither. Colons stay readable. Configuration files never go into the address.
+ * `#events=Security:4688,Sysmon:1&preset=windows-default-client&min-grade=named` for these ticks,
+ * audit preset and minimum grade (the CLI's `--min-grade`; `related`, the default, is left out);
+ * empty for none of them. Colons stay readable. Configuration files never go into the address.
  */
-export function encodeHash(keys: readonly string[], preset: PresetName | null = null): string {
+export function encodeHash(keys: readonly string[], preset: PresetName | null = null, minGrade: Grade = 'related'): string {
   const parts: string[] = [];
   if (keys.length > 0) parts.push(`events=${keys.map((k) => encodeURIComponent(k).replace(/%3A/gi, ':')).join(',')}`);
   if (preset) parts.push(`preset=${preset}`);
+  if (minGrade !== 'related') parts.push(`min-grade=${minGrade}`);
   return parts.length === 0 ? '' : `#${parts.join('&')}`;
 }
 
 export interface DecodedHash {
   keys: string[];
   preset: PresetName | null;
+  minGrade: Grade;
   problems: string[];
 }
 
 /**
  * The event keys and audit preset of an address fragment (`#events=Security:4688,sysmon:1&preset=…`),
  * resolved against the version's events as the coverage CLI resolves `--events` (log names in any
- * case, aliases); what does not resolve is returned in `problems`. Null when the fragment holds
- * neither `events=` nor `preset=`.
+ * case, aliases), and its `min-grade=`; what does not resolve is returned in `problems`. Null when
+ * the fragment holds none of `events=`, `preset=` and `min-grade=`.
  */
 export function decodeHash(hash: string, catalog: EventCatalog): DecodedHash | null {
   const body = hash.replace(/^#/, '');
   const m = /(?:^|&)events=([^&]*)/.exec(body);
   const p = /(?:^|&)preset=([^&]*)/.exec(body);
-  if (!m && !p) return null;
+  const g = /(?:^|&)min-grade=([^&]*)/.exec(body);
+  if (!m && !p && !g) return null;
   const keys: string[] = [];
   const problems: string[] = [];
   // Split before decoding: a comma inside a key would arrive as %2C.
@@ -108,5 +136,9 @@ export function decodeHash(hash: string, catalog: EventCatalog): DecodedHash | n
     if (isPreset(name)) preset = name;
     else if (name !== '') problems.push(`"${name}" is not a preset (${PRESETS.join(' or ')})`);
   }
-  return { keys, preset, problems };
+  let minGrade: Grade = 'related';
+  const grade = g?.[1] ?? '';
+  if (isGrade(grade)) minGrade = grade;
+  else if (grade !== '') problems.push(`"${grade.slice(0, 40)}" is not a grade (${GRADES.join(', ')})`);
+  return { keys, preset, minGrade, problems };
 }
