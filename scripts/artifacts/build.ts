@@ -8,6 +8,7 @@ import type { Evidence, EventInfo, Grade, MappingRow, VersionMapping } from '../
 import { toCsv, toLinksCsv, type LinkColumn } from './csv.ts';
 import { stringifyJson } from '../lib/json.ts';
 import { cmp } from '../lib/cmp.ts';
+import { DOMAIN } from '../lib/domain.ts';
 
 export interface SourceRecord {
   /** What the file is for: attack-bundle, attack-index, ossem-legacy, ossem-dm, ossem-dd. */
@@ -341,5 +342,5 @@ export function compareVersions(a: string, b: string): number {
 
 export function buildIndex(entries: IndexEntry[]): string {
   const versions = [...entries].sort((a, b) => compareVersions(a.version, b.version));
-  return stringifyJson({ domain: 'enterprise-attack', latest: versions.at(-1)?.version ?? '', versions });
+  return stringifyJson({ domain: DOMAIN, latest: versions.at(-1)?.version ?? '', versions });
 }

@@ -4,6 +4,7 @@
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import { ATTACK_ID_PATTERNS, SAFE_LOG_NAME } from '../attack/stix.ts';
+import { DOMAIN } from '../lib/domain.ts';
 import { LAYER_SCHEMA } from '../navigator/layer-schema.ts';
 import { GRADE_MEANING, GRADES } from '../mapping/grade.ts';
 import { EVIDENCE_KINDS, type ProblemKind } from '../mapping/types.ts';
@@ -280,9 +281,9 @@ export const SCHEMAS: Record<string, Schema> = {
     $id: `${ID}index.schema.json`,
     title: 'The ATT&CK versions present in this data folder',
     ...obj({
-      domain: { const: 'enterprise-attack' },
+      domain: { const: DOMAIN },
       latest: version,
-      versions: { type: 'array', minItems: 1, items: obj({ version, era, path: { type: 'string', pattern: '^enterprise-attack/\\d+\\.\\d+$' }, counts }) },
+      versions: { type: 'array', minItems: 1, items: obj({ version, era, path: { type: 'string', pattern: `^${DOMAIN}/\\d+\\.\\d+$` }, counts }) },
     }),
   },
 };

@@ -15,6 +15,8 @@
  */
 import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { DOMAIN } from '../lib/domain.ts';
+import { stringifyJson } from '../lib/json.ts';
 import { exists, writeFileAtomic } from '../sources/atomic.ts';
 import { BuildError } from './errors.ts';
 
@@ -95,7 +97,7 @@ export async function install(dataDir: string, moves: Move[], cleanup: string[],
   for (const m of moves) if (!(await exists(m.from))) throw new BuildError(`install: ${m.from} was not staged`);
   const journal: Journal = { moves, cleanup };
   await hook?.('journal');
-  await writeFileAtomic(path.join(dataDir, JOURNAL), `${JSON.stringify(journal, null, 2)}\n`);
+  await writeFileAtomic(path.join(dataDir, JOURNAL), stringifyJson(journal));
   await finish(dataDir, journal, hook);
 }
 
@@ -124,7 +126,7 @@ export async function recoverInstall(dataDir: string): Promise<{ finished: boole
     finished = true;
   }
   const removed: string[] = [];
-  for (const dir of [dataDir, path.join(dataDir, 'enterprise-attack')]) {
+  for (const dir of [dataDir, path.join(dataDir, DOMAIN)]) {
     let names: string[];
     try {
       names = await readdir(dir);

@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { compareVersions, type IndexEntry } from '../artifacts/build.ts';
 import { exists } from '../sources/atomic.ts';
-import { DOMAIN } from './version.ts';
+import { DOMAIN } from '../lib/domain.ts';
 
 /** The index entry of one version folder; undefined when it has no manifest.json. */
 export async function readIndexEntry(versionDir: string): Promise<IndexEntry | undefined> {

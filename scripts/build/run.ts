@@ -14,7 +14,7 @@ import { fetchShared, verify } from './shared.ts';
 import { installedEntries, readIndexEntry } from './installed.ts';
 import { install, installCommitted, recoverInstall, stageFile, type Move, type StepHook } from './install.ts';
 import { shrinkMessage, shrinkProblems } from './shrink.ts';
-import { DOMAIN } from './version.ts';
+import { DOMAIN } from '../lib/domain.ts';
 import { parseAttackIndex } from '../sources/attack-index.ts';
 import { createFetcher, type Fetcher } from '../sources/fetcher.ts';
 import { serializeLock } from '../sources/lock.ts';

@@ -9,10 +9,10 @@ import { validateArtifact } from '../artifacts/schemas.ts';
 import { publishedLayerFiles } from '../coverage/layers.ts';
 import { mapVersion } from '../mapping/map.ts';
 import type { VersionMapping } from '../mapping/types.ts';
+import { DOMAIN } from '../lib/domain.ts';
 import { BuildError } from './errors.ts';
 import type { SharedSources } from './shared.ts';
 
-export const DOMAIN = 'enterprise-attack';
 
 export interface BuiltVersion {
   mapping: VersionMapping;

@@ -11,11 +11,12 @@ import { execFile } from 'node:child_process';
 import { cp, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { buildSite } from '../pages/site.ts';
 import type { SiteInput } from '../pages/types.ts';
-import { DEFAULT_DATA, readSiteInput, REPO_ROOT, writeGenerated } from './pages.ts';
+import { REPO_ROOT } from '../lib/repo-root.ts';
+import { isMain, parseCliArgs, runCli } from './errors.ts';
+import { DEFAULT_DATA, readSiteInput, writeGenerated } from './pages.ts';
 
 const run = promisify(execFile);
 
@@ -120,7 +121,15 @@ export function formatSiteBench(b: SiteBench): string {
   return `${lines.join('\n')}\n`;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const skipPagefind = process.argv.includes('--no-pagefind');
-  process.stdout.write(formatSiteBench(await benchSite({ pagefind: !skipPagefind })));
+const USAGE = `Usage: tsx scripts/cli/bench-site.ts [--no-pagefind]
+
+  --no-pagefind   time the pages and Eleventy only
+  -h, --help      this text
+`;
+
+if (isMain(import.meta.url)) {
+  await runCli(async () => {
+    const { values } = parseCliArgs(process.argv.slice(2), { 'no-pagefind': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, USAGE);
+    process.stdout.write(values.help ? USAGE : formatSiteBench(await benchSite({ pagefind: values['no-pagefind'] !== true })));
+  });
 }

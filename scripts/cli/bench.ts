@@ -6,7 +6,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { readBundle } from '../attack/stix.ts';
 import { buildVersionArtifacts } from '../artifacts/build.ts';
 import { writeVersionFiles } from '../build/version.ts';
@@ -16,8 +15,9 @@ import { mapVersion } from '../mapping/map.ts';
 import { createFetcher } from '../sources/fetcher.ts';
 import { readLock } from '../sources/lock.ts';
 import { attackBundleUrl } from '../sources/upstream.ts';
-import { DEFAULT_LOCK, REPO_ROOT } from './data.ts';
-import { runCli } from './errors.ts';
+import { REPO_ROOT } from '../lib/repo-root.ts';
+import { DEFAULT_LOCK } from './data.ts';
+import { parseCliArgs, runCli } from './errors.ts';
 import { benchSite, formatSiteBench } from './bench-site.ts';
 import { loadShared, runBuild } from '../build/run.ts';
 
@@ -54,8 +54,20 @@ class PeakMemory {
   }
 }
 
+const USAGE = `Usage: npm run bench -- [--mirror DIR] [--attack V[,V…]] [--no-site]
+
+  --mirror DIR    the offline mirror to build from (default: ../shared/sources)
+  --attack LIST   versions to time (default: the lock's attackVersions)
+  --no-site       leave out the site build
+  -h, --help      this text
+`;
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { mirror: { type: 'string' }, attack: { type: 'string' }, 'no-site': { type: 'boolean' } }, strict: true });
+  const { values } = parseCliArgs(process.argv.slice(2), { mirror: { type: 'string' }, attack: { type: 'string' }, 'no-site': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, USAGE);
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
   const mirror = path.resolve(values.mirror ?? path.join(REPO_ROOT, '..', 'shared', 'sources'));
   const lock = await readLock(DEFAULT_LOCK);
   const versions = values.attack ? values.attack.split(',') : lock.attackVersions;

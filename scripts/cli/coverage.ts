@@ -9,8 +9,9 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { stringifyJson } from '../lib/json.ts';
+import { plural } from '../lib/plural.ts';
+import { REPO_ROOT } from '../lib/repo-root.ts';
 import {
   buildAdviceDiffLayer,
   buildConfigLayer,
@@ -45,9 +46,7 @@ import { inputTooLarge } from '../coverage/config/decode.ts';
 import { loadConfigVersion, readConfigFile } from '../coverage/config/load.ts';
 import { loadVersionData } from '../coverage/load.ts';
 import { writeFileAtomic } from '../sources/atomic.ts';
-import { parseCliArgs, runCli, UsageError } from './errors.ts';
-
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { isMain, parseCliArgs, runCli, UsageError } from './errors.ts';
 
 const USAGE = `Usage: npm run coverage -- --events LIST [options]
        npm run coverage -- --auditpol FILE --sysmon FILE [--preset NAME] [options]
@@ -221,7 +220,7 @@ async function configMain(a: CoverageArgs): Promise<void> {
   if (a.layerDiff !== undefined) {
     const changed = new Set(report.advice.flatMap((x) => GRADES.flatMap((g) => x.gained[g]))).size;
     const n = report.advice.length;
-    await writeLayer('--layer-diff', a.layerDiff, buildAdviceDiffLayer(data, report, { top: a.top }), `${changed} technique${changed === 1 ? '' : 's'} gained by ${n} recommendation${n === 1 ? '' : 's'}`);
+    await writeLayer('--layer-diff', a.layerDiff, buildAdviceDiffLayer(data, report, { top: a.top }), `${plural(changed, 'technique')} gained by ${plural(n, 'recommendation')}`);
   }
 }
 
@@ -245,19 +244,4 @@ async function main(): Promise<void> {
   if (a.layer !== undefined) await writeLayer('--layer', a.layer, buildCoverageLayer(data, report), `${gradeSummary(t)} of ${t.mapped} mapped techniques`);
 }
 
-/** runCli handles usage errors (exit 2); coverage errors are reported the same way with exit 1. */
-export async function runCoverageCli(): Promise<void> {
-  await runCli(async () => {
-    try {
-      await main();
-    } catch (e) {
-      if (!(e instanceof CoverageError)) throw e;
-      process.stderr.write(`error: ${e.message}\n`);
-      process.exitCode = 1;
-    }
-  });
-}
-
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  await runCoverageCli();
-}
+if (isMain(import.meta.url)) await runCli(main);

@@ -3,14 +3,14 @@
  *   [--out DIR] [--layout stix-data|cti] [--update-lock] [--lock FILE] [--cache DIR] [--include-deprecated]`
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { DOMAIN } from '../lib/domain.ts';
+import { REPO_ROOT } from '../lib/repo-root.ts';
 import { readLock } from '../sources/lock.ts';
 import type { SourceMode } from '../sources/types.ts';
 import type { AttackLayout } from '../sources/upstream.ts';
-import { parseCliArgs, runCli, UsageError } from './errors.ts';
+import { isMain, parseCliArgs, runCli, UsageError } from './errors.ts';
 import { BuildError, runBuild } from '../build/run.ts';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEFAULT_LOCK = path.join(REPO_ROOT, 'scripts', 'sources.lock.json');
 
 const USAGE = `Usage: npm run data -- [options]
@@ -107,9 +107,7 @@ async function main(): Promise<void> {
     log(`${o.outDir} is up to date for ${result.versions.join(', ')}`);
     return;
   }
-  log(`wrote ${result.versions.length} version(s) to ${path.join(o.outDir, 'enterprise-attack')}`);
+  log(`wrote ${result.versions.length} version(s) to ${path.join(o.outDir, DOMAIN)}`);
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  await runCli(main);
-}
+if (isMain(import.meta.url)) await runCli(main);

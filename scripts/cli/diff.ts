@@ -7,12 +7,11 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { diffArtifacts, DiffError } from '../diff/diff.ts';
-import { loadArtifacts, LoadError } from '../diff/load.ts';
+import { loadArtifacts } from '../diff/load.ts';
 import { renderJson, renderMarkdown } from '../diff/markdown.ts';
 import { setGithubOutputs } from '../nightly/github.ts';
-import { parseCliArgs, runCli, UsageError } from './errors.ts';
+import { isMain, parseCliArgs, runCli, UsageError } from './errors.ts';
 
 const USAGE = `Usage: npm run diff -- OLD_DIR NEW_DIR [options]
 
@@ -87,27 +86,13 @@ async function main(): Promise<void> {
     return;
   }
   const o = parsed.options;
-  let report;
-  try {
-    const [oldData, newData] = await Promise.all([loadArtifacts(path.resolve(o.oldDir), o.oldLabel), loadArtifacts(path.resolve(o.newDir), o.newLabel)]);
-    report = diffArtifacts(oldData, newData);
-  } catch (e) {
-    // Expected failures (a folder that is not an artifact folder, two kinds of folder): one line, exit 1.
-    if (!(e instanceof LoadError || e instanceof DiffError)) throw e;
-    process.stderr.write(`error: ${e.message}\n`);
-    process.exitCode = 1;
-    return;
-  }
+  const [oldData, newData] = await Promise.all([loadArtifacts(path.resolve(o.oldDir), o.oldLabel), loadArtifacts(path.resolve(o.newDir), o.newLabel)]);
+  const report = diffArtifacts(oldData, newData);
   const text = o.json ? renderJson(report) : renderMarkdown(report, { title: o.title, maxChars: o.maxChars });
   if (o.out === null) process.stdout.write(text);
   else await writeFile(o.out, text);
   await setGithubOutputs({ changed: String(report.changed) });
-  if (o.check && report.changed) {
-    process.stderr.write(`error: ${o.newDir} differs from ${o.oldDir}; rebuild with npm run data and commit data/ (the report above says what changed)\n`);
-    process.exitCode = 1;
-  }
+  if (o.check && report.changed) throw new DiffError(`${o.newDir} differs from ${o.oldDir}; rebuild with npm run data and commit data/ (the report above says what changed)`);
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  await runCli(main);
-}
+if (isMain(import.meta.url)) await runCli(main);

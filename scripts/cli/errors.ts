@@ -1,14 +1,20 @@
-/** Failures a user can act on: printed as one `error:` line, no stack trace, non-zero exit. */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { BundleError } from '../attack/stix.ts';
-import { OssemError } from '../ossem/yaml.ts';
-import { IndexError } from '../sources/attack-index.ts';
-import { SourceError } from '../sources/errors.ts';
-import { ArchiveError } from '../sources/tar.ts';
-import { CoverageError } from '../coverage/types.ts';
-import { BuildError } from '../build/run.ts';
+/**
+ * What every command shares: strict argument parsing (`parseCliArgs`: a bad flag is a UsageError
+ * that shows the usage text) and one way to end (`runCli`). Failures a user can act on extend
+ * ExpectedError (scripts/lib/expected-error.ts) wherever they are thrown, so no list of error
+ * classes is kept here.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { inspect, parseArgs, type ParseArgsConfig } from 'node:util';
+import { ExpectedError } from '../lib/expected-error.ts';
 
-export class UsageError extends Error {}
+/** A malformed command line: exit status 2, as is usual for usage errors. */
+export class UsageError extends ExpectedError {
+  override get exitCode(): number {
+    return 2;
+  }
+}
 
 type CliOptions = NonNullable<ParseArgsConfig['options']>;
 
@@ -21,22 +27,26 @@ export function parseCliArgs<O extends CliOptions, P extends boolean = false>(ar
   }
 }
 
-const EXPECTED = [SourceError, ArchiveError, BundleError, OssemError, IndexError, BuildError, UsageError, CoverageError];
-
-export function isExpected(e: unknown): e is Error {
-  return EXPECTED.some((cls) => e instanceof cls);
+/** True when the module at `moduleUrl` (its `import.meta.url`) is the script node was started with, not an import (tests import the CLIs). */
+export function isMain(moduleUrl: string): boolean {
+  return process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(moduleUrl);
 }
 
-/** Runs a CLI entry point; expected failures exit 1 (usage: 2) with their message only. */
+/**
+ * Runs a command: an ExpectedError prints `error: <message>` (one line; a usage error adds the
+ * usage text) without a stack trace and exits with its status; anything else is a bug and prints
+ * its stack (with cause) and exits 1.
+ */
 export async function runCli(main: () => Promise<void>): Promise<void> {
   try {
     await main();
   } catch (e) {
-    if (isExpected(e)) {
+    if (e instanceof ExpectedError) {
       process.stderr.write(`error: ${e.message}\n`);
-      process.exitCode = e instanceof UsageError ? 2 : 1;
+      process.exitCode = e.exitCode;
       return;
     }
-    throw e;
+    process.stderr.write(`${inspect(e)}\n`);
+    process.exitCode = 1;
   }
 }

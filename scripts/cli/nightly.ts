@@ -10,13 +10,13 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { renderJson } from '../diff/markdown.ts';
+import { REPO_ROOT } from '../lib/repo-root.ts';
 import { setGithubOutputs } from '../nightly/github.ts';
 import { runNightly } from '../nightly/run.ts';
 import type { SourceMode } from '../sources/types.ts';
-import { DEFAULT_LOCK, REPO_ROOT } from './data.ts';
-import { parseCliArgs, runCli, UsageError } from './errors.ts';
+import { DEFAULT_LOCK } from './data.ts';
+import { isMain, parseCliArgs, runCli, UsageError } from './errors.ts';
 
 const USAGE = `Usage: npm run nightly -- [options]
 
@@ -103,6 +103,4 @@ async function main(): Promise<void> {
   });
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  await runCli(main);
-}
+if (isMain(import.meta.url)) await runCli(main);

@@ -8,26 +8,29 @@
  */
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import type { DataComponentArtifact, EventArtifact, IndexEntry, TacticArtifact, TechniqueArtifact } from '../artifacts/build.ts';
 import { consecutiveVersionDiffs } from '../diff/diff.ts';
 import type { RuleArtifact } from '../diff/types.ts';
 import { loadArtifacts, LoadError } from '../diff/load.ts';
+import { DOMAIN } from '../lib/domain.ts';
+import { ExpectedError } from '../lib/expected-error.ts';
 import { printable } from '../lib/printable.ts';
-import { BundleError, bundleCoverageApp } from '../pages/bundle.ts';
+import { REPO_ROOT } from '../lib/repo-root.ts';
+import { bundleCoverageApp } from '../pages/bundle.ts';
 import { COVERAGE_SCRIPT } from '../pages/coverage.ts';
 import { buildSite } from '../pages/site.ts';
 import type { FileInfo, GeneratedFile, SiteInput, VersionInput } from '../pages/types.ts';
-import { normalizeRoot, UnsafePathError } from '../pages/urls.ts';
+import { normalizeRoot } from '../pages/urls.ts';
+import { isMain, parseCliArgs, runCli, UsageError } from './errors.ts';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEFAULT_DATA = path.join(REPO_ROOT, 'data');
 export const DEFAULT_OUT = path.join(REPO_ROOT, 'site', '_generated');
+/** index.json's path of a version folder: the version is a file name, never `..` or a nested path. */
+const VERSION_PATH = new RegExp(`^${DOMAIN}/[A-Za-z0-9][A-Za-z0-9._-]*$`);
 /** The file that marks a folder as written by this CLI (and so safe to wipe). */
 const MARKER = 'site.yaml';
 
-export class PagesError extends Error {}
+export class PagesError extends ExpectedError {}
 
 const USAGE = `Usage: npm run site:pages -- [--data DIR] [--out DIR] [--base PATH]
 
@@ -40,20 +43,10 @@ Writes the documentation site's pages (Markdown with front matter) from the mapp
 `;
 
 export function parsePagesArgs(argv: string[], env: NodeJS.ProcessEnv = {}): { help: true } | { help: false; dataDir: string; outDir: string; base: string } {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { data: { type: 'string' }, out: { type: 'string' }, base: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    throw new PagesError(`${(e as Error).message}\n\n${USAGE}`);
-  }
+  const { values } = parseCliArgs(argv, { data: { type: 'string' }, out: { type: 'string' }, base: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, USAGE);
   if (values.help) return { help: true };
   const base = values.base ?? env.SITE_BASE ?? '/';
-  if (!/^\/?[\w.~-]*(\/[\w.~-]+)*\/?$/.test(base)) throw new PagesError(`--base: "${base}" is not a URL path like /repo/`);
+  if (!/^\/?[\w.~-]*(\/[\w.~-]+)*\/?$/.test(base)) throw new UsageError(`--base: "${base}" is not a URL path like /repo/`);
   return { help: false, dataDir: path.resolve(values.data ?? DEFAULT_DATA), outDir: path.resolve(values.out ?? DEFAULT_OUT), base: normalizeRoot(base) };
 }
 
@@ -120,8 +113,8 @@ export async function readSiteInput(dataDir: string, base = '/'): Promise<SiteIn
   }
   const versions: VersionInput[] = [];
   for (const entry of index.versions) {
-    if (typeof entry.path !== 'string' || !/^enterprise-attack\/[A-Za-z0-9][A-Za-z0-9._-]*$/.test(entry.path)) {
-      throw new PagesError(`${path.join(dataDir, 'index.json')}: version path ${JSON.stringify(printable(String(entry.path)))} is not enterprise-attack/<version>`);
+    if (typeof entry.path !== 'string' || !VERSION_PATH.test(entry.path)) {
+      throw new PagesError(`${path.join(dataDir, 'index.json')}: version path ${JSON.stringify(printable(String(entry.path)))} is not ${DOMAIN}/<version>`);
     }
     const dir = path.join(dataDir, entry.path);
     const [techniques, events, tactics, dataComponents, rules, files] = await Promise.all([
@@ -210,12 +203,4 @@ async function main(): Promise<void> {
   );
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  try {
-    await main();
-  } catch (e) {
-    if (!(e instanceof PagesError) && !(e instanceof BundleError) && !(e instanceof UnsafePathError)) throw e;
-    process.stderr.write(`error: ${e.message}\n`);
-    process.exitCode = 1;
-  }
-}
+if (isMain(import.meta.url)) await runCli(main);

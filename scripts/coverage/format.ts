@@ -6,6 +6,8 @@
  */
 import Papa from 'papaparse';
 import { FORMULA_START } from '../lib/csv-formula.ts';
+import { stringifyJson } from '../lib/json.ts';
+import { plural } from '../lib/plural.ts';
 import { COUNTS_MEAN, type Counts, type CoverageReport, type GradeLists } from './compute.ts';
 import { countedGrades, type GradeCounts, minGradeWords } from './grades.ts';
 import type { Grade } from './types.ts';
@@ -19,11 +21,6 @@ export function isFormat(s: string): s is CoverageFormat {
 
 export function percent(part: number, whole: number): string {
   return whole === 0 ? '–' : `${((100 * part) / whole).toFixed(1)}%`;
-}
-
-/** `1 technique`, `2 techniques`. */
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** Escapes text for a Markdown table cell. */
@@ -213,7 +210,7 @@ export function toCsv(r: CoverageReport): string {
 }
 
 export function toJson(r: CoverageReport): string {
-  return `${JSON.stringify(r, null, 2)}\n`;
+  return stringifyJson(r);
 }
 
 export function formatReport(r: CoverageReport, format: CoverageFormat): string {

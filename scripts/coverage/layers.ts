@@ -15,7 +15,7 @@ import { stringifyJson } from '../lib/json.ts';
 import { LOGS } from '../mapping/logs.ts';
 import type { CoverageReport, SeenTechnique, UnseenTechnique } from './compute.ts';
 import { versionDataFromFiles, versionDataFromJson } from './data.ts';
-import { plural } from './format.ts';
+import { plural } from '../lib/plural.ts';
 import { GRADE_SCORE, gradeCounts, gradeSummary, linkLabel, minGradeWords, rankedLinks, withMinGrade } from './grades.ts';
 import { LAYER_DOMAIN, LAYER_FORMAT_VERSION, NAVIGATOR_VERSION, type LayerMetadata, type LayerTechnique, type NavigatorLayer } from '../navigator/layer.ts';
 import { validateLayer } from '../navigator/layer-schema.ts';

@@ -8,6 +8,7 @@
 
 import type { Grade } from '../mapping/types.ts';
 import { cmp } from '../lib/cmp.ts';
+import { ExpectedError } from '../lib/expected-error.ts';
 
 export { cmp };
 
@@ -59,7 +60,7 @@ export interface VersionData {
 }
 
 /** A failure the user can act on (bad event list, unknown version, malformed data file). */
-export class CoverageError extends Error {
+export class CoverageError extends ExpectedError {
   override readonly name = 'CoverageError';
   /** One line per problem (already included in `message`). */
   readonly problems: string[];

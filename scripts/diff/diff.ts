@@ -21,8 +21,9 @@ import {
   type VersionSummary,
 } from './types.ts';
 import { cmp } from '../lib/cmp.ts';
+import { ExpectedError } from '../lib/expected-error.ts';
 
-export class DiffError extends Error {}
+export class DiffError extends ExpectedError {}
 
 
 /** `Security:4624` before `Security:4625` before `Security:10000`, then by log name. */

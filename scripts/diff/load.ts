@@ -9,11 +9,11 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { compareVersions, type DataComponentArtifact, type EventArtifact, type SourceRecord, type TechniqueArtifact, type VersionCounts } from '../artifacts/build.ts';
+import { DOMAIN } from '../lib/domain.ts';
+import { ExpectedError } from '../lib/expected-error.ts';
 import { COUNT_NAMES, type DataSet, type RuleArtifact, type VersionData } from './types.ts';
 
-export const DOMAIN = 'enterprise-attack';
-
-export class LoadError extends Error {}
+export class LoadError extends ExpectedError {}
 
 function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');

@@ -10,7 +10,7 @@ import { validateArtifact } from '../artifacts/schemas.ts';
 import { BuildError } from '../build/errors.ts';
 import { stageFile, type Move } from '../build/install.ts';
 import { installedEntries, readIndexEntry } from '../build/installed.ts';
-import { DOMAIN } from '../build/version.ts';
+import { DOMAIN } from '../lib/domain.ts';
 import { exists } from '../sources/atomic.ts';
 
 /** index.json of `dataDir` once `versions` are replaced by (or added from) `builtDir`. */

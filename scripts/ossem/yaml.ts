@@ -1,6 +1,7 @@
 import yaml from 'js-yaml';
+import { ExpectedError } from '../lib/expected-error.ts';
 
-export class OssemError extends Error {
+export class OssemError extends ExpectedError {
   constructor(
     readonly where: string,
     message: string,

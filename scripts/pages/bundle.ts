@@ -10,12 +10,14 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { ExpectedError } from '../lib/expected-error.ts';
+import { REPO_ROOT } from '../lib/repo-root.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const COVERAGE_ENTRY = path.join(HERE, 'browser', 'coverage-app.ts');
-const REPO_ROOT = path.resolve(HERE, '../..');
 
-export class BundleError extends Error {}
+/** The coverage page's script cannot be bundled (named apart from the STIX BundleError of scripts/attack/stix.ts). */
+export class BrowserBundleError extends ExpectedError {}
 
 export interface Bundle {
   code: string;
@@ -44,12 +46,12 @@ export async function bundleCoverageApp(o: { minify?: boolean } = {}): Promise<B
       banner: { js: '// Built by scripts/pages/bundle.ts from scripts/pages/browser/coverage-app.ts and scripts/coverage/ (npm run site:pages). Do not edit.' },
     });
   } catch (e) {
-    throw new BundleError(`cannot bundle ${path.relative(REPO_ROOT, COVERAGE_ENTRY)} for the browser: ${(e as Error).message}`);
+    throw new BrowserBundleError(`cannot bundle ${path.relative(REPO_ROOT, COVERAGE_ENTRY)} for the browser: ${(e as Error).message}`);
   }
   const out = result.outputFiles[0];
-  if (!out) throw new BundleError('esbuild wrote no output');
+  if (!out) throw new BrowserBundleError('esbuild wrote no output');
   const inputs = Object.keys(result.metafile.inputs).sort();
   const external = [...new Set(Object.values(result.metafile.inputs).flatMap((i) => i.imports.filter((x) => x.external).map((x) => x.path)))].sort();
-  if (external.length > 0) throw new BundleError(`the coverage bundle would import ${external.join(', ')} at run time; a browser cannot`);
+  if (external.length > 0) throw new BrowserBundleError(`the coverage bundle would import ${external.join(', ')} at run time; a browser cannot`);
   return { code: out.text, inputs, external };
 }

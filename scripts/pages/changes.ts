@@ -17,7 +17,8 @@
 import { escapeMd, renderVersionChanges } from '../diff/markdown.ts';
 import type { DataComponentRef, GradeChange, RuleRef, TechniqueRef as DiffTechniqueRef, VersionDiff } from '../diff/types.ts';
 import { gradeRank } from '../mapping/grade.ts';
-import { homeCrumbs, pageMeta, plural, type VersionContext } from './context.ts';
+import { plural } from '../lib/plural.ts';
+import { homeCrumbs, pageMeta, type VersionContext } from './context.ts';
 import { html } from './escape.ts';
 import { RULE_SOURCES } from './grades.ts';
 import type { ChangesView, Page, Scope } from './types.ts';

@@ -122,7 +122,3 @@ export function pageMeta(
     searchable: page.entity ? isSearchable(p, scope, page.entity) : false,
   };
 }
-
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}

@@ -1,6 +1,7 @@
 /** A data component (or, before ATT&CK 9, a data-source string): its techniques and events. */
 import type { DataComponentArtifact } from '../artifacts/build.ts';
-import { eventRef, homeCrumbs, pageMeta, plural, techniqueRef, type VersionContext } from './context.ts';
+import { plural } from '../lib/plural.ts';
+import { eventRef, homeCrumbs, pageMeta, techniqueRef, type VersionContext } from './context.ts';
 import { html } from './escape.ts';
 import type { DataComponentView, Page, Scope } from './types.ts';
 import { dataComponentSlug, paths } from './urls.ts';

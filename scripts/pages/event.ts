@@ -4,7 +4,8 @@
  */
 import type { EventArtifact } from '../artifacts/build.ts';
 import type { Grade } from '../mapping/types.ts';
-import { componentLink, homeCrumbs, linkKey, pageMeta, plural, tacticLink, techniqueRef, type VersionContext } from './context.ts';
+import { plural } from '../lib/plural.ts';
+import { componentLink, homeCrumbs, linkKey, pageMeta, tacticLink, techniqueRef, type VersionContext } from './context.ts';
 import { enableView } from './enable.ts';
 import { html, plainText } from './escape.ts';
 import { aboutLinks, countGrades, EVIDENCE_SHORT, GRADE_TITLES, gradeMeaning } from './grades.ts';

@@ -1,5 +1,6 @@
 /** A version's home: which events to collect first, ranked by the techniques public rules confirm with them. */
-import { eventRef, pageMeta, plural, type VersionContext } from './context.ts';
+import { plural } from '../lib/plural.ts';
+import { eventRef, pageMeta, type VersionContext } from './context.ts';
 import { html } from './escape.ts';
 import { aboutLinks } from './grades.ts';
 import { collectionOrder } from './priorities.ts';

@@ -1,5 +1,6 @@
 /** The four index pages of a version: techniques, tactics, events, data components. */
-import { eventRef, homeCrumbs, pageMeta, plural, tacticLink, type VersionContext } from './context.ts';
+import { plural } from '../lib/plural.ts';
+import { eventRef, homeCrumbs, pageMeta, tacticLink, type VersionContext } from './context.ts';
 import { html } from './escape.ts';
 import { specificity } from './specificity.ts';
 import type { DataComponentIndexView, EventIndexView, Page, Scope, TacticIndexView, TechniqueIndexView } from './types.ts';

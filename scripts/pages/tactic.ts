@@ -1,6 +1,7 @@
 /** A tactic: its techniques, and the union of their events ranked by how many techniques each covers. */
 import type { TacticArtifact } from '../artifacts/build.ts';
-import { eventRef, homeCrumbs, pageMeta, plural, techniqueRef, type VersionContext } from './context.ts';
+import { plural } from '../lib/plural.ts';
+import { eventRef, homeCrumbs, pageMeta, techniqueRef, type VersionContext } from './context.ts';
 import { eventTitle } from './event.ts';
 import { html } from './escape.ts';
 import type { Page, Scope, TacticView } from './types.ts';

@@ -5,7 +5,8 @@
  */
 import type { TechniqueArtifact } from '../artifacts/build.ts';
 import type { Grade } from '../mapping/types.ts';
-import { componentLink, homeCrumbs, pageMeta, plural, tacticLink, techniqueRef, type VersionContext } from './context.ts';
+import { plural } from '../lib/plural.ts';
+import { componentLink, homeCrumbs, pageMeta, tacticLink, techniqueRef, type VersionContext } from './context.ts';
 import { shortEnable } from './enable.ts';
 import { html } from './escape.ts';
 import { evidenceView } from './evidence.ts';

@@ -11,12 +11,13 @@
  *   <base>coverage/                which techniques the events you collect show (in the browser)
  *   /downloads/  /search/  /about/ (one copy, not versioned)
  */
+import { ExpectedError } from '../lib/expected-error.ts';
 import { isHttpUrl } from '../lib/http-url.ts';
 import { printable } from '../lib/printable.ts';
 import type { Scope } from './types.ts';
 
 /** An identifier that cannot be a file or URL path segment (the CLI reports it as an error). */
-export class UnsafePathError extends Error {
+export class UnsafePathError extends ExpectedError {
   override name = 'UnsafePathError';
 }
 

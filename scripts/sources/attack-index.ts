@@ -1,11 +1,12 @@
 /** The attack-stix-data `index.json`: which Enterprise ATT&CK versions exist, newest first. */
+import { ExpectedError } from '../lib/expected-error.ts';
 
 export interface AttackRelease {
   version: string;
   url: string;
 }
 
-export class IndexError extends Error {}
+export class IndexError extends ExpectedError {}
 
 export function parseAttackIndex(text: string, where: string): AttackRelease[] {
   let doc: unknown;

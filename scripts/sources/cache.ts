@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { stringifyJson } from '../lib/json.ts';
 import { writeFileAtomic } from './atomic.ts';
 import { sha256Hex } from './digest.ts';
 
@@ -113,7 +114,7 @@ export async function writeCacheEntry(
     size: bytes.length,
   };
   await writeFileAtomic(paths.body, bytes);
-  await writeFileAtomic(paths.meta, `${JSON.stringify(meta, null, 2)}\n`);
+  await writeFileAtomic(paths.meta, stringifyJson(meta));
   return meta;
 }
 
@@ -150,6 +151,6 @@ export async function commitCacheEntry(
     await discardCacheTemp(temp);
     throw error;
   }
-  await writeFileAtomic(paths.meta, `${JSON.stringify(meta, null, 2)}\n`);
+  await writeFileAtomic(paths.meta, stringifyJson(meta));
   return meta;
 }

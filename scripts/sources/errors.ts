@@ -3,6 +3,7 @@
  * trace for these, so every message names the URL (or file), says what went wrong and how to fix it.
  */
 
+import { ExpectedError } from '../lib/expected-error.ts';
 import type { BodyLimit } from './types.ts';
 
 export type SourceErrorReason =
@@ -35,7 +36,7 @@ export type SourceErrorReason =
   /** The lock file exists but is not valid JSON of the expected shape. */
   | 'lock-invalid';
 
-export class SourceError extends Error {
+export class SourceError extends ExpectedError {
   override readonly name = 'SourceError';
   /** The upstream URL concerned (for lock errors: the lock file path). */
   readonly url: string;

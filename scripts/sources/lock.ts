@@ -4,6 +4,7 @@
  */
 
 import { readFile } from 'node:fs/promises';
+import { stringifyJson } from '../lib/json.ts';
 import { writeFileAtomic } from './atomic.ts';
 import { SourceError, checksumError, unpinnedError } from './errors.ts';
 import type { Fetched, LockEntry, LockFile } from './types.ts';
@@ -95,7 +96,7 @@ export function serializeLock(lock: LockFile): string {
   const archives: Record<string, string> = {};
   for (const key of Object.keys(lock.archives).sort()) archives[key] = lock.archives[key] as string;
   const canonical: LockFile = { lockfileVersion: 1, attackVersions: [...lock.attackVersions], archives, files };
-  return `${JSON.stringify(canonical, null, 2)}\n`;
+  return stringifyJson(canonical);
 }
 
 export async function writeLock(file: string, lock: LockFile): Promise<void> {

@@ -5,8 +5,9 @@
  * size and the number of files are capped so a tar bomb fails with a message instead of eating memory.
  */
 import { Parser, type ReadEntry } from 'tar';
+import { ExpectedError } from '../lib/expected-error.ts';
 
-export class ArchiveError extends Error {
+export class ArchiveError extends ExpectedError {
   constructor(
     readonly where: string,
     message: string,

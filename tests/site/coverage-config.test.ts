@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../scripts/cli/pages.ts';
+import { REPO_ROOT } from '../../scripts/lib/repo-root.ts';
 import { decodeText } from '../../scripts/coverage/config/load.ts';
 import {
   auditPolicyFrom,

@@ -5,7 +5,8 @@
 import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DataComponentArtifact, EventArtifact, IndexEntry, TacticArtifact, TechniqueAnalytic, TechniqueArtifact, VersionCounts } from '../../scripts/artifacts/build.ts';
-import { REPO_ROOT } from '../../scripts/cli/pages.ts';
+import { stringifyJson } from '../../scripts/lib/json.ts';
+import { REPO_ROOT } from '../../scripts/lib/repo-root.ts';
 import { consecutiveVersionDiffs } from '../../scripts/diff/diff.ts';
 import type { DataSet, RuleArtifact, VersionData } from '../../scripts/diff/types.ts';
 import type { Evidence, Grade } from '../../scripts/mapping/types.ts';
@@ -209,7 +210,7 @@ export function fixtureInput(): SiteInput {
   return { versions, latest: '2.0', schemas: [], rootFiles: [], dataLabel: 'fixture', dataDir: '/nonexistent', root: '/', changes: fixtureChanges(versions) };
 }
 
-const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+const json = stringifyJson;
 
 /** Writes the fixture as a data folder laid out like data/ (index.json, enterprise-attack/<v>/, schemas/). */
 export async function writeFixtureData(dir: string): Promise<void> {

@@ -10,7 +10,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '../../scripts/cli/pages.ts';
+import { REPO_ROOT } from '../../scripts/lib/repo-root.ts';
 
 const run = promisify(execFile);
 

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DataComponentArtifact, EventArtifact, IndexEntry, TacticArtifact, TechniqueArtifact } from '../../scripts/artifacts/build.ts';
-import { REPO_ROOT } from '../../scripts/cli/pages.ts';
+import { REPO_ROOT } from '../../scripts/lib/repo-root.ts';
 import type { RuleArtifact } from '../../scripts/diff/types.ts';
 import { versionContext } from '../../scripts/pages/context.ts';
 import { eventPage } from '../../scripts/pages/event.ts';

@@ -11,7 +11,8 @@ import Papa from 'papaparse';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataComponentArtifact, EventArtifact, TacticArtifact, TechniqueArtifact } from '../../scripts/artifacts/build.ts';
-import { readChanges, REPO_ROOT } from '../../scripts/cli/pages.ts';
+import { readChanges } from '../../scripts/cli/pages.ts';
+import { REPO_ROOT } from '../../scripts/lib/repo-root.ts';
 import {
   buildAdviceDiffLayer,
   buildConfigLayer,

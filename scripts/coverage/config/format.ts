@@ -5,8 +5,10 @@
  */
 import Papa from 'papaparse';
 import { FORMULA_START } from '../../lib/csv-formula.ts';
+import { stringifyJson } from '../../lib/json.ts';
+import { plural } from '../../lib/plural.ts';
 import { COUNTS_MEAN } from '../compute.ts';
-import { type CoverageFormat, gainText, gradeColumns, gradeText, headline, percent, plural, strongCount, strongLabel } from '../format.ts';
+import { type CoverageFormat, gainText, gradeColumns, gradeText, headline, percent, strongCount, strongLabel } from '../format.ts';
 import { minGradeWords } from '../grades.ts';
 import type { EventSource } from './collect.ts';
 import type { ConfigCounts, ConfigCoverageReport } from './report.ts';
@@ -239,7 +241,7 @@ export function configToCsv(r: ConfigCoverageReport): string {
 }
 
 export function configToJson(r: ConfigCoverageReport): string {
-  return `${JSON.stringify(r, null, 2)}\n`;
+  return stringifyJson(r);
 }
 
 export function formatConfigReport(r: ConfigCoverageReport, format: CoverageFormat): string {
