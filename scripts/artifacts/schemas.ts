@@ -9,6 +9,7 @@ import { LAYER_SCHEMA } from '../navigator/layer-schema.ts';
 import { GRADE_MEANING, GRADES } from '../mapping/grade.ts';
 import { EVIDENCE_KINDS, type ProblemKind } from '../mapping/types.ts';
 import { RULE_SOURCES } from '../rules/types.ts';
+import { ENABLE_SCHEMA } from '../windows/schema.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -156,9 +157,9 @@ export const SCHEMAS: Record<string, Schema> = {
           description: str,
           auditCategory: str,
           auditSubcategory: str,
-          enable: obj({ auditpol: str, sysmonEventType: str, gpo: str }),
           clientDefault: str,
           serverDefault: str,
+          enable: ENABLE_SCHEMA,
           techniques: { type: 'array', items: obj({ id: techniqueId, grade, rules: ruleCount }), description: 'strongest first: grade, then rule count, then technique ID' },
           tactics: strs,
           dataComponents: strs,
@@ -258,6 +259,7 @@ export const SCHEMAS: Record<string, Schema> = {
           platforms: strs,
           revokedBy: { anyOf: [{ const: '' }, techniqueId], description: 'the technique that replaced it (end of the revoked-by chain); empty when not revoked' },
           deprecated: { type: 'boolean' },
+          dataComponents: { ...strs, description: 'what ATT&CK says would show it (Source: Component), on any platform' },
         }),
       },
     }),

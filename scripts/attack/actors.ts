@@ -46,6 +46,8 @@ export interface OtherTechnique {
   /** The technique that replaced it (followed to the end of the chain), when revoked; ''. */
   revokedBy: string;
   deprecated: boolean;
+  /** What ATT&CK says would show it, `Source: Component` (data sources of ATT&CK ≤ 9, components of 10–17, the components of its analytics in 18+), sorted. */
+  dataComponents: string[];
 }
 
 export interface ActorsModel {
@@ -127,6 +129,7 @@ export function readActors(bundle: StixBundle, platform = 'Windows'): ActorsMode
   }
   for (const list of [model.groups, model.campaigns, model.software]) list.sort((x, y) => cmp(x.id, y.id));
 
+  const components = dataComponentsOf(bundle);
   for (const t of bundle.techniques) {
     if (!t.attackId) continue;
     const ours = !t.revoked && !t.deprecated && t.platforms.includes(platform);
@@ -137,8 +140,31 @@ export function readActors(bundle: StixBundle, platform = 'Windows'): ActorsMode
       platforms: [...t.platforms].sort(cmp),
       revokedBy: t.revoked ? idOf(finalReplacement(t.stixId, revokedBy)) : '',
       deprecated: t.deprecated,
+      dataComponents: [...new Set([...t.dataSources, ...(components.get(t.stixId) ?? [])])].sort(cmp),
     });
   }
   model.otherTechniques.sort((x, y) => cmp(x.id, y.id));
   return model;
+}
+
+/**
+ * Technique STIX ID → data components that detect it, as `Source: Component` (or the component alone
+ * when it has no data source, ATT&CK 18): through `detects` from a component (ATT&CK 10–17) and
+ * through a detection strategy's analytics' log sources (ATT&CK 18+).
+ */
+function dataComponentsOf(bundle: StixBundle): Map<string, Set<string>> {
+  const sources = new Map(bundle.dataSources.map((d) => [d.stixId, d.name]));
+  const comps = new Map(bundle.dataComponents.map((c) => [c.stixId, [sources.get(c.dataSourceRef) ?? '', c.name].filter((x) => x !== '').join(': ')]));
+  const analytics = new Map(bundle.analytics.map((a) => [a.stixId, a]));
+  const strategies = new Map(bundle.detectionStrategies.map((d) => [d.stixId, d]));
+  const out = new Map<string, Set<string>>();
+  const add = (technique: string, name: string | undefined): void => {
+    if (name) (out.get(technique) ?? out.set(technique, new Set()).get(technique))?.add(name);
+  };
+  for (const r of bundle.relationships) {
+    if (r.type !== 'detects' || r.revoked || r.deprecated) continue;
+    add(r.targetRef, comps.get(r.sourceRef));
+    for (const ref of strategies.get(r.sourceRef)?.analyticRefs ?? []) for (const l of analytics.get(ref)?.logSourceRefs ?? []) add(r.targetRef, comps.get(l.dataComponentRef));
+  }
+  return out;
 }

@@ -1,0 +1,67 @@
+/**
+ * Reads what the plan needs beyond the coverage core's VersionData out of a version's parsed
+ * artifacts: groups.json (groups, campaigns, software, techniques that are not Windows ones) and, from
+ * techniques.json, each technique's platforms and data components.
+ *
+ * Pure module: no I/O, no node: imports.
+ */
+import type { Actor, OtherTechnique } from '../attack/actors.ts';
+import { PlanError, type VersionData } from './core.ts';
+import type { TargetCatalog, TargetCatalogTechnique } from './targets.ts';
+
+type Json = Record<string, unknown>;
+const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStr = (v: unknown): v is string => typeof v === 'string';
+const isStrs = (v: unknown): v is string[] => Array.isArray(v) && v.every(isStr);
+
+function actors(doc: Json, field: string): Actor[] {
+  const list = doc[field];
+  if (!Array.isArray(list)) throw new PlanError(`groups.json: expected a "${field}" list`);
+  return list.map((x: unknown, i) => {
+    const ok =
+      isObj(x) && isStr(x.id) && /^[GCS]\d{4}$/.test(x.id) && isStr(x.name) && isStrs(x.aliases) && isStr(x.url) && isStrs(x.techniques) && isStrs(x.software) && isStrs(x.attributedTo) && isStr(x.revokedBy) && typeof x.deprecated === 'boolean' && (x.softwareType === '' || x.softwareType === 'malware' || x.softwareType === 'tool');
+    if (!ok) throw new PlanError(`groups.json: ${field}[${i}] is not a valid entry (rebuild the data with npm run data)`);
+    return x as unknown as Actor;
+  });
+}
+
+/** Checks and narrows a parsed groups.json. */
+export function groupsFromJson(doc: unknown, attackVersion: string): { groups: Actor[]; campaigns: Actor[]; software: Actor[]; other: OtherTechnique[] } {
+  if (!isObj(doc) || doc.attackVersion !== attackVersion) throw new PlanError(`groups.json: expected the groups of ATT&CK ${attackVersion} (rebuild the data with npm run data)`);
+  const others = doc.otherTechniques;
+  if (!Array.isArray(others)) throw new PlanError('groups.json: expected an "otherTechniques" list');
+  const other = others.map((x: unknown, i) => {
+    if (!isObj(x) || !isStr(x.id) || !isStr(x.name) || !isStrs(x.platforms) || !isStr(x.revokedBy) || typeof x.deprecated !== 'boolean' || !isStrs(x.dataComponents)) {
+      throw new PlanError(`groups.json: otherTechniques[${i}] is not a valid entry (rebuild the data with npm run data)`);
+    }
+    return { id: x.id, name: x.name, platforms: x.platforms, revokedBy: x.revokedBy, deprecated: x.deprecated, dataComponents: x.dataComponents };
+  });
+  return { groups: actors(doc, 'groups'), campaigns: actors(doc, 'campaigns'), software: actors(doc, 'software'), other };
+}
+
+/** Each technique's platforms and data components (`Process: Process Creation`), from a parsed techniques.json. */
+export function techniqueExtras(doc: unknown): Map<string, { platforms: string[]; dataComponents: string[] }> {
+  if (!isObj(doc) || !Array.isArray(doc.techniques)) throw new PlanError('techniques.json: expected a "techniques" list');
+  const out = new Map<string, { platforms: string[]; dataComponents: string[] }>();
+  for (const t of doc.techniques as unknown[]) {
+    if (!isObj(t) || !isStr(t.id)) continue;
+    const comps = Array.isArray(t.dataComponents) ? t.dataComponents.filter(isObj) : [];
+    const names = comps.map((c) => [c.dataSource, c.dataComponent].filter((s): s is string => isStr(s) && s !== '').join(': ')).filter((s) => s !== '');
+    out.set(t.id, { platforms: isStrs(t.platforms) ? t.platforms : [], dataComponents: [...new Set(names)] });
+  }
+  return out;
+}
+
+/** The target catalog of one version. */
+export function targetCatalog(data: VersionData, extras: ReadonlyMap<string, { platforms: string[] }>, groups: ReturnType<typeof groupsFromJson>): TargetCatalog {
+  const techniques = new Map<string, TargetCatalogTechnique>(data.techniques.map((t) => [t.id, { id: t.id, name: t.name, tactics: t.tactics, platforms: extras.get(t.id)?.platforms ?? ['Windows'] }]));
+  return {
+    attackVersion: data.attackVersion,
+    techniques,
+    other: new Map(groups.other.map((o) => [o.id, o])),
+    tactics: data.tactics,
+    groups: groups.groups,
+    campaigns: groups.campaigns,
+    software: groups.software,
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * Node-only: reads one version's artifacts for the plan (the coverage core's configuration data,
+ * techniques.json, groups.json). Not part of the browser core.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { resolveVersion } from '../coverage/data.ts';
+import { loadConfigVersion } from '../coverage/config/load.ts';
+import { PlanError } from './core.ts';
+import { groupsFromJson, targetCatalog, techniqueExtras } from './data.ts';
+import type { PlanVersion } from './plan.ts';
+import type { TargetCatalog } from './targets.ts';
+
+async function readJson(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new PlanError(code === 'ENOENT' ? `${file} does not exist (build the data with npm run data, or pass --data DIR)` : `cannot read ${file}: ${(e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new PlanError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/** Loads `attack` (`latest`, `18.1`, `18`) from `dataDir`: the plan's data and the target catalog. */
+export async function loadPlanVersion(dataDir: string, attack: string): Promise<{ version: PlanVersion; catalog: TargetCatalog }> {
+  const { data, details } = await loadConfigVersion(dataDir, attack);
+  const v = resolveVersion(await readJson(path.join(dataDir, 'index.json')), attack);
+  const dir = path.join(dataDir, ...v.path.split('/'));
+  const [techniques, groups] = await Promise.all([readJson(path.join(dir, 'techniques.json')), readJson(path.join(dir, 'groups.json'))]);
+  const extras = techniqueExtras(techniques);
+  const actors = groupsFromJson(groups, data.attackVersion);
+  const catalog = targetCatalog(data, extras, actors);
+  // Data components of every technique a target can name: techniques.json's for Windows ones, groups.json's for the others.
+  const dataComponents = new Map<string, readonly string[]>([...actors.other.map((o): [string, string[]] => [o.id, o.dataComponents]), ...[...extras].map(([id, x]): [string, string[]] => [id, x.dataComponents])]);
+  return { version: { data, details, dataComponents }, catalog };
+}
+
+/** Largest Navigator layer read: real ones are well under 1 MiB. */
+export const MAX_LAYER_BYTES = 16 * 1024 * 1024;
+
+/** Reads a Navigator layer file given to --layer (parsed JSON; readNavigatorLayer checks it). */
+export async function readLayerFile(file: string): Promise<unknown> {
+  const size = await stat(file).then(
+    (s) => (s.isFile() ? s.size : -1),
+    () => undefined,
+  );
+  if (size === undefined) throw new PlanError(`--layer: ${file} does not exist`);
+  if (size < 0) throw new PlanError(`--layer: ${file} is not a file`);
+  if (size > MAX_LAYER_BYTES) throw new PlanError(`--layer: ${file} is ${size} bytes, more than the ${MAX_LAYER_BYTES} read for a Navigator layer; is it the right file?`);
+  const text = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new PlanError(`--layer: ${file} is not valid JSON (${(e as Error).message}); export the layer from the Navigator as JSON`);
+  }
+}
