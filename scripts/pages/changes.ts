@@ -1,6 +1,6 @@
 /**
  * A version's "what changed" page: the change report (scripts/diff) between the previous ATT&CK
- * version and this one, as `renderVersionChanges` writes it, with links to the site's technique and
+ * version and this one, as `renderVersionChanges` (below, from the report's sections) writes it, with links to the site's technique and
  * event pages, a summary that says "No change." for each kind of change that did not happen, and a
  * caption for each table.
  *
@@ -14,10 +14,12 @@
  * named, or weaker, and rules added and removed, each with its source. Events are spelled as
  * everywhere on the site, `Sysmon 22`.
  */
-import { escapeMd, renderVersionChanges } from '../diff/markdown.ts';
-import type { DataComponentRef, GradeChange, RuleRef, TechniqueRef as DiffTechniqueRef, VersionDiff } from '../diff/types.ts';
+import { escapeMd, heading, link, num as n, table } from '../diff/md.ts';
+import { versionBody } from '../diff/sections.ts';
+import type { ChangeReport, DataComponentRef, GradeChange, RuleRef, TechniqueRef as DiffTechniqueRef, VersionDiff } from '../diff/types.ts';
+import { contextOf, fit, type Limits, type RenderOptions, UNLIMITED } from '../diff/view.ts';
 import { gradeRank } from '../mapping/grade.ts';
-import { plural } from '../lib/plural.ts';
+import { plural, pluralGrouped } from '../lib/plural.ts';
 import { homeCrumbs, pageMeta, type VersionContext } from './context.ts';
 import { html } from './escape.ts';
 import { RULE_SOURCES } from './grades.ts';
@@ -52,7 +54,6 @@ export function safeDiff(d: VersionDiff): VersionDiff {
   };
 }
 
-const n = (x: number): string => x.toLocaleString('en-US');
 const NO_CHANGE = 'No change.';
 
 /** An event key as the site writes it: `Sysmon:22` → `Sysmon 22`. */
@@ -170,11 +171,9 @@ interface Hrefs {
   event: (key: string, version: string) => string | undefined;
 }
 
-const mdLink = (text: string, href: string | undefined): string => (href ? `[${text}](${href})` : text);
-
 /** A Markdown table; the columns listed in `numeric` (by index) are right-aligned. */
 function mdTable(header: string[], rows: string[][], numeric: number[] = []): string[] {
-  return [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (numeric.includes(i) ? '--:' : ':--')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
+  return table(header, header.map((_, i) => (numeric.includes(i) ? '--:' : ':--')), rows);
 }
 
 /** The links whose grade changed, in three tables: became confirmed, became named, weakened. */
@@ -183,9 +182,9 @@ export function gradesMarkdown(d: VersionDiff, href: Hrefs): string[] {
   if (changed.length === 0) return [];
   const tech = (c: GradeChange): string => {
     const id = safeId(c.technique.id);
-    return `${mdLink(id, SAFE_ID.test(c.technique.id) ? href.technique(c.technique.id, d.newVersion) : undefined)}${c.technique.name ? ` ${escapeMd(c.technique.name)}` : ''}`;
+    return `${link(id, SAFE_ID.test(c.technique.id) ? href.technique(c.technique.id, d.newVersion) : undefined)}${c.technique.name ? ` ${escapeMd(c.technique.name)}` : ''}`;
   };
-  const ev = (c: GradeChange): string => mdLink(escapeMd(eventText(c.event.key)), href.event(c.event.key, d.newVersion));
+  const ev = (c: GradeChange): string => link(escapeMd(eventText(c.event.key)), href.event(c.event.key, d.newVersion));
   const rules = (c: GradeChange): string => (c.oldRules === c.newRules ? n(c.newRules) : `${n(c.oldRules)} → ${n(c.newRules)}`);
   const sets: Array<[string, GradeChange[]]> = [
     ['Became confirmed', changed.filter((c) => c.new === 'confirmed')],
@@ -231,10 +230,10 @@ export function rulesMarkdown(d: VersionDiff, href: Hrefs): string[] {
         ['Source', 'Rule', 'Name', 'Techniques', 'Events'],
         rules.map((r) => [
           title(r.source),
-          mdLink(escapeMd(r.id), RULE_URL.test(r.url) ? r.url : undefined),
+          link(escapeMd(r.id), RULE_URL.test(r.url) ? r.url : undefined),
           escapeMd(r.name),
-          r.techniques.map((id) => mdLink(safeId(id), SAFE_ID.test(id) ? href.technique(id, version) : undefined)).join(', '),
-          r.events.map((key) => mdLink(escapeMd(eventText(key)), href.event(key, version))).join(', '),
+          r.techniques.map((id) => link(safeId(id), SAFE_ID.test(id) ? href.technique(id, version) : undefined)).join(', '),
+          r.events.map((key) => link(escapeMd(eventText(key)), href.event(key, version))).join(', '),
         ]),
       ),
     );
@@ -242,6 +241,34 @@ export function rulesMarkdown(d: VersionDiff, href: Hrefs): string[] {
   list('Added', added, d.newVersion);
   list('Removed', removed, d.oldVersion);
   return out;
+}
+
+/**
+ * The site's "what changed" page from ATT&CK `oldVersion` to `newVersion`. `report` is the diff of
+ * the two version folders (`diffVersions`, an element of `consecutiveVersionDiffs`) or a
+ * `ChangeReport` holding that pair. Nothing is capped by default: a page has room for every row.
+ * The text starts with an HTML comment saying it is generated; add front matter before it if needed.
+ */
+export function renderVersionChanges(oldVersion: string, newVersion: string, report: VersionDiff | ChangeReport, options: RenderOptions = {}): string {
+  const candidates = 'compared' in report ? [...report.compared, ...report.releases] : [report];
+  const d = candidates.find((x) => x.oldVersion === oldVersion && x.newVersion === newVersion);
+  if (!d) throw new Error(`renderVersionChanges: the report does not compare ATT&CK ${oldVersion} with ${newVersion}`);
+  const limits = { ...UNLIMITED, ...options.limits };
+  const render = (l: Limits): string => {
+    const ctx = contextOf({ ...options, limits: l }, { level: 1, limits: l, collapse: false });
+    const title = options.title ?? `What changed from ATT&CK ${oldVersion} to ${newVersion}`;
+    const out = [`<!-- Generated by scripts/diff (renderVersionChanges) from the ${oldVersion} and ${newVersion} artifacts; do not edit. -->`, ''];
+    if (title) out.push(heading(ctx.level, title.replace(/[\r\n]+/g, ' ')), '');
+    out.push(
+      d.identical
+        ? `The Windows event mapping of ATT&CK ${newVersion} is identical to that of ${oldVersion}.`
+        : `How the Windows event mapping of ATT&CK ${newVersion} differs from that of ${oldVersion}: ${pluralGrouped(d.techniques.added.length, 'technique')} added, ${n(d.techniques.removed.length)} removed, ${n(d.techniques.renamed.length)} renamed; ${pluralGrouped(d.techniqueEvents.length, 'technique')} with other events; ${pluralGrouped(d.events.added.length, 'new event')}, ${pluralGrouped(d.events.removed.length, 'event')} no longer mapped.`,
+    );
+    if (options.intro) out.push('', options.intro);
+    if (!d.identical) out.push(...versionBody(ctx, d, false));
+    return `${out.join('\n')}\n`;
+  };
+  return fit(render, limits, options.maxChars);
 }
 
 export function changesPage(ctx: VersionContext, scope: Scope, diff: VersionDiff): Page<ChangesView> {
