@@ -8,6 +8,7 @@ import type { Evidence, EventInfo, Grade, MappingRow, VersionMapping } from '../
 import { toCsv, toLinksCsv, type LinkColumn } from './csv.ts';
 import { stringifyJson } from '../lib/json.ts';
 import { cmp } from '../lib/cmp.ts';
+import { type EventEnable, eventEnable } from '../windows/enable.ts';
 import { DOMAIN } from '../lib/domain.ts';
 
 export interface SourceRecord {
@@ -63,6 +64,8 @@ export interface EventTechnique {
 }
 
 export interface EventArtifact extends EventInfo {
+  /** How to turn the event on: its row of the one enablement table (scripts/windows/). */
+  enable: EventEnable;
   /** Strongest first: grade, then distinct rules, then technique ID. */
   techniques: EventTechnique[];
   tactics: string[];
@@ -163,7 +166,7 @@ function eventsArtifact(m: VersionMapping, links: Map<string, GradedLink>): Even
         return { id, grade: link?.grade ?? 'related', rules: link?.rules.length ?? 0 };
       })
       .sort(byStrength((a, b) => cmp(a.id, b.id)));
-    return { ...e, enable: { ...e.enable }, techniques: ranked, tactics, dataComponents: uniqSorted(comps.get(e.key) ?? []) };
+    return { ...e, enable: eventEnable(e), techniques: ranked, tactics, dataComponents: uniqSorted(comps.get(e.key) ?? []) };
   });
 }
 

@@ -6,6 +6,7 @@
  *
  * Pure module: no I/O, no node: imports.
  */
+import { editDistance } from '../lib/edit-distance.ts';
 import { LOGS, logByName, resolveLog } from '../mapping/logs.ts';
 import { cmp, compareEventRefs, CoverageError, type CoverageEvent, type VersionData } from './types.ts';
 
@@ -82,20 +83,7 @@ const SHORT_NAMES: Record<string, string> = {
 const fold = (s: string): string => s.trim().replace(/\s+/g, ' ').toLowerCase();
 const compact = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]/g, '');
 
-/** Levenshtein distance (small strings only). */
-export function editDistance(a: string, b: string): number {
-  if (a === b) return 0;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const sub = (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      cur.push(Math.min(sub, (prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length] ?? 0;
-}
+export { editDistance } from '../lib/edit-distance.ts';
 
 /** Lookups over one version's events, built once per version. */
 export interface EventCatalog {

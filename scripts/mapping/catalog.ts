@@ -39,14 +39,6 @@ function ddShortName(name: string): string {
   return /^(?:task_\d+|none|EventID\(\d+\))$/i.test(rest) ? '' : rest;
 }
 
-export function auditGpoPath(category: string, subcategory: string): string {
-  return `Computer Configuration > Windows Settings > Security Settings > Advanced Audit Policy Configuration > System Audit Policies > ${category} > Audit ${subcategory}`;
-}
-
-export function auditpolCommand(subcategory: string): string {
-  return subcategory ? `auditpol /set /subcategory:"${subcategory}" /success:enable /failure:enable` : '';
-}
-
 class SpellingCounter {
   private readonly counts = new Map<string, LogSpelling>();
   add(spelling: string, log: string, source: LogSpelling['source']): void {
@@ -72,7 +64,6 @@ export function blankEvent(key: string, r: Pick<ResolvedLog, 'log' | 'channel'>,
     description: '',
     auditCategory: '',
     auditSubcategory: '',
-    enable: { auditpol: '', sysmonEventType: '', gpo: '' },
     clientDefault: '',
     serverDefault: '',
   };
@@ -203,14 +194,6 @@ export function buildCatalog(dm: DmRelationship[], legacy: LegacyRecord[], dd: D
     const short = ddShortName(d.name);
     if (!info.name && short) info.name = short;
     if (!info.description && d.description && d.description !== 'Not available') info.description = d.description.replace(/\s+/g, ' ').trim();
-    if (r.log === 'Sysmon' && !info.enable.sysmonEventType && short) info.enable.sysmonEventType = short;
-  }
-
-  // One subcategory per event drives both the command and the GPO path, so the two never disagree.
-  for (const info of events.values()) {
-    if (info.log !== 'Security' || !info.auditSubcategory) continue;
-    info.enable.auditpol = auditpolCommand(info.auditSubcategory);
-    info.enable.gpo = auditGpoPath(info.auditCategory, info.auditSubcategory);
   }
 
   return { dmByComponent, legacyByDataSource, events, spellings: spellings.list(), problems, ddLookup };

@@ -44,8 +44,6 @@ export interface EventInfo {
   description: string;
   auditCategory: string;
   auditSubcategory: string;
-  /** How to turn the event on: an auditpol command, a Sysmon event type, a GPO path. */
-  enable: { auditpol: string; sysmonEventType: string; gpo: string };
   /** Windows default audit policy per OSSEM legacy (`Success`, `No auditing`…); empty when unknown. */
   clientDefault: string;
   serverDefault: string;

@@ -2,9 +2,22 @@
 import type { DataComponentArtifact } from '../artifacts/build.ts';
 import { plural } from '../lib/plural.ts';
 import { eventRef, homeCrumbs, pageMeta, techniqueRef, type VersionContext } from './context.ts';
+import { logByName } from '../mapping/logs.ts';
 import { html } from './escape.ts';
 import type { DataComponentView, Page, Scope } from './types.ts';
 import { dataComponentSlug, paths } from './urls.ts';
+
+/**
+ * The Windows event log a data-source name names (`PowerShell logs` → PowerShell), with its
+ * events in this version. ATT&CK ≤ 8 has such names that OSSEM's mapping leaves without events;
+ * the page then points at the log instead of saying another sensor is needed.
+ */
+function namedLog(ctx: VersionContext, scope: Scope, name: string): DataComponentView['namedLog'] {
+  const def = logByName(name.replace(/\s+logs?$/i, ''));
+  if (!def) return null;
+  const keys = [...ctx.events.values()].filter((e) => e.log === def.log).map((e) => e.key);
+  return { log: def.log, events: keys.map((k) => eventRef(ctx, scope, k)) };
+}
 
 export function dataComponentPage(ctx: VersionContext, scope: Scope, c: DataComponentArtifact): Page<DataComponentView> {
   const eventsOf = (id: string): number => {
@@ -18,6 +31,7 @@ export function dataComponentPage(ctx: VersionContext, scope: Scope, c: DataComp
     kindLabel: ctx.componentLabel,
     techniques: c.techniques.map((id) => ({ ...techniqueRef(ctx, scope, id), events: eventsOf(id) })),
     events: c.events.map((k) => eventRef(ctx, scope, k)),
+    namedLog: c.events.length === 0 ? namedLog(ctx, scope, c.name) : null,
   };
   const label = ctx.componentLabel;
   const what = `${plural(c.techniques.length, 'technique')}; ${c.events.length ? plural(c.events.length, 'Windows event') : 'no Windows event'}`;

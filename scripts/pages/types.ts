@@ -176,7 +176,8 @@ export interface EnableView {
   /** Every audit subcategory that writes the event. */
   audit: Array<{ category: string; subcategory: string; outcome: string; auditpol: string; gpo: string; note: string; source: SourceView }>;
   sacl: { text: string; source: SourceView } | null;
-  switches: Array<{ title: string; effect: 'turns-on' | 'adds-detail'; commands: string[]; gpo: string; note: string; source: SourceView }>;
+  /** `commands`: one per line. */
+  switches: Array<{ title: string; effect: 'turns-on' | 'adds-detail'; commands: string; gpo: string; note: string; source: SourceView }>;
   /** Sysmon: the configuration element (`ProcessCreate`, '' for service events) and its snippet. */
   sysmon: { element: string; eventIds: string; snippet: string; note: string; source: SourceView } | null;
   defaults: Array<{ text: string; source: SourceView }>;
@@ -366,6 +367,12 @@ export interface DataComponentView {
   kindLabel: string;
   techniques: Array<TechniqueRef & { events: number }>;
   events: EventRef[];
+  /**
+   * When no event is mapped but the name names a Windows event log (`PowerShell logs` in ATT&CK
+   * ≤ 8): that log and its events in this version, so the page does not send the reader to
+   * "another sensor". Null otherwise.
+   */
+  namedLog: { log: string; events: EventRef[] } | null;
 }
 
 export interface HomeView {

@@ -62,7 +62,6 @@ export function mappingOf(spec: Spec): VersionMapping {
       description: '',
       auditCategory: '',
       auditSubcategory: '',
-      enable: { auditpol: '', sysmonEventType: '', gpo: '' },
       clientDefault: '',
       serverDefault: '',
     };

@@ -4,6 +4,7 @@ import { mapVersion } from '../../scripts/mapping/map.ts';
 import type { MappingRow, VersionMapping } from '../../scripts/mapping/types.ts';
 import { fixtureCatalog } from '../fixtures/ossem.ts';
 import { analytic, bundle, dataComponent, dataSource, detects, MATRIX, strategy, TACTICS, technique } from '../fixtures/stix.ts';
+import { eventEnable } from '../../scripts/windows/enable.ts';
 
 const catalog = fixtureCatalog();
 const run = (objects: Array<Record<string, unknown>>, version = '1.0', framing: '2.0' | '2.1' = '2.1'): VersionMapping =>
@@ -195,8 +196,9 @@ describe('OSSEM catalogue', () => {
     const e = catalog.events.get('Security:4688');
     expect(e?.name).toBe('A new process has been created.');
     expect(e?.description).toBe('A new process has been created (v2).');
-    expect(e?.enable.auditpol).toBe('auditpol /set /subcategory:"Process Creation" /success:enable /failure:enable');
-    expect(catalog.events.get('Sysmon:1')?.enable.sysmonEventType).toBe('ProcessCreation');
+    // The subcategory feeds the enablement table (scripts/windows/), which events.json carries.
+    expect(e?.auditSubcategory).toBe('Process Creation');
+    expect(e && eventEnable(e).audit[0]?.auditpol).toBe('auditpol /set /subcategory:"Process Creation" /success:enable');
   });
 
   it('reports OSSEM-DM relationships that ATT&CK cannot reach and non-Windows events', () => {

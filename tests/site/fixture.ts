@@ -11,6 +11,7 @@ import { consecutiveVersionDiffs } from '../../scripts/diff/diff.ts';
 import type { DataSet, RuleArtifact, VersionData } from '../../scripts/diff/types.ts';
 import type { Evidence, Grade } from '../../scripts/mapping/types.ts';
 import type { SiteInput, VersionInput } from '../../scripts/pages/types.ts';
+import { eventEnable } from '../../scripts/windows/enable.ts';
 
 export const SCRIPT = '<script>alert(1)</script>';
 export const EVIL_NAME = `${SCRIPT} Credential Dumping`;
@@ -61,9 +62,9 @@ function event(key: string, o: Partial<EventArtifact> = {}): EventArtifact {
     description: '',
     auditCategory: '',
     auditSubcategory: '',
-    enable: { auditpol: '', sysmonEventType: '', gpo: '' },
     clientDefault: '',
     serverDefault: '',
+    enable: eventEnable({ key, log, eventId, auditSubcategory: o.auditSubcategory ?? '', clientDefault: o.clientDefault ?? '', serverDefault: o.serverDefault ?? '' }),
     techniques: [],
     tactics: [],
     dataComponents: [],
@@ -172,12 +173,11 @@ export function fixtureVersions(): VersionInput[] {
         description: EVIL_DESCRIPTION,
         auditCategory: 'Detailed Tracking',
         auditSubcategory: 'Process Creation',
-        enable: { auditpol: 'auditpol /set /subcategory:"Process Creation" /success:enable', sysmonEventType: '', gpo: 'Computer Configuration > … > Audit Process Creation' },
         clientDefault: 'No auditing',
         serverDefault: 'No auditing',
         dataComponents: ['Process Creation'],
       }),
-      event('Sysmon:1', { channel: 'Microsoft-Windows-Sysmon/Operational', name: EVIL_EVENT_NAME, description: `Sysmon ${SCRIPT}`, enable: { auditpol: '', sysmonEventType: 'Process creation', gpo: '' }, dataComponents: ['Process Creation'] }),
+      event('Sysmon:1', { channel: 'Microsoft-Windows-Sysmon/Operational', name: EVIL_EVENT_NAME, description: `Sysmon ${SCRIPT}`, dataComponents: ['Process Creation'] }),
     ],
     [
       { id: 'DC0021', name: 'OS API <Execution>', dataSource: 'Process', techniques: ['T9002'], events: [] },

@@ -122,7 +122,7 @@ describe('technique page', () => {
     expect(row?.components).toEqual([{ label: 'Process Creation', url: '/data-components/process-creation/' }]);
     expect(row?.evidence[0]).toMatchObject({ kind: 'ossem-dm', label: 'OSSEM-DM relationship', ref: 'REL-2022-0001' });
     expect(row?.enable.auditpol).toContain('auditpol /set');
-    expect(t.groups[1]?.rows[0]?.enable.sysmon).toBe('Process creation');
+    expect(t.groups[1]?.rows[0]?.enable.sysmon).toBe('ProcessCreate');
     expect(t.subtechniques).toEqual([{ id: 'T9001.001', name: MARKDOWN_NAME, url: '/techniques/T9001.001/', events: 1 }]);
   });
 
@@ -252,7 +252,8 @@ describe('event page', () => {
     expect(s.related?.rows.map((r) => [r.id, r.grade, r.tactics])).toEqual([['T9001.001', 'related', 'Execution, Defense <b>Evasion</b>']]);
     expect(s.breadth).toBe('Sysmon 1 is related to 2 of the 3 Windows techniques: no public detection rule uses it; ATT&CK names it for 1 more; 1 is only related (it records that kind of activity).');
     expect(s.specificity).toMatchObject({ count: 2, total: 3, level: 'very-specific' });
-    expect(s.enable).toMatchObject({ sysmon: 'Process creation', unknown: false });
+    expect(s.enable).toMatchObject({ sysmon: { element: 'ProcessCreate', eventIds: '1' }, audit: [], defaults: [], unknown: false });
+    expect(s.enable.sysmon?.snippet).toContain('<ProcessCreate onmatch="exclude"/>');
   });
 });
 

@@ -19,7 +19,7 @@
 import Papa from 'papaparse';
 import { CoverageError } from '../types.ts';
 import { inputTooLarge, WarningList } from './decode.ts';
-import { type AuditSubcategory, AUDIT_SUBCATEGORIES, closestSubcategories, foldSubcategoryName, normalizeGuid, subcategoryByGuid, subcategoryByName } from './subcategories.ts';
+import { type AuditSubcategory, AUDIT_SUBCATEGORIES, closestSubcategories, foldSubcategoryName, normalizeGuid, subcategoryByGuid, subcategoryByName } from '../../windows/subcategories.ts';
 
 export interface AuditSetting {
   success: boolean;

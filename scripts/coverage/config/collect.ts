@@ -7,10 +7,10 @@
  */
 import { compareEventRefs, CoverageError, type VersionData } from '../types.ts';
 import { type AuditPolicy, describeSetting } from './auditpol.ts';
-import type { ConfigEvent } from './data.ts';
-import type { AuditSubcategory } from './subcategories.ts';
+import { blankConfigEvent, type ConfigEvent } from './data.ts';
+import { type AuditSubcategory, subcategoryByGuid } from '../../windows/subcategories.ts';
 import { type SysmonConfig, type SysmonState } from './sysmon.ts';
-import { ALWAYS_LOGGED_SECURITY, type AuditOutcome, eventOutcome, securityEventSubcategories, SYSMON_ELEMENTS, SYSMON_SERVICE_EVENTS } from './tables.ts';
+import { ALWAYS_LOGGED_SECURITY, type AuditOutcome } from '../../windows/audit.ts';
 
 export type InputKind = 'events' | 'auditpol' | 'sysmon' | 'preset';
 export const INPUT_KINDS: readonly InputKind[] = ['events', 'auditpol', 'sysmon', 'preset'];
@@ -51,19 +51,20 @@ export type EventSwitch =
   | { kind: 'sysmon-service' }
   | { kind: 'none' };
 
-/** How `event` is turned on, from the tables (Security subcategories, Sysmon elements). */
-export function eventSwitch(e: Pick<ConfigEvent, 'log' | 'eventId' | 'auditSubcategory'>): EventSwitch {
+/**
+ * How `event` is turned on, from its row of the enablement table (events.json `enable`):
+ * its audit subcategories and outcome, or its Sysmon element.
+ */
+export function eventSwitch(e: Pick<ConfigEvent, 'log' | 'eventId' | 'enable'>): EventSwitch {
   if (e.log === 'Security') {
     if (ALWAYS_LOGGED_SECURITY.has(e.eventId)) return { kind: 'security-always' };
-    const subcategories = securityEventSubcategories(e.eventId, e.auditSubcategory);
-    if (subcategories.length > 0) return { kind: 'audit', subcategories, outcome: eventOutcome(e.eventId) };
+    const subcategories = e.enable.audit.flatMap((a) => subcategoryByGuid(a.guid) ?? []);
+    const outcome = e.enable.audit[0]?.outcome;
+    if (subcategories.length > 0 && outcome) return { kind: 'audit', subcategories, outcome };
     return { kind: 'none' };
   }
-  if (e.log === 'Sysmon') {
-    if (SYSMON_SERVICE_EVENTS.has(e.eventId)) return { kind: 'sysmon-service' };
-    const element = SYSMON_ELEMENTS[e.eventId];
-    if (element) return { kind: 'sysmon', element };
-  }
+  const sysmon = e.enable.sysmon;
+  if (e.log === 'Sysmon' && sysmon) return sysmon.element === '' ? { kind: 'sysmon-service' } : { kind: 'sysmon', element: sysmon.element };
   return { kind: 'none' };
 }
 
@@ -106,7 +107,7 @@ export function collectConfiguredEvents(data: VersionData, details: readonly Con
   const listed = new Set(inputs.events ?? []);
   const out: ConfigCollectedEvent[] = [];
   for (const e of [...data.events].sort(compareEventRefs)) {
-    const d = byKey.get(e.key) ?? { key: e.key, log: e.log, eventId: e.eventId, auditSubcategory: '', clientDefault: '', serverDefault: '', sysmonEventType: '' };
+    const d = byKey.get(e.key) ?? blankConfigEvent(e);
     const sw = eventSwitch(d);
     const sources: EventSource[] = [];
     if (listed.has(e.key)) sources.push({ input: 'events', source: '--events', detail: 'listed', partial: false });

@@ -5,8 +5,7 @@
  * bundle it; Node callers read files with ./load.ts.
  */
 export * from './xml.ts';
-export * from './subcategories.ts';
-export * from './tables.ts';
+export * from '../../windows/index.ts';
 export * from './auditpol.ts';
 export * from './sysmon.ts';
 export * from './data.ts';

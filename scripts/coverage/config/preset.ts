@@ -11,14 +11,16 @@
  *
  * Known difference: OSSEM's client default for Logon is Success; since Windows 10 1809 clients
  * audit Logon failures too (Microsoft's table, footnote 1). Give the real policy with --auditpol.
+ * Microsoft's table is MICROSOFT_DEFAULTS in scripts/windows/defaults.ts.
  *
  * Pure module: no I/O, no node: imports.
  */
 import { CoverageError } from '../types.ts';
 import { type AuditPolicy, type AuditPolicyEntry, type AuditSetting, parseAuditSetting } from './auditpol.ts';
 import type { ConfigEvent } from './data.ts';
-import { type AuditSubcategory, subcategoryByName } from './subcategories.ts';
-import { securityEventSubcategories } from './tables.ts';
+import { securityEventSubcategories } from '../../windows/audit.ts';
+import { MICROSOFT_DEFAULTS } from '../../windows/defaults.ts';
+import { type AuditSubcategory, subcategoryByName } from '../../windows/subcategories.ts';
 
 export const PRESETS = ['windows-default-client', 'windows-default-server'] as const;
 export type PresetName = (typeof PRESETS)[number];
@@ -26,24 +28,6 @@ export type PresetName = (typeof PRESETS)[number];
 export function isPreset(s: string): s is PresetName {
   return (PRESETS as readonly string[]).includes(s);
 }
-
-/**
- * Microsoft's "Windows Default" column (Audit Policy Recommendations), identical for Windows 10 /
- * 8 / 7 and Windows Server 2008–2016 except where noted; blank rows (No Auditing) are omitted.
- */
-export const MICROSOFT_DEFAULTS: ReadonlyArray<{ subcategory: string } & AuditSetting> = [
-  { subcategory: 'User Account Management', success: true, failure: false },
-  { subcategory: 'Account Lockout', success: true, failure: false },
-  { subcategory: 'Logoff', success: true, failure: false },
-  { subcategory: 'Logon', success: true, failure: true },
-  { subcategory: 'Network Policy Server', success: true, failure: true },
-  { subcategory: 'Special Logon', success: true, failure: false },
-  { subcategory: 'Audit Policy Change', success: true, failure: false },
-  { subcategory: 'Authentication Policy Change', success: true, failure: false },
-  { subcategory: 'Other System Events', success: true, failure: true },
-  { subcategory: 'Security State Change', success: true, failure: false },
-  { subcategory: 'System Integrity', success: true, failure: true },
-];
 
 export interface PresetEntry extends AuditSetting {
   subcategory: AuditSubcategory;

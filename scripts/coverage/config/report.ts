@@ -29,10 +29,11 @@ import { DEFAULT_MIN_GRADE, type GradeCounts, gradeCounts, linksByEvent, stronge
 import { cmp, compareEventRefs, CoverageError, type CoverageEvent, type CoverageLink, type Grade, type VersionData } from '../types.ts';
 import { describeSetting } from './auditpol.ts';
 import { type ConfigCollectedEvent, type ConfigInputs, collectConfiguredEvents, eventSwitch, type EventSwitch, type InputKind } from './collect.ts';
-import type { ConfigEvent } from './data.ts';
-import { type AuditSubcategory, auditGpoPath, auditpolCommand } from './subcategories.ts';
+import { blankConfigEvent, type ConfigEvent } from './data.ts';
 import { describeSysmonType } from './sysmon.ts';
-import { type AuditOutcome, type NamedSwitch, namedSwitchFor, SUBCATEGORY_NOTES, SYSMON_SCHEMA_VERSION, sysmonEventIds, sysmonSnippet } from './tables.ts';
+import { auditGpoPath, type AuditOutcome, auditpolCommand, SUBCATEGORY_NOTES } from '../../windows/audit.ts';
+import type { AuditSubcategory } from '../../windows/subcategories.ts';
+import { SYSMON_SCHEMA_VERSION, sysmonEventIds, sysmonSnippet } from '../../windows/sysmon.ts';
 
 /** How techniques are counted in a configuration report at `--min-grade min`. */
 export function configCountingConvention(min: Grade = DEFAULT_MIN_GRADE): string {
@@ -155,19 +156,28 @@ interface Candidate {
   /** Audit units: events whose first (artifact) subcategory is this one (tie-break). */
   primary?: Set<string>;
   element?: string;
-  named?: NamedSwitch;
+  named?: SwitchUnit;
+}
+
+/** A switch unit of advice: a named switch of the table, or one of the two below. */
+interface SwitchUnit {
+  id: string;
+  title: string;
+  commands: readonly string[];
+  gpo?: string;
+  note?: string;
 }
 
 const KIND_ORDER: Record<AdviceKind, number> = { 'audit-subcategory': 0, 'sysmon-event-type': 1, switch: 2, event: 3 };
 
-const SECURITY_LOG_SWITCH: NamedSwitch = {
+const SECURITY_LOG_SWITCH: SwitchUnit = {
   id: 'security-log',
   title: 'collect the Security log',
   commands: [],
   note: 'these events are written by the event log service whatever the audit policy (log cleared, service stopped, log full)',
 };
 
-const SYSMON_SERVICE_SWITCH: NamedSwitch = {
+const SYSMON_SERVICE_SWITCH: SwitchUnit = {
   id: 'sysmon-service',
   title: 'install Sysmon',
   commands: ['sysmon64.exe -accepteula -i sysmonconfig.xml'],
@@ -187,7 +197,8 @@ function buildCandidates(data: VersionData, details: ReadonlyMap<string, ConfigE
   for (const e of [...data.events].sort(compareEventRefs)) {
     if (full.has(e.key)) continue;
     const d = details.get(e.key);
-    const sw: EventSwitch = eventSwitch(d ?? { log: e.log, eventId: e.eventId, auditSubcategory: '' });
+    const en = d ?? blankConfigEvent(e);
+    const sw: EventSwitch = eventSwitch(en);
     if (sw.kind === 'audit') {
       sw.subcategories.forEach((s, i) => {
         const c = get(`audit:${s.name}`, () => ({ kind: 'audit-subcategory', id: `audit:${s.name}`, events: [], outcomes: new Map(), subcategory: s, primary: new Set() }));
@@ -202,7 +213,8 @@ function buildCandidates(data: VersionData, details: ReadonlyMap<string, ConfigE
     } else if (sw.kind === 'sysmon-service') {
       get(`switch:${SYSMON_SERVICE_SWITCH.id}`, () => ({ kind: 'switch', id: `switch:${SYSMON_SERVICE_SWITCH.id}`, events: [], named: SYSMON_SERVICE_SWITCH })).events.push(e);
     } else {
-      const named = namedSwitchFor(e.key, e.log);
+      const found = en.enable.switches.find((s) => s.effect === 'turns-on');
+      const named: SwitchUnit | undefined = found && { id: found.id, title: found.title, commands: found.commands, ...(found.gpo ? { gpo: found.gpo } : {}), ...(found.note ? { note: found.note } : {}) };
       if (named) get(`switch:${named.id}`, () => ({ kind: 'switch', id: `switch:${named.id}`, events: [], named })).events.push(e);
       else get(`event:${e.key}`, () => ({ kind: 'event', id: `event:${e.key}`, events: [] })).events.push(e);
     }

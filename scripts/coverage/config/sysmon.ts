@@ -15,10 +15,10 @@
  *
  * Pure module: no I/O, no node: imports.
  */
-import { editDistance } from '../events.ts';
+import { editDistance } from '../../lib/edit-distance.ts';
 import { cmp, CoverageError } from '../types.ts';
 import { inputTooLarge, WarningList } from './decode.ts';
-import { SYSMON_DEFAULT_ON, SYSMON_ELEMENT_NAMES } from './tables.ts';
+import { SYSMON_DEFAULT_ON, SYSMON_ELEMENT_NAMES } from '../../windows/sysmon.ts';
 import { parseXml, type XmlElement } from './xml.ts';
 
 export type SysmonState = 'full' | 'partial' | 'off';

@@ -15,6 +15,7 @@
  * grades); withGrades() gives the same version with some links stronger.
  */
 import type { ConfigEvent, CoverageEvent, CoverageTechnique, Grade, VersionData } from '../../../scripts/coverage/index.ts';
+import { eventEnable } from '../../../scripts/windows/enable.ts';
 
 const ev = (log: string, eventId: string, name: string, channel = log): CoverageEvent => ({ key: `${log}:${eventId}`, log, eventId, name, channel });
 
@@ -110,10 +111,16 @@ export const CONFIG_FIXTURE: VersionData = {
 
 const detail = (key: string, auditSubcategory = '', clientDefault = '', serverDefault = ''): ConfigEvent => {
   const [log = '', eventId = ''] = key.split(':');
-  return { key, log, eventId, auditSubcategory, clientDefault, serverDefault, sysmonEventType: '' };
+  const base = { key, log, eventId, auditSubcategory, clientDefault, serverDefault };
+  return { ...base, enable: eventEnable(base) };
 };
 
-/** As events.json would give them: subcategories and OSSEM defaults for the Security events. */
+/** The same event with another OSSEM subcategory, and the table's row that follows from it. */
+export function withSubcategory(d: ConfigEvent, auditSubcategory: string): ConfigEvent {
+  return detail(d.key, auditSubcategory, d.clientDefault, d.serverDefault);
+}
+
+/** As events.json would give them: subcategories and OSSEM defaults for the Security events, and each event's row of the enablement table. */
 export const CONFIG_FIXTURE_DETAILS: ConfigEvent[] = [
   detail('PowerShell:4104'),
   detail('Security:1102'),

@@ -15,7 +15,7 @@ import {
   validateLayer,
 } from '../../../scripts/coverage/index.ts';
 import { navigatorProblems } from '../navigator.ts';
-import { CONFIG_FIXTURE as DATA, CONFIG_FIXTURE_DETAILS as DETAILS, withGrades } from './fixture.ts';
+import { CONFIG_FIXTURE as DATA, CONFIG_FIXTURE_DETAILS as DETAILS, withGrades, withSubcategory } from './fixture.ts';
 
 const sysmon = (body: string) => parseSysmonConfig(`<Sysmon schemaversion="4.90"><EventFiltering>${body}</EventFiltering></Sysmon>`, 'cfg.xml');
 const LSASS_ONLY = sysmon('<RuleGroup name="" groupRelation="or"><ProcessAccess onmatch="include"><TargetImage condition="end with">\\lsass.exe</TargetImage></ProcessAccess></RuleGroup><RuleGroup name="" groupRelation="or"><ProcessCreate onmatch="include"/></RuleGroup>');
@@ -106,7 +106,7 @@ describe('advice', () => {
     const r = computeConfigCoverage(DATA, DETAILS, { events: ['Sysmon:1', 'Sysmon:10', 'Sysmon:13', 'Sysmon:16', 'PowerShell:4104', 'System:7045', 'Security:1102'] }, { top: 5 });
     expect(r.advice.map((a) => a.title)).toEqual(['turn on audit subcategory Account Lockout (failure)']);
     const logonSuccess = auditPolicyFrom('a', [{ subcategory: 'Logon', success: true, failure: false }]);
-    const details = DETAILS.map((d) => (d.key === 'Security:4625' ? { ...d, auditSubcategory: 'Logon' } : d));
+    const details = DETAILS.map((d) => (d.key === 'Security:4625' ? withSubcategory(d, 'Logon') : d));
     const r2 = computeConfigCoverage(DATA, details, { auditpol: [logonSuccess], events: ['Sysmon:1', 'Sysmon:10', 'Sysmon:13', 'Sysmon:16', 'PowerShell:4104', 'System:7045'] }, { top: 2 });
     expect(r2.advice).toHaveLength(1);
     expect(r2.advice[0]).toMatchObject({ id: 'audit:Logon', title: 'turn on audit subcategory Logon (failure)', commands: ['auditpol /set /subcategory:"Logon" /failure:enable'], adds: ['T1110'] });
@@ -213,7 +213,7 @@ describe('grades', () => {
   it('a failure outcome is asked for when it gives a stronger grade than the success side', () => {
     // Logon: 4624 (success) relates T1078; 4625 (failure) names T1110 and confirms T1078.
     const graded = withGrades({ 'Security:4625': { T1078: ['confirmed', 2], T1110: ['named'] } });
-    const details = DETAILS.map((d) => (d.key === 'Security:4625' ? { ...d, auditSubcategory: 'Logon' } : d));
+    const details = DETAILS.map((d) => (d.key === 'Security:4625' ? withSubcategory(d, 'Logon') : d));
     const r = computeConfigCoverage(graded, details, { events: ['Sysmon:1'] }, { top: 1 });
     expect(r.advice[0]).toMatchObject({ id: 'audit:Logon', success: true, failure: true, gained: { confirmed: ['T1078'], named: ['T1110'], related: [] } });
   });

@@ -9,10 +9,10 @@
  * policy settings" documentation. `aliases` are other spellings in use: Group Policy names
  * ("Audit PNP Activity"), OSSEM's (`PNP Activity`, `Policy Change` for Audit Policy Change).
  *
- * Pure module: no I/O, no node: imports.
+ * Pure module: no I/O, no node: imports. Part of the one enablement table (scripts/windows/).
  */
-import { editDistance } from '../events.ts';
-import { cmp } from '../types.ts';
+import { cmp } from '../lib/cmp.ts';
+import { editDistance } from '../lib/edit-distance.ts';
 
 export const AUDIT_CATEGORIES = [
   'System',
@@ -153,18 +153,4 @@ export function closestSubcategories(name: string, max = 3): string[] {
     .sort((a, b) => b.shared - a.shared || a.d - b.d || cmp(a.name, b.name))
     .slice(0, max)
     .map((x) => x.name);
-}
-
-/** The exact command that turns a subcategory on for the given outcomes. */
-export function auditpolCommand(s: AuditSubcategory, outcomes: { success: boolean; failure: boolean }): string {
-  const parts = [`auditpol /set /subcategory:"${s.name}"`];
-  if (outcomes.success) parts.push('/success:enable');
-  if (outcomes.failure) parts.push('/failure:enable');
-  return parts.join(' ');
-}
-
-/** Where the same setting lives in Group Policy. */
-export function auditGpoPath(s: AuditSubcategory): string {
-  const gpoName = s.aliases.find((a) => a === 'PNP Activity') ?? s.name;
-  return `Computer Configuration > Windows Settings > Security Settings > Advanced Audit Policy Configuration > System Audit Policies > ${s.category} > Audit ${gpoName}`;
 }
