@@ -12,6 +12,7 @@ import filters from './_config/filters.js';
 import markdown from './_config/markdown.js';
 import { parseYaml, readSiteMeta } from './_config/site-meta.js';
 
+/** @param {Site.EleventyConfig} eleventyConfig */
 export default function (eleventyConfig) {
   // site/_generated/ is in .gitignore, and it is the bulk of the site's content.
   eleventyConfig.setUseGitIgnore(false);

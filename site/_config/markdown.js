@@ -6,6 +6,10 @@
  */
 const MARKER = /^<!-- caption:([^\s]*) -->\s*$/;
 
+/**
+ * @param {Site.Token | undefined} token
+ * @returns {string | null}
+ */
 function captionOf(token) {
   if (!token || token.type !== 'html_block') return null;
   const m = MARKER.exec(token.content);
@@ -17,6 +21,7 @@ function captionOf(token) {
   }
 }
 
+/** @param {Site.EleventyConfig} eleventyConfig */
 export default function markdown(eleventyConfig) {
   eleventyConfig.amendLibrary('md', (md) => {
     md.core.ruler.push('table_captions', (state) => {
@@ -35,6 +40,7 @@ export default function markdown(eleventyConfig) {
         }
       }
     });
+    /** @type {Site.RenderRule} */
     const render = (tokens, idx, options, env, self) => self.renderToken(tokens, idx, options);
     const open = md.renderer.rules.table_open ?? render;
     const close = md.renderer.rules.table_close ?? render;

@@ -10,6 +10,8 @@ import yaml from 'js-yaml';
  * YAML front-matter engine. A document that is JSON after its leading comment lines is parsed with
  * JSON.parse (the same value a YAML parser gives, many times faster on ~7,000 generated pages);
  * anything else goes to js-yaml.
+ * @param {string} text
+ * @returns {unknown}
  */
 export function parseYaml(text) {
   const body = text.replace(/^(?:[ \t]*(?:#.*)?\r?\n)+/, '');
@@ -23,7 +25,11 @@ export function parseYaml(text) {
   return yaml.load(text) ?? {};
 }
 
-/** `_generated/site.yaml` under the input folder; a clear error when the pages were never generated. */
+/**
+ * `_generated/site.yaml` under the input folder; a clear error when the pages were never generated.
+ * @param {string} inputDir
+ * @returns {Site.SiteMeta}
+ */
 export function readSiteMeta(inputDir) {
   const file = path.join(inputDir, '_generated', 'site.yaml');
   let text;
@@ -32,5 +38,5 @@ export function readSiteMeta(inputDir) {
   } catch {
     throw new Error(`${file} is missing: run \`npm run site:pages\` before Eleventy (npm run site does both).`);
   }
-  return parseYaml(text);
+  return /** @type {Site.SiteMeta} */ (parseYaml(text));
 }

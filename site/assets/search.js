@@ -6,6 +6,6 @@ window.addEventListener('DOMContentLoaded', () => {
   const ui = new PagefindUI({ element: '#search', baseUrl: root, bundlePath: `${root}pagefind/`, showSubResults: true, showImages: false, resetStyles: false, autofocus: true });
   const q = new URLSearchParams(window.location.search).get('q');
   if (q) ui.triggerSearch(q);
-  const header = document.getElementById('site-q');
+  const header = /** @type {HTMLInputElement | null} */ (document.getElementById('site-q'));
   if (header && q) header.value = q;
 });
