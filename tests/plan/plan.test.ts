@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeConfigCoverage, presetPolicy } from '../../scripts/coverage/index.ts';
-import { collectConfiguredEvents, type GradeLists, PlanError } from '../../scripts/plan/core.ts';
+import { collectConfiguredEvents, computeConfigCoverage, type GradeLists, PlanError, presetPolicy } from '../../scripts/plan/core.ts';
 import { formatPlan, planCsvRecords } from '../../scripts/plan/format.ts';
 import { computePlan, darkTechniques } from '../../scripts/plan/plan.ts';
 import { validatePlanJson } from '../../scripts/plan/schema.ts';
