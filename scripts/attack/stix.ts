@@ -10,7 +10,6 @@
  * mapping copies into report.json.
  */
 import { ExpectedError } from '../lib/expected-error.ts';
-import { ExpectedError } from '../lib/expected-error.ts';
 import { isHttpUrl } from '../lib/http-url.ts';
 import { printable } from '../lib/printable.ts';
 import type { ProblemKind } from '../mapping/types.ts';
