@@ -46,71 +46,60 @@ function changeCell(items: string[], sign: '+' | '−', max: number): string {
   return `${sign}${n(items.length)}: ${capList(items, max)}`;
 }
 
-function techniqueEventsSection(ctx: Ctx, d: VersionDiff): string[] {
-  const rows = d.techniqueEvents;
+/** Links gained and lost by the rows: `+12 / −3`. */
+function linkTally(rows: ReadonlyArray<{ gained: unknown[]; lost: unknown[] }>): string {
+  return `${signed(rows.reduce((s, r) => s + r.gained.length, 0))} / −${n(rows.reduce((s, r) => s + r.lost.length, 0))}`;
+}
+
+/**
+ * "Events per technique" and "Techniques per event": the rows whose links changed, as a table of
+ * what each gained and lost, capped to the `tableRows` rows with the most changes.
+ */
+function linkChangesSection<T extends { gained: unknown[]; lost: unknown[] }>(
+  ctx: Ctx,
+  rows: T[],
+  o: { title: string; noun: string; links: string; header: string[]; row: (r: T) => string[]; more: (rest: T[]) => string },
+): string[] {
   if (rows.length === 0) return [];
-  const gained = rows.reduce((s, r) => s + r.gained.length, 0);
-  const lost = rows.reduce((s, r) => s + r.lost.length, 0);
-  const title = `Events per technique: ${plural(rows.length, 'technique')} changed (${signed(gained)} / −${n(lost)} event links)`;
   const max = ctx.limits.tableRows;
-  const summary = rows.length > max ? `${plural(rows.length, 'technique')}; showing the ${n(max)} with the most changes` : `${plural(rows.length, 'technique')}`;
+  const summary = rows.length > max ? `${plural(rows.length, o.noun)}; showing the ${n(max)} with the most changes` : `${plural(rows.length, o.noun)}`;
   return [
     '',
-    heading(ctx, 1, title),
+    heading(ctx, 1, `${o.title}: ${plural(rows.length, o.noun)} changed (${linkTally(rows)} ${o.links})`),
     '',
-    ...cappedTable(
-      ctx,
-      rows,
-      max,
-      summary,
-      (shown) =>
-        table(
-          ['Technique', 'Events gained', 'Events lost'],
-          [':--', ':--', ':--'],
-          shown.map((r) => [
-            techLabel(ctx, r, d.newVersion),
-            changeCell(r.gained.map((e) => eventLabel(ctx, e, d.newVersion)), '+', ctx.limits.cellItems),
-            changeCell(r.lost.map((e) => eventLabel(ctx, e, d.oldVersion)), '−', ctx.limits.cellItems),
-          ]),
-        ),
-      (r) => r.gained.length + r.lost.length,
-      (rest) => moreNote(`${plural(rest.length, 'more technique')} (${signed(rest.reduce((s, r) => s + r.gained.length, 0))} / −${n(rest.reduce((s, r) => s + r.lost.length, 0))} event links)`),
-    ),
+    ...cappedTable(ctx, rows, max, summary, (shown) => table(o.header, o.header.map(() => ':--'), shown.map(o.row)), (r) => r.gained.length + r.lost.length, o.more),
   ];
 }
 
+function techniqueEventsSection(ctx: Ctx, d: VersionDiff): string[] {
+  return linkChangesSection(ctx, d.techniqueEvents, {
+    title: 'Events per technique',
+    noun: 'technique',
+    links: 'event links',
+    header: ['Technique', 'Events gained', 'Events lost'],
+    row: (r) => [
+      techLabel(ctx, r, d.newVersion),
+      changeCell(r.gained.map((e) => eventLabel(ctx, e, d.newVersion)), '+', ctx.limits.cellItems),
+      changeCell(r.lost.map((e) => eventLabel(ctx, e, d.oldVersion)), '−', ctx.limits.cellItems),
+    ],
+    more: (rest) => moreNote(`${plural(rest.length, 'more technique')} (${linkTally(rest)} event links)`),
+  });
+}
+
 function eventTechniquesSection(ctx: Ctx, d: VersionDiff): string[] {
-  const rows = d.eventTechniques;
-  if (rows.length === 0) return [];
-  const gained = rows.reduce((s, r) => s + r.gained.length, 0);
-  const lost = rows.reduce((s, r) => s + r.lost.length, 0);
-  const title = `Techniques per event: ${plural(rows.length, 'event')} changed (${signed(gained)} / −${n(lost)} technique links)`;
-  const max = ctx.limits.tableRows;
-  const summary = rows.length > max ? `${plural(rows.length, 'event')}; showing the ${n(max)} with the most changes` : `${plural(rows.length, 'event')}`;
-  return [
-    '',
-    heading(ctx, 1, title),
-    '',
-    ...cappedTable(
-      ctx,
-      rows,
-      max,
-      summary,
-      (shown) =>
-        table(
-          ['Event', 'Name', 'Techniques gained', 'Techniques lost'],
-          [':--', ':--', ':--', ':--'],
-          shown.map((r) => [
-            eventLabel(ctx, r, d.newVersion),
-            escapeMd(r.name),
-            changeCell(r.gained.map((t) => techLabel(ctx, t, d.newVersion, false)), '+', ctx.limits.cellItems),
-            changeCell(r.lost.map((t) => techLabel(ctx, t, d.oldVersion, false)), '−', ctx.limits.cellItems),
-          ]),
-        ),
-      (r) => r.gained.length + r.lost.length,
-      (rest) => moreNote(plural(rest.length, 'more event')),
-    ),
-  ];
+  return linkChangesSection(ctx, d.eventTechniques, {
+    title: 'Techniques per event',
+    noun: 'event',
+    links: 'technique links',
+    header: ['Event', 'Name', 'Techniques gained', 'Techniques lost'],
+    row: (r) => [
+      eventLabel(ctx, r, d.newVersion),
+      escapeMd(r.name),
+      changeCell(r.gained.map((t) => techLabel(ctx, t, d.newVersion, false)), '+', ctx.limits.cellItems),
+      changeCell(r.lost.map((t) => techLabel(ctx, t, d.oldVersion, false)), '−', ctx.limits.cellItems),
+    ],
+    more: (rest) => moreNote(plural(rest.length, 'more event')),
+  });
 }
 
 function eventsSection(ctx: Ctx, d: VersionDiff): string[] {
