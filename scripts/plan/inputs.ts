@@ -3,9 +3,8 @@
  * --events-file, --auditpol, --sysmon, --preset), with the coverage core's parsers and size limit.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { inputTooLarge } from '../coverage/config/decode.ts';
-import { readConfigFile } from '../coverage/config/load.ts';
-import { type ConfigEvent, type ConfigInputs, eventCatalog, type EventToken, isPreset, parseAuditpolCsv, parseEventsArg, parseEventsFile, parseSysmonConfig, PlanError, PRESETS, presetPolicy, resolveEventList, type VersionData } from './core.ts';
+import { readConfigFile } from '../coverage/load.ts';
+import { type ConfigEvent, type ConfigInputs, eventCatalog, type EventToken, inputTooLarge, isPreset, parseAuditpolCsv, parseEventsArg, parseEventsFile, parseSysmonConfig, PlanError, PRESETS, presetPolicy, resolveEventList, type VersionData } from './core.ts';
 
 export interface CollectedArgs {
   events: readonly string[];

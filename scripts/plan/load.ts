@@ -4,9 +4,8 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { resolveVersion } from '../coverage/data.ts';
-import { loadConfigVersion } from '../coverage/config/load.ts';
-import { PlanError } from './core.ts';
+import { loadConfigVersion } from '../coverage/load.ts';
+import { PlanError, resolveVersion } from './core.ts';
 import { groupsFromJson, targetCatalog, techniqueExtras } from './data.ts';
 import type { PlanVersion } from './plan.ts';
 import type { TargetCatalog } from './targets.ts';
