@@ -20,6 +20,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { Agent, request, type Dispatcher } from 'undici';
+import { plural } from '../lib/plural.ts';
 import { cacheTempPath, commitCacheEntry, discardCacheTemp, readCacheBody, readCacheMeta, type CacheMeta } from './cache.ts';
 import { sha256Hex } from './digest.ts';
 import { SourceError, checksumError, tooLargeError, type SourceErrorReason } from './errors.ts';
@@ -443,9 +444,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
 
     const failure = last ?? { reason: 'network' as const, detail: 'no attempt was made (retries < 0?)' };
-    const plural = attempts === 1 ? 'attempt' : 'attempts';
     const hint = HINTS[failure.reason] ?? 'retry later';
-    throw new SourceError(failure.reason, url, `${label}: ${failure.detail}; gave up after ${attempts} ${plural}; ${hint}`);
+    throw new SourceError(failure.reason, url, `${label}: ${failure.detail}; gave up after ${plural(attempts, 'attempt')}; ${hint}`);
   }
 
   return {

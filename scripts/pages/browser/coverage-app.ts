@@ -27,6 +27,7 @@ import {
   validateLayer,
   type VersionData,
 } from '../../coverage/index.ts';
+import { stringifyJson } from '../../lib/json.ts';
 import { downloadNames, type PageInputs, readAuditpol, readSysmon } from './coverage-config.ts';
 import type { PageResult } from './coverage-compute.ts';
 import { $, copyText, download } from './coverage-dom.ts';
@@ -115,7 +116,7 @@ function downloadLayer(page: Page, layer: NavigatorLayer, name: string): void {
     $(page.root, '#cov-download-note').textContent = `The layer is not valid, not downloaded: ${problems.join('; ')}`;
     return;
   }
-  download(`${JSON.stringify(layer, null, 2)}\n`, name, 'application/json');
+  download(stringifyJson(layer), name, 'application/json');
 }
 
 /** The preset buttons: audit presets toggle the CLI's `--preset`; the others replace the ticks. */

@@ -27,6 +27,7 @@ import {
   type SysmonConfig,
   type VersionData,
 } from '../../coverage/index.ts';
+import { pluralGrouped as plural } from '../../lib/plural.ts';
 
 export type ConfigKind = 'auditpol' | 'sysmon';
 
@@ -86,7 +87,6 @@ function failed(kind: ConfigKind, e: unknown, text: string): ReadFailed {
   return { ok: false, headline: plainInputError(kind, detail, text), detail };
 }
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
 /** Reads auditpol CSV text with the CLI's parser; null for blank text. */
 export function readAuditpol(text: string, source: string): ReadResult<AuditPolicy> | null {

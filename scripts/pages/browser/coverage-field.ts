@@ -5,7 +5,8 @@
  * not). Reading is the CLI's parsers through ./coverage-config.ts; `onRead` is told after each read.
  */
 import { type ConfigKind, decodeFileBytes, fileTooBig, type ReadResult } from './coverage-config.ts';
-import { $, el, plural } from './coverage-dom.ts';
+import { pluralGrouped as plural } from '../../lib/plural.ts';
+import { $, el } from './coverage-dom.ts';
 
 export interface ConfigField<T> {
   kind: ConfigKind;

@@ -5,10 +5,11 @@
  * page's state. No state of their own, no counting.
  */
 import { type Advice, type ConfigCoverageReport, gainText, GRADES, type GradeLists, type NextBestEvent, type PresetName } from '../../coverage/index.ts';
+import { pluralGrouped as plural } from '../../lib/plural.ts';
 import { eventSlug } from '../urls.ts';
 import type { PageResult, RowCounts } from './coverage-compute.ts';
 import { ADVICE_KIND_LABELS, adviceCode, adviceGain, adviceHeading, collectedCounts, eventTags, statusText } from './coverage-config.ts';
-import { $, el, pct, plural } from './coverage-dom.ts';
+import { $, el, pct } from './coverage-dom.ts';
 
 /** Where the renderers write and link to. */
 export interface View {

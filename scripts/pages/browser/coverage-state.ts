@@ -7,6 +7,7 @@
  * policy input like a pasted auditpol export; the others tick events.
  */
 import { configEventsFromJson, type EventCatalog, type Grade, GRADES, isGrade, isPreset, type PresetName, PRESETS, presetSettings, resolveEventToken } from '../../coverage/index.ts';
+import { pluralGrouped } from '../../lib/plural.ts';
 
 /** What the tick presets read from events.json. */
 export interface PresetEvent {
@@ -52,7 +53,7 @@ export function presetKeys(events: readonly PresetEvent[], preset: TickPresetId)
 export function presetSummaries(eventsDoc: unknown): Record<PresetId, { count: string; disabled: boolean }> {
   const events = presetEvents(eventsDoc);
   const details = configEventsFromJson(eventsDoc);
-  const n = (k: number, one: string, many = `${one}s`): string => `${k.toLocaleString('en-US')} ${k === 1 ? one : many}`;
+  const n = pluralGrouped;
   const out = {} as Record<PresetId, { count: string; disabled: boolean }>;
   for (const id of PRESET_IDS) {
     if (isAuditPreset(id)) {
