@@ -12,6 +12,8 @@ import { cp, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { coverageDataPath } from '../pages/coverage.ts';
 import { buildSite } from '../pages/site.ts';
 import type { SiteInput } from '../pages/types.ts';
 import { REPO_ROOT } from '../lib/repo-root.ts';
@@ -37,6 +39,8 @@ export interface SiteBench {
   eleventy: { seconds: number; htmlFiles: number };
   /** Null when skipped. */
   pagefind: { seconds: number } | null;
+  /** The latest version's coverage page data file (what /coverage/ loads first), raw and gzipped. */
+  coverageData: { version: string; bytes: number; gzipBytes: number };
   /** Read + build + write + Eleventy (+ Pagefind): the whole `npm run site`. */
   siteSeconds: number;
   targets: typeof SITE_TARGETS & { met: boolean };
@@ -86,6 +90,7 @@ export async function benchSite(o: { dataDir?: string; pagefind?: boolean; repea
     const pagefind = o.pagefind === false ? null : { seconds: (await timedNode(bin.pagefind, ['--site', '_site'], work)).seconds };
 
     const versions = input.versions.map((v) => benchVersion(input, v.version, o.repeat ?? 3));
+    const coverageText = built.files.find((f) => f.path === coverageDataPath(input.latest))?.text ?? '';
     const siteSeconds = (t3 - t0) / 1000 + eleventy.seconds + (pagefind?.seconds ?? 0);
     const pagesPerSecond = Math.round(built.pages / ((t2 - t1) / 1000));
     return {
@@ -93,6 +98,7 @@ export async function benchSite(o: { dataDir?: string; pagefind?: boolean; repea
       generation: { pages: built.pages, files: built.files.length, readMs: t1 - t0, buildMs: t2 - t1, writeMs: t3 - t2, pagesPerSecond },
       eleventy: { seconds: eleventy.seconds, htmlFiles: Number(written?.[1] ?? 0) },
       pagefind,
+      coverageData: { version: input.latest, bytes: Buffer.byteLength(coverageText), gzipBytes: gzipSync(coverageText).length },
       siteSeconds,
       targets: { ...SITE_TARGETS, met: pagesPerSecond >= SITE_TARGETS.pagesPerSecond && siteSeconds < SITE_TARGETS.siteSeconds },
     };
@@ -116,6 +122,7 @@ export function formatSiteBench(b: SiteBench): string {
     `| write site/_generated | ${f(b.generation.writeMs)} ms |`,
     `| Eleventy render | ${f(b.eleventy.seconds, 1)} s (${b.eleventy.htmlFiles} files) |`,
     `| Pagefind index | ${b.pagefind ? `${f(b.pagefind.seconds, 1)} s` : 'skipped'} |`,
+    `| coverage page data (${b.coverageData.version}) | ${f(b.coverageData.bytes / 1024)} KiB, ${f(b.coverageData.gzipBytes / 1024)} KiB gzipped |`,
     `| npm run site, in all | ${f(b.siteSeconds, 1)} s (target < ${b.targets.siteSeconds} s, ≥ ${b.targets.pagesPerSecond} pages/s: ${b.targets.met ? 'met' : 'NOT met'}) |`,
   ];
   return `${lines.join('\n')}\n`;
