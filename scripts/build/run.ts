@@ -9,6 +9,7 @@ import { buildIndex, compareVersions, type IndexEntry } from '../artifacts/build
 import { stringifyJson } from '../lib/json.ts';
 import { PUBLISHED_SCHEMAS, validateArtifact } from '../artifacts/schemas.ts';
 import { versionBuilder } from './builders.ts';
+import { BuildCache, buildThroughCache, type CacheOutcome } from './cache.ts';
 import { BuildError } from './errors.ts';
 import { fetchShared, verify } from './shared.ts';
 import { installedEntries, readIndexEntry } from './installed.ts';
@@ -43,6 +44,11 @@ export interface BuildOptions {
   installHook?: StepHook;
   /** Versions built at once, each in a worker thread (default 1: in this thread). */
   jobs?: number;
+  /**
+   * The content-addressed build cache folder (scripts/build/cache.ts): a version whose inputs and build
+   * code hash the same as a cached one is copied from it, byte for byte. Undefined: every version is built.
+   */
+  buildCache?: string;
   tuning?: Partial<FetchTuning>;
   log?: (line: string) => void;
 }
@@ -51,6 +57,8 @@ export interface BuildResult {
   versions: string[];
   /** With `check`: output files (relative to the output folder) that differ from a fresh build, or are missing. */
   stale: string[];
+  /** Per version built: copied from the build cache (`hit`), built (`miss`), or rebuilt because its entry failed the hash check (`corrupt`). */
+  cache: Record<string, CacheOutcome>;
 }
 
 /** Files of the staged build that are missing from the output folder or differ from it. */
@@ -98,6 +106,8 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
     const inputs = await fetchShared(opts, fetcher);
     const sources = inputs.sources;
     const builder = versionBuilder(inputs, versions.length, opts.jobs);
+    const cache = opts.buildCache === undefined ? undefined : new BuildCache(opts.buildCache);
+    const cacheOutcomes: Record<string, CacheOutcome> = {};
     const entries: IndexEntry[] = [];
     try {
       // Bundles are fetched (and gunzipped, on libuv's thread pool) one ahead of the builders.
@@ -124,17 +134,19 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
           const url = attackBundleUrl(version, opts.layout);
           const bundle = verify(opts, await current, 'attack-bundle');
           fetches.delete(version);
-          const entry = await builder.build({
+          const job = {
             version,
             label: `ATT&CK ${version} (${url})`,
             bundle: bundle.fetched.bytes,
             sources: [bundle.record, ...sources],
             includeDeprecated: opts.includeDeprecated,
             dir: path.join(staging, DOMAIN, version),
-          });
+          };
+          const { entry, outcome } = await buildThroughCache(cache, job, (j) => builder.build(j));
+          cacheOutcomes[version] = outcome;
           built[i] = entry;
           const c = entry.counts;
-          log(`ATT&CK ${version}: ${c.techniques} Windows techniques, ${c.techniquesWithEvents} with events, ${c.events} events, ${c.rows} rows, ${c.links} links (${c.confirmedLinks} confirmed by ${c.rules} rules, ${c.namedLinks} named by ATT&CK) (${entry.era})`);
+          log(`ATT&CK ${version}: ${c.techniques} Windows techniques, ${c.techniquesWithEvents} with events, ${c.events} events, ${c.rows} rows, ${c.links} links (${c.confirmedLinks} confirmed by ${c.rules} rules, ${c.namedLinks} named by ATT&CK) (${entry.era})${outcome === 'hit' ? ', copied from the build cache' : ''}`);
         }
       };
       // The first failure stops every lane from taking another version; it is the one reported.
@@ -156,7 +168,7 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
       for (const [name, schema] of Object.entries(PUBLISHED_SCHEMAS)) await stageFile(path.join(staging, 'schemas', name), stringifyJson(schema));
       const rel = ['index.json', ...Object.keys(PUBLISHED_SCHEMAS).map((n) => path.join('schemas', n))];
       for (const version of versions) for (const name of await readdir(path.join(staging, DOMAIN, version))) rel.push(path.join(DOMAIN, version, name));
-      return { versions, stale: await compareWithOutput(staging, opts.outDir, rel) };
+      return { versions, stale: await compareWithOutput(staging, opts.outDir, rel), cache: cacheOutcomes };
     }
     // The shrink guard: a version losing more than half its rows or techniques is refused.
     const shrink: string[] = [];
@@ -180,7 +192,8 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
     }
     await install(opts.outDir, moves, [trash, staging], opts.installHook);
     if (opts.updateLock) log(`lock: ${opts.lockPath} updated`);
-    return { versions, stale: [] };
+    await cache?.prune();
+    return { versions, stale: [], cache: cacheOutcomes };
   } finally {
     // Once an install is committed (its journal written), its staged files are what finishes it.
     if (!(await installCommitted(opts.outDir))) await rm(staging, { recursive: true, force: true });

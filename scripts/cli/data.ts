@@ -28,13 +28,16 @@ Builds the Windows event ↔ ATT&CK mapping artifacts into OUT/enterprise-attack
   --cache DIR        download cache (default: .cache/sources)
   --include-deprecated  keep revoked and deprecated ATT&CK objects
   --allow-shrink     install a version that lost more than half its rows or techniques (refused by default)
+  --build-cache DIR  the build cache: versions whose inputs and build code are unchanged are copied
+                     from it (default: .cache/builds)
+  --no-cache         build every version, even one whose inputs are in the build cache
   --jobs N           versions built at once in worker threads (default 1: in this thread)
   --check            rebuild in a temporary folder and compare with OUT; exit 1 listing stale files
   -h, --help         this text
 `;
 
 export function parseDataArgs(argv: string[]): { help: true } | { help: false; options: {
-  attack: string[]; outDir: string; mode: SourceMode; layout: AttackLayout; updateLock: boolean; lockPath: string; includeDeprecated: boolean; check: boolean; jobs: number | undefined; allowShrink: boolean;
+  attack: string[]; outDir: string; mode: SourceMode; layout: AttackLayout; updateLock: boolean; lockPath: string; includeDeprecated: boolean; check: boolean; jobs: number | undefined; allowShrink: boolean; buildCache: string | undefined;
 } } {
   const { values } = parseCliArgs(
     argv,
@@ -52,6 +55,8 @@ export function parseDataArgs(argv: string[]): { help: true } | { help: false; o
       check: { type: 'boolean' },
       jobs: { type: 'string' },
       'allow-shrink': { type: 'boolean' },
+      'no-cache': { type: 'boolean' },
+      'build-cache': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     USAGE,
@@ -86,6 +91,8 @@ export function parseDataArgs(argv: string[]): { help: true } | { help: false; o
       check: values.check === true,
       jobs,
       allowShrink: values['allow-shrink'] === true,
+      // Unchanged versions are copied from the content-addressed build cache (scripts/build/cache.ts).
+      buildCache: values['no-cache'] === true ? undefined : path.resolve(values['build-cache'] ?? path.join(REPO_ROOT, '.cache', 'builds')),
     },
   };
 }

@@ -31,6 +31,9 @@ data folder, and when anything changed installs it and re-pins the lock (exit 0 
   --json FILE       write the full change report as JSON there
   --cache DIR       download cache, for conditional requests (default: .cache/sources)
   --allow-shrink    accept a version losing more than half its rows or techniques
+  --build-cache DIR the build cache: versions whose inputs and build code are unchanged are copied
+                    from it (default: .cache/builds)
+  --no-cache        rebuild every version, even one whose inputs are in the build cache
   -h, --help        this text
 `;
 
@@ -41,6 +44,7 @@ export interface NightlyCliOptions {
   reportPath: string | null;
   jsonPath: string | null;
   allowShrink: boolean;
+  buildCache: string | undefined;
 }
 
 export function parseNightlyArgs(argv: string[]): { help: true } | { help: false; options: NightlyCliOptions } {
@@ -55,6 +59,8 @@ export function parseNightlyArgs(argv: string[]): { help: true } | { help: false
       json: { type: 'string' },
       cache: { type: 'string' },
       'allow-shrink': { type: 'boolean' },
+      'no-cache': { type: 'boolean' },
+      'build-cache': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     USAGE,
@@ -77,6 +83,7 @@ export function parseNightlyArgs(argv: string[]): { help: true } | { help: false
       reportPath: values.report === undefined ? null : path.resolve(values.report),
       jsonPath: values.json === undefined ? null : path.resolve(values.json),
       allowShrink: values['allow-shrink'] === true,
+      buildCache: values['no-cache'] === true ? undefined : path.resolve(values['build-cache'] ?? path.join(REPO_ROOT, '.cache', 'builds')),
     },
   };
 }
@@ -91,7 +98,7 @@ async function main(): Promise<void> {
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   // Output folders first: a bad path must fail before data/ is touched, not after.
   for (const file of [o.reportPath, o.jsonPath]) if (file !== null) await mkdir(path.dirname(file), { recursive: true });
-  const result = await runNightly({ mode: o.mode, dataDir: o.dataDir, lockPath: o.lockPath, allowShrink: o.allowShrink, log });
+  const result = await runNightly({ mode: o.mode, dataDir: o.dataDir, lockPath: o.lockPath, allowShrink: o.allowShrink, ...(o.buildCache ? { buildCache: o.buildCache } : {}), log });
   if (o.reportPath !== null) await writeFile(o.reportPath, result.markdown);
   if (o.jsonPath !== null) await writeFile(o.jsonPath, renderJson(result.report));
   process.stdout.write(`nightly: ${result.summary}\n`);

@@ -37,6 +37,8 @@ export interface NightlyOptions {
   lockPath: string;
   /** Accept a rebuilt version with less than half the rows or techniques of the committed one. */
   allowShrink?: boolean;
+  /** The content-addressed build cache folder: versions whose inputs did not change are copied, not rebuilt. */
+  buildCache?: string;
   tuning?: Partial<FetchTuning>;
   log?: (line: string) => void;
 }
@@ -177,6 +179,7 @@ export async function runNightly(opts: NightlyOptions): Promise<NightlyResult> {
       updateLock: true,
       includeDeprecated: false,
       ...(opts.tuning ? { tuning: opts.tuning } : {}),
+      ...(opts.buildCache ? { buildCache: opts.buildCache } : {}),
       // The pipeline reports writing the staging copy of the lock; the real one is written below.
       log: (line) => {
         if (!line.startsWith('lock: ')) log(line);

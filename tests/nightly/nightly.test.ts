@@ -34,6 +34,11 @@ const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).di
 
 let server: MirrorServer;
 let baseline: string;
+/**
+ * One build cache for every workspace of this file, filled by the baseline build: a version whose
+ * inputs did not change is copied, as in a real nightly (a changed input is rebuilt: tests/build/cache.test.ts).
+ */
+let buildCache: string;
 let sharedIndex: { collections: Array<{ name: string; versions: Array<{ version: string; url: string; modified?: string }> }> };
 
 /** The mirror's index.json with the Enterprise collection cut down to `versions` (unknown ones get a plausible entry). */
@@ -60,7 +65,7 @@ async function workspace(baseUrl: string = server.baseUrl): Promise<Workspace> {
   const dataDir = path.join(dir, 'data');
   const lockPath = path.join(dir, 'sources.lock.json');
   const cacheDir = path.join(dir, 'cache');
-  return { dataDir, lockPath, cacheDir, options: { mode: { kind: 'mirror-url', baseUrl, cacheDir }, dataDir, lockPath, tuning: FAST } };
+  return { dataDir, lockPath, cacheDir, options: { mode: { kind: 'mirror-url', baseUrl, cacheDir }, dataDir, lockPath, buildCache, tuning: FAST } };
 }
 
 /** data/ and the lock, to check that a failure left them untouched. */
@@ -80,9 +85,10 @@ beforeAll(async () => {
   // The state before the nightly: ATT&CK 17.1 built from the mirror, every file pinned, and the
   // index pinned as listing 17.1 only.
   baseline = await tmp.make('nightly-baseline-');
+  buildCache = await tmp.make('nightly-build-cache-');
   const lock: LockFile = emptyLock();
   const lockPath = path.join(baseline, 'sources.lock.json');
-  await runBuild({ attack: ['17.1'], layout: 'stix-data', mode: { kind: 'mirror', dir: sharedSourcesDir() }, outDir: path.join(baseline, 'data'), lock, lockPath, updateLock: true, includeDeprecated: false });
+  await runBuild({ attack: ['17.1'], layout: 'stix-data', mode: { kind: 'mirror', dir: sharedSourcesDir() }, outDir: path.join(baseline, 'data'), lock, lockPath, updateLock: true, includeDeprecated: false, buildCache });
   const index = indexListing(['17.1']);
   lock.files[ATTACK_INDEX_URL] = { url: ATTACK_INDEX_URL, sha256: sha256(index), size: Buffer.byteLength(index) };
   await writeLock(lockPath, lock);
@@ -195,8 +201,11 @@ describe('runNightly', () => {
     const before = await snapshot(ws);
     server.faults.override(INDEX_PATH, indexListing(['17.1']));
 
-    const first = await runNightly(ws.options);
+    const logged: string[] = [];
+    const first = await runNightly({ ...ws.options, log: (l) => logged.push(l) });
     expect(first.changed).toBe(false);
+    // Nothing new: 17.1 is copied from the build cache, not rebuilt.
+    expect(logged.filter((l) => l.startsWith('ATT&CK 17.1:') && l.endsWith('copied from the build cache'))).toHaveLength(1);
     expect(first.newReleases).toEqual([]);
     expect(first.summary).toBe('no change: ATT&CK 17.1 rebuilt from upstream match the data and the lock');
     expect(first.markdown).toMatch(/\nNo change\.\n$/);
@@ -426,7 +435,7 @@ describe('npm run nightly', () => {
     await writeFile(outputs, '');
     const report = path.join(ws.dataDir, '..', 'out', 'nested', 'report.md');
     const json = path.join(ws.dataDir, '..', 'report.json');
-    const { stdout } = await run(tsx, [cli, '--mirror-url', server.baseUrl, '--data', ws.dataDir, '--lock', ws.lockPath, '--report', report, '--json', json, '--cache', ws.cacheDir], {
+    const { stdout } = await run(tsx, [cli, '--mirror-url', server.baseUrl, '--data', ws.dataDir, '--lock', ws.lockPath, '--report', report, '--json', json, '--cache', ws.cacheDir, '--build-cache', buildCache], {
       env: { ...process.env, GITHUB_OUTPUT: outputs },
     });
     expect(stdout).toBe('nightly: changed: ATT&CK 18.1 new; 2 upstream files re-pinned\n');
@@ -444,7 +453,7 @@ describe('npm run nightly', () => {
     server.faults.override(INDEX_PATH, indexListing(['17.1', '99.9']));
     const outputs = path.join(ws.dataDir, '..', 'github_output');
     await writeFile(outputs, '');
-    const failure = await run(tsx, [cli, '--mirror-url', server.baseUrl, '--data', ws.dataDir, '--lock', ws.lockPath, '--report', path.join(ws.dataDir, '..', 'report.md'), '--cache', ws.cacheDir], {
+    const failure = await run(tsx, [cli, '--mirror-url', server.baseUrl, '--data', ws.dataDir, '--lock', ws.lockPath, '--report', path.join(ws.dataDir, '..', 'report.md'), '--cache', ws.cacheDir, '--build-cache', buildCache], {
       env: { ...process.env, GITHUB_OUTPUT: outputs },
     }).then(
       () => null,
@@ -463,7 +472,7 @@ describe('npm run nightly', () => {
     const before = await snapshot(ws);
     server.faults.override(INDEX_PATH, indexListing(['17.1']));
     server.faults.override(`/${mirrorPathFor(headUrl('splunk-escu'))}`, '<!DOCTYPE html>\n<title>Rate limited</title>\n');
-    const failure = await run(tsx, [cli, '--mirror-url', server.baseUrl, '--data', ws.dataDir, '--lock', ws.lockPath, '--report', path.join(ws.dataDir, '..', 'report.md'), '--cache', ws.cacheDir]).then(
+    const failure = await run(tsx, [cli, '--mirror-url', server.baseUrl, '--data', ws.dataDir, '--lock', ws.lockPath, '--report', path.join(ws.dataDir, '..', 'report.md'), '--cache', ws.cacheDir, '--build-cache', buildCache]).then(
       () => null,
       (e: { code: number; stdout: string; stderr: string }) => e,
     );
@@ -478,7 +487,7 @@ describe('npm run nightly', () => {
 
   it('refuses a data folder that does not exist', async () => {
     const ws = await workspace();
-    const failure = await run(tsx, [cli, '--mirror-url', server.baseUrl, '--data', path.join(ws.dataDir, 'nope'), '--lock', ws.lockPath, '--cache', ws.cacheDir]).then(
+    const failure = await run(tsx, [cli, '--mirror-url', server.baseUrl, '--data', path.join(ws.dataDir, 'nope'), '--lock', ws.lockPath, '--cache', ws.cacheDir, '--build-cache', buildCache]).then(
       () => null,
       (e: { code: number; stderr: string }) => e,
     );

@@ -22,6 +22,13 @@ const LOCK = path.join(repoRoot, 'scripts', 'sources.lock.json');
 const tmp = tempDirs();
 let server: MirrorServer;
 let lock: LockFile;
+/**
+ * One build cache for this file. The first test builds every version cold and fills it; tests whose
+ * subject is not the build itself (faults, the lock, "latest", the command line) then copy unchanged
+ * versions from it. The comparisons between two ways of building (threads, mirror folder and HTTP)
+ * keep at least one side cold.
+ */
+let buildCache: string;
 
 async function options(over: Partial<BuildOptions>): Promise<BuildOptions> {
   return {
@@ -34,6 +41,7 @@ async function options(over: Partial<BuildOptions>): Promise<BuildOptions> {
     updateLock: false,
     includeDeprecated: false,
     tuning: { retries: 1, backoffMs: 10, bodyTimeoutMs: 500, headersTimeoutMs: 2000 },
+    buildCache,
     ...over,
   };
 }
@@ -50,6 +58,7 @@ async function seededOut(): Promise<string> {
 beforeAll(async () => {
   server = await startMirrorServer(sharedSourcesDir());
   lock = await readLock(LOCK);
+  buildCache = await tmp.make('pipeline-build-cache-');
 });
 afterAll(async () => {
   await server.close();
@@ -61,19 +70,23 @@ describe('the committed data/', () => {
     const o = await options({ attack: ['all'] });
     const result = await runBuild(o);
     expect(result.versions).toEqual(['6.3', '8.2', '9.0', '10.1', '13.1', '15.1', '17.1', '18.0', '18.1']);
+    // Built, not copied: the cache was empty.
+    expect(Object.values(result.cache)).toEqual(result.versions.map(() => 'miss'));
     expectSameTree(await tree(o.outDir), await tree(DATA));
   });
 
   it('is the same built in this thread as in two worker threads', async () => {
+    // This thread's build is the first test's (copied from the cache when it ran); the workers build cold.
     const inline = await options({ attack: ['6.3', '9.0', '18.1'], mode: { kind: 'mirror', dir: sharedSourcesDir() }, jobs: 1 });
-    const workers = await options({ attack: ['6.3', '9.0', '18.1'], mode: { kind: 'mirror', dir: sharedSourcesDir() }, jobs: 2 });
+    const workers = await options({ attack: ['6.3', '9.0', '18.1'], mode: { kind: 'mirror', dir: sharedSourcesDir() }, jobs: 2, buildCache: undefined });
     await runBuild(inline);
     await runBuild(workers);
     expectSameTree(await tree(inline.outDir), await tree(workers.outDir));
   });
 
   it('is rebuilt identically twice (mirror folder, then HTTP)', async () => {
-    const a = await options({ attack: ['18.1'], mode: { kind: 'mirror', dir: sharedSourcesDir() } });
+    // The mirror folder's build is cold; the HTTP one is the first test's (copied from the cache when it ran).
+    const a = await options({ attack: ['18.1'], mode: { kind: 'mirror', dir: sharedSourcesDir() }, buildCache: undefined });
     const b = await options({ attack: ['18.1'] });
     await runBuild(a);
     await runBuild(b);
@@ -176,7 +189,7 @@ describe('npm run data (the command line)', () => {
 
   it('builds DIR/enterprise-attack/18.1 from a mirror folder', async () => {
     const out = await tmp.make('cli-');
-    await run(tsx, [cli, '--attack', '18.1', '--mirror', sharedSourcesDir(), '--out', out], { cwd: repoRoot });
+    await run(tsx, [cli, '--attack', '18.1', '--mirror', sharedSourcesDir(), '--out', out, '--build-cache', buildCache], { cwd: repoRoot });
     const files = (await readdir(path.join(out, 'enterprise-attack', '18.1'))).sort();
     expect(files.filter((f) => !f.startsWith('layer-'))).toEqual(['data-components.json', 'events.json', 'links.csv', 'manifest.json', 'mapping.csv', 'report.json', 'rules.json', 'tactics.json', 'techniques.json']);
     // Navigator heat maps: all events, and one per log.
@@ -190,7 +203,7 @@ describe('npm run data (the command line)', () => {
   it('--check passes on an up-to-date folder and fails naming the stale file', async () => {
     const out = await seededOut();
     await cp(path.join(DATA, 'schemas'), path.join(out, 'schemas'), { recursive: true });
-    const argv = [cli, '--attack', '6.3', '--mirror', sharedSourcesDir(), '--out', out, '--check'];
+    const argv = [cli, '--attack', '6.3', '--mirror', sharedSourcesDir(), '--out', out, '--check', '--build-cache', buildCache];
     const ok = await run(tsx, argv, { cwd: repoRoot });
     expect(ok.stderr).toMatch(/is up to date for 6\.3/);
     const report = path.join(out, 'enterprise-attack', '6.3', 'report.json');
