@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -7,6 +8,12 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // One worker per core, not vitest's default of one fewer: on the project's 2-core machine that
+    // default is a single worker, and much of this suite waits on child processes (tsx, Eleventy,
+    // Pagefind, Chromium) and on the disk, so a second file running meanwhile nearly halves the run.
+    maxWorkers: Math.max(2, os.availableParallelism()),
+    // Shared fixtures (tests/helpers/fixtures.ts): one folder per run, passed to every worker.
+    globalSetup: ['tests/helpers/global-setup.ts'],
     // The JSON report lets CI print a plain "N passed, N failed" summary line.
     reporters: ['default', 'json'],
     outputFile: { json: 'test-output/vitest.json' },

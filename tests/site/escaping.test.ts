@@ -4,12 +4,11 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDirs } from '../helpers/tmp-dir.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { EVIL_EVENT_NAME, EVIL_NAME, SCRIPT, writeFixtureData } from './fixture.ts';
-import { buildSite, type BuiltSite, checkLinks, fileFor, walk } from './helpers.ts';
+import { type BuiltSite, checkLinks, fileFor, walk } from './helpers.ts';
+import { sharedSite } from './shared-sites.ts';
 
-const temps = tempDirs();
 let site: BuiltSite;
 const read = (rel: string): Promise<string> => readFile(path.join(site.dir, rel), 'utf8');
 
@@ -32,12 +31,11 @@ async function poisonUrls(data: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  const data = path.join(await temps.make('site-fixture-'), 'data');
-  await writeFixtureData(data);
-  await poisonUrls(data);
-  site = await buildSite(path.join(await temps.make('site-fixture-build-'), 'work'), data);
+  site = await sharedSite('site-hostile', async (data) => {
+    await writeFixtureData(data);
+    await poisonUrls(data);
+  });
 });
-afterAll(() => temps.cleanup());
 
 describe('a built site from hostile upstream text', () => {
   it('shows a technique named <script>alert(1)</script> as text', async () => {
@@ -139,9 +137,7 @@ describe('a built site from hostile upstream text', () => {
 describe('a site served from a sub-path (GitHub Pages project site)', () => {
   let sub: BuiltSite;
   beforeAll(async () => {
-    const data = path.join(await temps.make('site-fixture-'), 'data');
-    await writeFixtureData(data);
-    sub = await buildSite(path.join(await temps.make('site-fixture-sub-'), 'work'), data, { base: '/sub/dir/' });
+    sub = await sharedSite('site-fixture-sub-path', writeFixtureData, { base: '/sub/dir/' });
   });
 
   it('starts every internal link with the base path, and none is broken', async () => {
