@@ -30,12 +30,11 @@ import { decodeText } from '../../scripts/coverage/config/load.ts';
 import { changeSummary } from '../../scripts/pages/changes.ts';
 import { dataComponentSlug, eventSlug } from '../../scripts/pages/urls.ts';
 import { launchChromium } from '../helpers/browser.ts';
-import { tempDirs } from '../helpers/tmp-dir.ts';
-import { buildSite, type BuiltSite, checkLinks, fileFor, serveStatic, walk } from './helpers.ts';
+import { type BuiltSite, checkLinks, fileFor, serveStatic, walk } from './helpers.ts';
+import { fullSite } from './shared-sites.ts';
 
 const DATA = path.join(REPO_ROOT, 'data');
 const OUTPUT = path.join(REPO_ROOT, 'test-output');
-const temps = tempDirs();
 let site: BuiltSite;
 
 const index = JSON.parse(await readFile(path.join(DATA, 'index.json'), 'utf8')) as { latest: string; versions: Array<{ version: string }> };
@@ -68,11 +67,11 @@ async function artifacts(version: string) {
 }
 
 beforeAll(async () => {
-  site = await buildSite(path.join(await temps.make('site-full-'), 'work'), DATA);
+  // Built once per run for every file that needs it (tests/site/shared-sites.ts).
+  site = await fullSite();
   const s = site.seconds;
   process.stderr.write(`site build: pages ${s.pages.toFixed(1)} s, eleventy ${s.eleventy.toFixed(1)} s, pagefind ${s.pagefind.toFixed(1)} s, total ${s.total.toFixed(1)} s\n`);
 }, 240_000);
-afterAll(() => temps.cleanup());
 
 describe('pages', () => {
   const missing = async (base: string, version: string): Promise<string[]> => {
