@@ -42,9 +42,8 @@ import {
   resolveEventList,
   type CoverageFormat,
 } from '../coverage/index.ts';
-import { inputTooLarge } from '../coverage/config/decode.ts';
-import { loadConfigVersion, readConfigFile } from '../coverage/config/load.ts';
-import { loadVersionData } from '../coverage/load.ts';
+import { inputTooLarge } from '../coverage/readers/decode.ts';
+import { loadConfigVersion, loadVersionData, readConfigFile } from '../coverage/load.ts';
 import { writeFileAtomic } from '../sources/atomic.ts';
 import { isMain, parseCliArgs, runCli, UsageError } from './errors.ts';
 

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../scripts/lib/repo-root.ts';
-import { decodeText } from '../../scripts/coverage/config/load.ts';
+import { decodeText } from '../../scripts/coverage/load.ts';
 import {
   auditPolicyFrom,
   computeConfigCoverage,

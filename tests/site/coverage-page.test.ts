@@ -136,19 +136,19 @@ describe('browser bundle', () => {
         'scripts/coverage/compute.ts',
         'scripts/coverage/layers.ts',
         // The configuration parsers and report of the CLI, not a copy of them.
-        'scripts/coverage/config/auditpol.ts',
-        'scripts/coverage/config/sysmon.ts',
-        'scripts/coverage/config/xml.ts',
-        'scripts/coverage/config/preset.ts',
-        'scripts/coverage/config/report.ts',
-        'scripts/coverage/config/layers.ts',
+        'scripts/coverage/readers/auditpol.ts',
+        'scripts/coverage/readers/sysmon.ts',
+        'scripts/coverage/readers/xml.ts',
+        'scripts/coverage/presets.ts',
+        'scripts/coverage/advice.ts',
+        // The one enablement table, the same the pages and the CLI read.
+        'scripts/windows/enable.ts',
       ]),
     );
     expect(bundle.inputs.some((i) => i.includes('node_modules/ajv/'))).toBe(true);
     expect(bundle.inputs.some((i) => i.includes('node_modules/papaparse/'))).toBe(true);
     expect(bundle.inputs.filter((i) => i.startsWith('node:') || builtinModules.includes(i))).toEqual([]);
     expect(bundle.inputs.some((i) => i.endsWith('scripts/coverage/load.ts'))).toBe(false);
-    expect(bundle.inputs.some((i) => i.endsWith('scripts/coverage/config/load.ts'))).toBe(false);
     // No node: specifier and no import of anything, anywhere in the text.
     expect(bundle.code).not.toMatch(/["'`]node:/);
     expect(bundle.code).not.toMatch(/\bimport\s*(?:[\w${}*\s,]+from\s*)?["'`]/);

@@ -26,7 +26,7 @@ import {
   validateLayer,
   versionDataFromJson,
 } from '../../scripts/coverage/index.ts';
-import { decodeText } from '../../scripts/coverage/config/load.ts';
+import { decodeText } from '../../scripts/coverage/load.ts';
 import { changeSummary } from '../../scripts/pages/changes.ts';
 import { dataComponentSlug, eventSlug } from '../../scripts/pages/urls.ts';
 import { launchChromium } from '../helpers/browser.ts';
@@ -327,6 +327,51 @@ describe('in a browser', () => {
     await page.click(`.version-switch a[href="/v/${older}/techniques/T1003.001/"]`);
     await page.waitForURL(`${server.url}/v/${older}/techniques/T1003.001/`);
     expect(await page.locator('.version-note').textContent()).toContain(`ATT&CK v${older}`);
+    await context.close();
+  });
+
+  it('says how to turn events on, from the enablement table: 4104 Script Block Logging, 4688 command line, 4663 SACL, Sysmon 1 element (issue 11)', async () => {
+    const context = await ready().newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const enableText = async (url: string): Promise<string> => {
+      await page.goto(`${server.url}${url}`);
+      return (await page.locator('section[aria-labelledby="enable"]').innerText()).replace(/\s+/g, ' ');
+    };
+
+    const ps = await enableText('/events/powershell-4104/');
+    expect(ps).toContain('Turn on PowerShell Script Block Logging');
+    expect(ps).toContain('Computer Configuration > Administrative Templates > Windows Components > Windows PowerShell > Turn on PowerShell Script Block Logging');
+    expect(ps).toContain('reg add "HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\PowerShell\\ScriptBlockLogging" /v EnableScriptBlockLogging /t REG_DWORD /d 1 /f');
+    expect(ps).not.toContain('The sources give no audit policy or Sysmon setting');
+    expect(await page.locator('section[aria-labelledby="enable"] a[href^="https://learn.microsoft.com/en-us/powershell/"]').count()).toBeGreaterThan(0);
+
+    const proc = await enableText('/events/security-4688/');
+    expect(proc).toContain('Detailed Tracking › Process Creation');
+    expect(proc).toContain('auditpol /set /subcategory:"Process Creation" /success:enable');
+    expect(proc).toContain('Include command line in process creation events');
+    expect(proc).toContain('ProcessCreationIncludeCmdLine_Enabled');
+
+    const object = await enableText('/events/security-4663/');
+    for (const sub of ['File System', 'Registry', 'Kernel Object', 'Removable Storage']) expect(object).toContain(`Object Access › ${sub}`);
+    expect(object).toMatch(/SACL needed\. Needs a SACL on the objects to audit/i);
+
+    const sysmon = await enableText('/events/sysmon-1/');
+    // innerText follows the CSS: <dt> labels may be upper-cased.
+    expect(sysmon).toMatch(/Sysmon configuration element ProcessCreate \(event ID 1\)/i);
+    expect(sysmon).toContain('<ProcessCreate onmatch="exclude"/>');
+    expect(sysmon).not.toMatch(/Windows default/i);
+    expect(sysmon).not.toMatch(/Process creation rule/i);
+    await context.close();
+  });
+
+  it('does not send ATT&CK 6.3 readers of "PowerShell logs" to another sensor', async () => {
+    const context = await ready().newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/v/${OLDEST}/data-components/powershell-logs/`);
+    const events = (await page.locator('section[aria-labelledby="events"]').innerText()).replace(/\s+/g, ' ');
+    expect(events).toContain('PowerShell logs names the PowerShell log, a Windows event log');
+    expect(events).not.toContain('another sensor');
+    expect(await page.locator('section[aria-labelledby="events"] a[href$="/events/powershell-4104/"]').count()).toBe(1);
     await context.close();
   });
 

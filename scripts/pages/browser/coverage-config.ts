@@ -1,6 +1,6 @@
 /**
  * The coverage page's configuration inputs, without the DOM: reading a pasted or chosen auditpol
- * CSV and Sysmon XML with the coverage CLI's own parsers (scripts/coverage/config/), saying what was
+ * CSV and Sysmon XML with the coverage CLI's own parsers (scripts/coverage/readers/), saying what was
  * read (or why not) in plain words, combining them with the ticked events and the audit preset the
  * way `npm run coverage -- --events … --auditpol … --sysmon … --preset …` does, and the texts the
  * page shows about the result. Pure (no DOM, no node: imports), so Node tests run it as the
@@ -35,7 +35,7 @@ export type ConfigKind = 'auditpol' | 'sysmon';
 export const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
 
 /** Chosen files are decoded exactly as the CLI decodes them. */
-export { decodeText as decodeFileBytes } from '../../coverage/config/decode.ts';
+export { decodeText as decodeFileBytes } from '../../coverage/readers/decode.ts';
 
 /** Why a file is not read before parsing (too big); null when it may be read. */
 export function fileTooBig(name: string, size: number): string | null {

@@ -3,7 +3,7 @@
  * fragment. Pure (no DOM, no node: imports), so Node tests run it as the browser does.
  *
  * Two kinds of preset: the Windows default audit policies are the coverage CLI's per-subcategory
- * presets (`--preset windows-default-client|server`, scripts/coverage/config/preset.ts), an audit
+ * presets (`--preset windows-default-client|server`, scripts/coverage/presets.ts), an audit
  * policy input like a pasted auditpol export; the others tick events.
  */
 import { configEventsFromJson, type EventCatalog, type Grade, GRADES, isGrade, isPreset, type PresetName, PRESETS, presetSettings, resolveEventToken } from '../../coverage/index.ts';

@@ -8,7 +8,7 @@ import { truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeText, inputTooLarge, MAX_CONFIG_INPUT_BYTES, MAX_WARNINGS, WarningList } from '../../../scripts/coverage/config/decode.ts';
+import { decodeText, inputTooLarge, MAX_CONFIG_INPUT_BYTES, MAX_WARNINGS, WarningList } from '../../../scripts/coverage/readers/decode.ts';
 import { CoverageError, MAX_XML_DEPTH, parseAuditpolCsv, parseSysmonConfig, parseXml, type XmlElement, XmlError } from '../../../scripts/coverage/index.ts';
 import { tempDirs } from '../../helpers/tmp-dir.ts';
 

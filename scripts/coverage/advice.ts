@@ -1,64 +1,102 @@
 /**
- * Coverage from a real configuration: which techniques the collected events show (in full, or
- * only partially through filtered Sysmon event types), per tactic, and advice in the units an
- * administrator switches on — audit subcategories, Sysmon event types, named switches, and single
- * events only where no coarser switch exists — ranked greedily.
+ * Advice: what to collect next, greedy, each step gaining the most confirmed, then named, then
+ * related techniques. Two units: single events for an event list (`nextBestEvents`), and the
+ * units an administrator switches on for a configuration (`configAdvice`): audit subcategories,
+ * Sysmon event types, named switches, and single events only where no coarser switch exists.
+ * The switches, commands and snippets come from the enablement table (events.json `enable`,
+ * scripts/windows/).
  *
  * Pure module: no I/O, no node: imports.
  */
-import {
-  checkMinGrade,
-  classifyTechniques,
-  compareGains,
-  type Counts,
-  countingConvention,
-  type CoverageReport,
-  DEFAULT_TOP,
-  eventTechniques,
-  gainLists,
-  gainsOver,
-  type GradeLists,
-  listed,
-  type PartialTechniqueRef,
-  type SeenTechnique,
-  tacticCounts,
-  type TechniqueRef,
-  type UnseenTechnique,
-} from '../compute.ts';
-import { DEFAULT_MIN_GRADE, type GradeCounts, gradeCounts, linksByEvent, stronger, withMinGrade } from '../grades.ts';
-import { cmp, compareEventRefs, CoverageError, type CoverageEvent, type CoverageLink, type Grade, type VersionData } from '../types.ts';
-import { describeSetting } from './auditpol.ts';
-import { type ConfigCollectedEvent, type ConfigInputs, collectConfiguredEvents, eventSwitch, type EventSwitch, type InputKind } from './collect.ts';
+import { auditGpoPath, type AuditOutcome, auditpolCommand, SUBCATEGORY_NOTES } from '../windows/audit.ts';
+import type { AuditSubcategory } from '../windows/subcategories.ts';
+import { SYSMON_SCHEMA_VERSION, sysmonEventIds, sysmonSnippet } from '../windows/sysmon.ts';
 import { blankConfigEvent, type ConfigEvent } from './data.ts';
-import { describeSysmonType } from './sysmon.ts';
-import { auditGpoPath, type AuditOutcome, auditpolCommand, SUBCATEGORY_NOTES } from '../../windows/audit.ts';
-import type { AuditSubcategory } from '../../windows/subcategories.ts';
-import { SYSMON_SCHEMA_VERSION, sysmonEventIds, sysmonSnippet } from '../../windows/sysmon.ts';
+import { describeSetting } from './readers/auditpol.ts';
+import { DEFAULT_MIN_GRADE, type GradeCounts, GRADES, gradeCounts, linksByEvent, stronger, withMinGrade } from './grades.ts';
+import { type ConfigCollectedEvent, eventSwitch, type EventSwitch } from './inputs.ts';
+import { cmp, compareEventRefs, type CoverageEvent, type CoverageLink, type Grade, type VersionData } from './types.ts';
+/** Technique IDs per grade. */
+export type GradeLists = Record<Grade, string[]>;
 
-/** How techniques are counted in a configuration report at `--min-grade min`. */
-export function configCountingConvention(min: Grade = DEFAULT_MIN_GRADE): string {
-  return `${countingConvention(min)} "Partial" techniques are seen only through Sysmon event types whose include rules log a filtered subset; they are not counted as seen.`;
-}
-
-export const CONFIG_COUNTING_CONVENTION = configCountingConvention();
-
-export interface ConfigCounts extends Counts {
-  /** Techniques seen only through partially collected events (not in `seen`). */
-  partial: number;
-}
-
-export interface ConfigTacticCoverage extends ConfigCounts {
-  id: string;
-  shortname: string;
+export interface NextBestEvent {
+  rank: number;
+  key: string;
+  log: string;
+  eventId: string;
   name: string;
+  /** Techniques not seen before this pick that the event shows. */
+  adds: string[];
+  /** Techniques whose best grade becomes this grade with this pick: new, or stronger than before. */
+  gained: GradeLists;
+  /** Techniques seen once this event (and every earlier pick) is collected too. */
+  seenAfter: number;
+  /** The same, per grade. */
+  after: GradeCounts;
 }
 
-export type PartialTechnique = PartialTechniqueRef;
+export const noLists = (): GradeLists => ({ confirmed: [], named: [], related: [] });
 
-export interface ConfigEventReport extends ConfigCollectedEvent {
-  techniques: string[];
-  /** Its links by grade. */
-  grades: GradeCounts;
+/** Total number of techniques in a GradeLists. */
+export const listed = (g: GradeLists): number => g.confirmed.length + g.named.length + g.related.length;
+
+/** a before b when a gains more confirmed, then named, then related techniques; 0 on a tie. */
+export function compareGains(a: GradeLists, b: GradeLists): number {
+  for (const g of GRADES) if (a[g].length !== b[g].length) return b[g].length - a[g].length;
+  return 0;
+}
+
+/**
+ * What collecting events with these links would gain over `state` (technique → best grade seen):
+ * each technique whose link is stronger than its grade now, at the best such grade.
+ */
+export function gainsOver(state: ReadonlyMap<string, Grade>, links: Iterable<[string, Grade]>): Map<string, Grade> {
+  const out = new Map<string, Grade>();
+  for (const [t, g] of links) {
+    if (!stronger(g, state.get(t))) continue;
+    const cur = out.get(t);
+    if (stronger(g, cur)) out.set(t, g);
+  }
+  return out;
+}
+
+/** The gains as sorted lists per grade. */
+export function gainLists(gains: ReadonlyMap<string, Grade>): GradeLists {
+  const lists = noLists();
+  for (const [t, g] of gains) lists[g].push(t);
+  for (const g of GRADES) lists[g].sort(cmp);
+  return lists;
+}
+
+/**
+ * Greedy: repeatedly picks the event that gains the most techniques at grade confirmed, then
+ * named, then related (a technique gains when it becomes seen, or seen at a stronger grade). Ties
+ * go to the event first by log name, then by numeric ID. Stops after `top` picks or when nothing
+ * gains. `seen`: technique → its best grade now. Links weaker than `minGrade` are left out.
+ */
+export function nextBestEvents(data: VersionData, collected: ReadonlySet<string>, seen: ReadonlyMap<string, Grade>, top: number, minGrade: Grade = DEFAULT_MIN_GRADE): NextBestEvent[] {
+  const byEvent = linksByEvent(withMinGrade(data, minGrade));
+  const candidates = [...data.events].filter((e) => !collected.has(e.key)).sort(compareEventRefs);
+  const state = new Map(seen);
+  const picks: NextBestEvent[] = [];
+  const remaining = new Set(candidates.map((e) => e.key));
+  while (picks.length < top) {
+    let best: { e: CoverageEvent; gains: Map<string, Grade>; lists: GradeLists } | undefined;
+    for (const e of candidates) {
+      if (!remaining.has(e.key)) continue;
+      const gains = gainsOver(state, [...(byEvent.get(e.key) ?? new Map())].map(([t, l]) => [t, l.grade] as [string, Grade]));
+      if (gains.size === 0) continue;
+      const lists = gainLists(gains);
+      if (!best || compareGains(lists, best.lists) < 0) best = { e, gains, lists };
+    }
+    if (!best) break;
+    remaining.delete(best.e.key);
+    const adds = [...best.gains.keys()].filter((t) => !state.has(t)).sort(cmp);
+    for (const [t, g] of best.gains) state.set(t, g);
+    const e = best.e;
+    picks.push({ rank: picks.length + 1, key: e.key, log: e.log, eventId: e.eventId, name: e.name, adds, gained: best.lists, seenAfter: state.size, after: gradeCounts(state.values()) });
+  }
+  return picks;
 }
 
 export type AdviceKind = 'audit-subcategory' | 'sysmon-event-type' | 'switch' | 'event';
@@ -101,42 +139,6 @@ export interface Advice {
   seenAfter: number;
   /** The same, per grade. */
   after: GradeCounts;
-}
-
-export interface InputSummary {
-  input: InputKind;
-  source: string;
-  summary: string;
-}
-
-export interface ConfigCoverageReport {
-  attackVersion: string;
-  /** Links weaker than this are left out (`--min-grade`; `related`: every link counts). */
-  minGrade: Grade;
-  convention: string;
-  inputs: InputSummary[];
-  events: ConfigEventReport[];
-  totals: ConfigCounts;
-  tactics: ConfigTacticCoverage[];
-  seen: SeenTechnique[];
-  partial: PartialTechnique[];
-  /** Mapped, neither seen nor partial. */
-  unseen: UnseenTechnique[];
-  unmapped: TechniqueRef[];
-  advice: Advice[];
-  /** Problems with the inputs (unknown subcategories, ignored elements, …). */
-  warnings: string[];
-  /** How the inputs were read (presets, localisation, defaults). */
-  notes: string[];
-}
-
-export interface ConfigCoverageOptions {
-  /** Length of the advice list (default 10; 0 for none). */
-  top?: number;
-  /** Extra notes to carry (e.g. how a preset was derived). */
-  notes?: readonly string[];
-  /** Only links of this grade or better count (default `related`: all). */
-  minGrade?: Grade;
 }
 
 /** Each technique's best grade seen in full, and the techniques seen only partially. */
@@ -371,90 +373,5 @@ export function configAdvice(
     picks.push({ rank: picks.length + 1, ...info, adds: ev.adds, upgrades: ev.upgrades, gained: ev.gained, events: ev.contributing, seenAfter: state.seen.size, after: gradeCounts(state.seen.values()) });
   }
   return picks;
-}
-
-function summarize(inputs: ConfigInputs): InputSummary[] {
-  const out: InputSummary[] = [];
-  if (inputs.events && inputs.events.length > 0) out.push({ input: 'events', source: '--events', summary: `${inputs.events.length} event(s) listed` });
-  for (const p of inputs.auditpol ?? []) {
-    const on = [...p.entries.values()].filter((e) => e.success || e.failure);
-    out.push({ input: 'auditpol', source: p.source, summary: `${on.length} of ${p.entries.size} subcategories audited${p.machine ? ` on ${p.machine}` : ''}` });
-  }
-  for (const p of inputs.presets ?? []) {
-    const on = [...p.entries.values()].filter((e) => e.success || e.failure);
-    out.push({ input: 'preset', source: p.source, summary: `${on.length} subcategories audited: ${on.map((e) => `${e.subcategory.name} (${describeSetting(e)})`).join(', ')}` });
-  }
-  for (const s of inputs.sysmon ?? []) {
-    const types = [...s.types.values()];
-    const n = (st: string): number => types.filter((t) => t.state === st).length;
-    out.push({ input: 'sysmon', source: s.source, summary: `schema ${s.schemaVersion ?? '?'}: ${n('full')} event type(s) full, ${n('partial')} partial, ${n('off')} off` });
-  }
-  return out;
-}
-
-/** Coverage of `data` by what `inputs` collect. Throws CoverageError when there is no input at all. */
-export function computeConfigCoverage(data: VersionData, details: readonly ConfigEvent[], inputs: ConfigInputs, options: ConfigCoverageOptions = {}): ConfigCoverageReport {
-  const top = options.top ?? DEFAULT_TOP;
-  if (!Number.isInteger(top) || top < 0) throw new CoverageError(`top must be a whole number ≥ 0, not ${top}`);
-  const given = (inputs.events?.length ?? 0) + (inputs.auditpol?.length ?? 0) + (inputs.presets?.length ?? 0) + (inputs.sysmon?.length ?? 0);
-  if (given === 0) throw new CoverageError('no input: give --events, --auditpol, --sysmon or --preset');
-  const minGrade = checkMinGrade(options.minGrade);
-  const graded = withMinGrade(data, minGrade);
-  const collected = collectConfiguredEvents(graded, details, inputs);
-  const byEvent = linksByEvent(graded);
-  const fullKeys = new Set(collected.filter((e) => e.status === 'full').map((e) => e.key));
-  const partialKeys = new Set(collected.filter((e) => e.status === 'partial').map((e) => e.key));
-  const { seen, partial, unseen, unmapped, count } = classifyTechniques(graded, fullKeys, partialKeys);
-  const { totals, tactics } = tacticCounts(graded, count);
-  const warnings = [
-    ...(inputs.auditpol ?? []).flatMap((p) => p.warnings.map((w) => `${p.source}: ${w}`)),
-    ...(inputs.presets ?? []).flatMap((p) => p.warnings.map((w) => `${p.source}: ${w}`)),
-    ...(inputs.sysmon ?? []).flatMap((s) => s.warnings.map((w) => `${s.source}: ${w}`)),
-  ];
-  const notes = [...(options.notes ?? []), ...(inputs.auditpol ?? []).flatMap((p) => p.notes.map((n) => `${p.source}: ${n}`))];
-  for (const s of inputs.sysmon ?? []) {
-    const unconfigured = [...s.types.values()].filter((t) => !t.configured && t.state === 'full');
-    if (unconfigured.length > 0) notes.push(`${s.source}: no rule for ${unconfigured.map((t) => t.element).join(', ')}; counted as logged (Sysmon's default for these types)`);
-    const partialTypes = [...s.types.values()].filter((t) => t.state === 'partial');
-    if (partialTypes.length > 0) notes.push(`${s.source}: filtered by include rules (partial): ${partialTypes.map(describeSysmonType).join('; ')}`);
-  }
-  return {
-    attackVersion: data.attackVersion,
-    minGrade,
-    convention: configCountingConvention(minGrade),
-    inputs: summarize(inputs),
-    events: collected.map((e) => ({ ...e, ...eventTechniques(byEvent, e.key) })),
-    totals,
-    tactics,
-    seen,
-    partial,
-    unseen,
-    unmapped,
-    advice: configAdvice(graded, details, collected, top),
-    warnings,
-    notes,
-  };
-}
-
-/**
- * The report as the coverage core's CoverageReport (partial techniques count as not seen), for
- * the Navigator layer builder and other CoverageReport readers.
- */
-export function asCoverageReport(r: ConfigCoverageReport): CoverageReport {
-  const unseen: UnseenTechnique[] = [...r.partial.map(({ via: _via, grade: _grade, best, ...t }) => ({ ...t, grade: best })), ...r.unseen].sort((a, b) => cmp(a.id, b.id));
-  const fullEvents = r.events.filter((e) => e.status === 'full');
-  const { partial: _partial, ...totals } = r.totals;
-  return {
-    attackVersion: r.attackVersion,
-    minGrade: r.minGrade,
-    convention: r.convention,
-    events: fullEvents.map((e) => ({ key: e.key, log: e.log, eventId: e.eventId, name: e.name, techniques: e.techniques, grades: e.grades })),
-    totals,
-    tactics: r.tactics.map(({ partial: _p, ...t }) => t),
-    seen: r.seen,
-    unseen,
-    unmapped: r.unmapped,
-    nextBest: [],
-  };
 }
 

@@ -15,12 +15,12 @@
  *
  * Pure module: no I/O, no node: imports.
  */
-import { CoverageError } from '../types.ts';
-import { type AuditPolicy, type AuditPolicyEntry, type AuditSetting, parseAuditSetting } from './auditpol.ts';
+import { CoverageError } from './types.ts';
+import { type AuditPolicy, type AuditPolicyEntry, type AuditSetting, parseAuditSetting } from './readers/auditpol.ts';
 import type { ConfigEvent } from './data.ts';
-import { securityEventSubcategories } from '../../windows/audit.ts';
-import { MICROSOFT_DEFAULTS } from '../../windows/defaults.ts';
-import { type AuditSubcategory, subcategoryByName } from '../../windows/subcategories.ts';
+import { securityEventSubcategories } from '../windows/audit.ts';
+import { MICROSOFT_DEFAULTS } from '../windows/defaults.ts';
+import { type AuditSubcategory, subcategoryByName } from '../windows/subcategories.ts';
 
 export const PRESETS = ['windows-default-client', 'windows-default-server'] as const;
 export type PresetName = (typeof PRESETS)[number];

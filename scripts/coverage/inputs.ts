@@ -5,12 +5,12 @@
  *
  * Pure module: no I/O, no node: imports.
  */
-import { compareEventRefs, CoverageError, type VersionData } from '../types.ts';
-import { type AuditPolicy, describeSetting } from './auditpol.ts';
+import { compareEventRefs, CoverageError, type VersionData } from './types.ts';
+import { type AuditPolicy, describeSetting } from './readers/auditpol.ts';
 import { blankConfigEvent, type ConfigEvent } from './data.ts';
-import { type AuditSubcategory, subcategoryByGuid } from '../../windows/subcategories.ts';
-import { type SysmonConfig, type SysmonState } from './sysmon.ts';
-import { ALWAYS_LOGGED_SECURITY, type AuditOutcome } from '../../windows/audit.ts';
+import { type AuditSubcategory, subcategoryByGuid } from '../windows/subcategories.ts';
+import { type SysmonConfig, type SysmonState } from './readers/sysmon.ts';
+import { ALWAYS_LOGGED_SECURITY, type AuditOutcome } from '../windows/audit.ts';
 
 export type InputKind = 'events' | 'auditpol' | 'sysmon' | 'preset';
 export const INPUT_KINDS: readonly InputKind[] = ['events', 'auditpol', 'sysmon', 'preset'];
