@@ -72,8 +72,9 @@ describe('runCli', () => {
     const { UnsafePathError } = await import('../../scripts/pages/urls.ts');
     const { BrowserBundleError } = await import('../../scripts/pages/bundle.ts');
     const { PagesError } = await import('../../scripts/cli/pages.ts');
+    const { CoverageDataError } = await import('../../scripts/pages/browser/coverage-data.ts');
     const { NightlyError } = await import('../../scripts/nightly/run.ts');
-    for (const cls of [OssemError, ArchiveError, SourceError, BundleError, IndexError, DiffError, LoadError, CoverageError, UnsafePathError, BrowserBundleError, PagesError, NightlyError, BuildError, UsageError]) {
+    for (const cls of [OssemError, ArchiveError, SourceError, BundleError, IndexError, DiffError, LoadError, CoverageError, UnsafePathError, BrowserBundleError, CoverageDataError, PagesError, NightlyError, BuildError, UsageError]) {
       expect(cls.prototype, cls.name).toBeInstanceOf(ExpectedError);
     }
   });

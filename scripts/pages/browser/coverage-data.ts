@@ -14,6 +14,7 @@
  * same links. Pure (no DOM, no node: imports): built by the pages step, read by the browser.
  */
 import { GRADES, type Grade } from '../../coverage/index.ts';
+import { ExpectedError } from '../../lib/expected-error.ts';
 
 export const COVERAGE_DATA_FORMAT = 1;
 
@@ -61,7 +62,8 @@ export function buildCoverageData(v: CoverageDataInput): CoverageDataDoc {
   };
 }
 
-export class CoverageDataError extends Error {}
+/** A data file the page cannot read (not one the pages step wrote): its message is shown as it is. */
+export class CoverageDataError extends ExpectedError {}
 
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
