@@ -4,6 +4,9 @@
  * (`computeConfigCoverage`; events collected in full or only partially through filtered Sysmon
  * types). Which techniques the collected events are mapped to, per tactic and by the grade of the
  * link, and the advice of ./advice.ts (confirmed first, then named, then related).
+ * Both run the same steps — minimum grade, classifyTechniques over the events collected in full
+ * (and partially), tacticCounts — and differ only in their inputs and in the unit of their advice
+ * (single events for a list, switches for a configuration); no report is converted into the other.
  *
  * Pure module: no I/O, no node: imports.
  */
@@ -390,28 +393,6 @@ export function computeConfigCoverage(data: VersionData, details: readonly Confi
     advice: configAdvice(graded, details, collected, top),
     warnings,
     notes,
-  };
-}
-
-/**
- * The report as the coverage core's CoverageReport (partial techniques count as not seen), for
- * the Navigator layer builder and other CoverageReport readers.
- */
-export function asCoverageReport(r: ConfigCoverageReport): CoverageReport {
-  const unseen: UnseenTechnique[] = [...r.partial.map(({ via: _via, grade: _grade, best, ...t }) => ({ ...t, grade: best })), ...r.unseen].sort((a, b) => cmp(a.id, b.id));
-  const fullEvents = r.events.filter((e) => e.status === 'full');
-  const { partial: _partial, ...totals } = r.totals;
-  return {
-    attackVersion: r.attackVersion,
-    minGrade: r.minGrade,
-    convention: r.convention,
-    events: fullEvents.map((e) => ({ key: e.key, log: e.log, eventId: e.eventId, name: e.name, techniques: e.techniques, grades: e.grades })),
-    totals,
-    tactics: r.tactics.map(({ partial: _p, ...t }) => t),
-    seen: r.seen,
-    unseen,
-    unmapped: r.unmapped,
-    nextBest: [],
   };
 }
 
