@@ -19,6 +19,7 @@ import { REPO_ROOT } from '../lib/repo-root.ts';
 import { bundleCoverageApp } from '../pages/bundle.ts';
 import { COVERAGE_SCRIPT } from '../pages/coverage.ts';
 import { buildSite } from '../pages/site.ts';
+import type { GroupsArtifact } from '../artifacts/groups.ts';
 import type { FileInfo, GeneratedFile, SiteInput, VersionInput } from '../pages/types.ts';
 import { normalizeRoot } from '../pages/urls.ts';
 import { isMain, parseCliArgs, runCli, UsageError } from './errors.ts';
@@ -125,6 +126,7 @@ export async function readSiteInput(dataDir: string, base = '/'): Promise<SiteIn
       readOptionalJson<{ rules: RuleArtifact[] }>(path.join(dir, 'rules.json'), { rules: [] }),
       listFiles(dir),
     ]);
+    const groups = await readOptionalJson<GroupsArtifact | undefined>(path.join(dir, 'groups.json'), undefined);
     versions.push({
       version: entry.version,
       era: entry.era,
@@ -135,6 +137,7 @@ export async function readSiteInput(dataDir: string, base = '/'): Promise<SiteIn
       dataComponents: dataComponents.dataComponents,
       rules: rules.rules,
       files,
+      ...(groups ? { groups } : {}),
     });
   }
   return {

@@ -5,7 +5,7 @@
 import type { Scope, VersionInput, VersionLink } from './types.ts';
 import { dataComponentSlug, preferredBase } from './urls.ts';
 
-export type EntityKind = 'technique' | 'event' | 'tactic' | 'data-component';
+export type EntityKind = 'technique' | 'event' | 'tactic' | 'data-component' | 'group';
 
 export interface Presence {
   /** Oldest first. */
@@ -26,12 +26,13 @@ function put(map: Map<string, Map<string, number>>, id: string, version: string,
 }
 
 export function buildPresence(versions: VersionInput[], latest: string, root = '/', changesFrom = new Map<string, string>()): Presence {
-  const byKind: Presence['byKind'] = { technique: new Map(), event: new Map(), tactic: new Map(), 'data-component': new Map() };
+  const byKind: Presence['byKind'] = { technique: new Map(), event: new Map(), tactic: new Map(), 'data-component': new Map(), group: new Map() };
   for (const v of versions) {
     for (const t of v.techniques) put(byKind.technique, t.id, v.version, t.events.length);
     for (const e of v.events) put(byKind.event, e.key, v.version, e.techniques.length);
     for (const t of v.tactics) put(byKind.tactic, t.id, v.version, t.techniques.length);
     for (const c of v.dataComponents) put(byKind['data-component'], dataComponentSlug(c.name), v.version, c.techniques.length);
+    for (const g of v.groups?.groups ?? []) if (g.revokedBy === '') put(byKind.group, g.id, v.version, g.techniques.length);
   }
   return { versions: versions.map((v) => v.version), latest, root, byKind, changesFrom };
 }

@@ -19,6 +19,7 @@ import { dataComponentPage } from './data-component.ts';
 import { downloadsPage } from './downloads.ts';
 import { eventPage } from './event.ts';
 import { directoryData, generatedNotice, renderPage } from './frontmatter.ts';
+import { groupIndexPage, groupPage, groupsOf } from './group.ts';
 import { homePage } from './home.ts';
 import { dataComponentIndexPage, eventIndexPage, tacticIndexPage, techniqueIndexPage } from './indexes.ts';
 import { buildPresence } from './presence.ts';
@@ -41,6 +42,8 @@ export const PAGE_KINDS: PageKind[] = [
   'downloads',
   'changes',
   'coverage',
+  'group',
+  'group-index',
 ];
 
 export interface SiteMeta {
@@ -74,6 +77,7 @@ function versionPages(ctx: VersionContext, scope: Scope, order: ReturnType<typeo
     ...v.tactics.map((t) => tacticPage(ctx, scope, t)),
     ...v.events.map((e) => eventPage(ctx, scope, e)),
     ...v.dataComponents.map((c) => dataComponentPage(ctx, scope, c)),
+    ...(v.groups ? [groupIndexPage(ctx, scope), ...groupsOf(v).map((g) => groupPage(ctx, scope, g))] : []),
   ];
 }
 

@@ -10,6 +10,7 @@ import { componentLink, homeCrumbs, pageMeta, tacticLink, techniqueRef, type Ver
 import { shortEnable } from './enable.ts';
 import { html } from './escape.ts';
 import { evidenceView } from './evidence.ts';
+import { usedBy } from './group.ts';
 import { aboutLinks, analyticLink, analyticView, countGrades, GRADE_TITLES, gradeMeaning, RULE_KINDS, RULE_SOURCES, ruleLink } from './grades.ts';
 import { appearances } from './presence.ts';
 import type { AnalyticView, GradeGroup, Page, Scope, TechniqueEventRow, TechniqueView } from './types.ts';
@@ -76,6 +77,7 @@ export function techniquePage(ctx: VersionContext, scope: Scope, t: TechniqueArt
     id: t.id,
     name: t.name,
     attackUrl: attackHref(t.url, scope.version, latest),
+    usedBy: usedBy(ctx, scope, t.id),
     isSubtechnique: t.isSubtechnique,
     parent,
     subtechniques: t.subtechniques.map((id) => ({ ...techniqueRef(ctx, scope, id), events: ctx.techniques.get(id)?.events.length ?? 0 })),

@@ -3,6 +3,7 @@
  * (files to write under `site/_generated/`). Pure data: the CLI does the reading and writing.
  */
 import type { DataComponentArtifact, EventArtifact, IndexEntry, TacticArtifact, TechniqueArtifact, VersionCounts } from '../artifacts/build.ts';
+import type { GroupsArtifact } from '../artifacts/groups.ts';
 import type { RuleArtifact, VersionDiff } from '../diff/types.ts';
 import type { Grade } from '../mapping/types.ts';
 
@@ -27,6 +28,8 @@ export interface VersionInput {
   rules: RuleArtifact[];
   /** The files of the version folder (mapping.csv, techniques.json, …). */
   files: FileInfo[];
+  /** groups.json: groups, campaigns and software (group pages, "used by"); absent in data folders built before it. */
+  groups?: GroupsArtifact;
 }
 
 export interface SiteInput {
@@ -125,7 +128,9 @@ export type PageKind =
   | 'data-component-index'
   | 'downloads'
   | 'changes'
-  | 'coverage';
+  | 'coverage'
+  | 'group'
+  | 'group-index';
 
 export interface Page<T> {
   meta: PageMeta;
@@ -278,6 +283,8 @@ export interface TechniqueView {
   id: string;
   name: string;
   attackUrl: string;
+  /** Groups that use it (group pages), by name. */
+  usedBy: Array<{ id: string; name: string; url: string }>;
   isSubtechnique: boolean;
   parent: TechniqueRef | null;
   subtechniques: Array<TechniqueRef & { events: number }>;
