@@ -45,5 +45,6 @@ export function shortEnable(e: EventArtifact | undefined): EnableShortView {
     sacl: en?.sacl !== null && en?.sacl !== undefined,
     sysmon: en?.sysmon?.element ?? '',
     switchTitle: turnsOn ? sentence(turnsOn.title) : '',
+    note: en?.defaults[0] ? sentence(en.defaults[0].text) : '',
   };
 }

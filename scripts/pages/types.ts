@@ -198,6 +198,8 @@ export interface EnableShortView {
   sacl: boolean;
   sysmon: string;
   switchTitle: string;
+  /** What Windows does by default (`Written by the event log service whatever the audit policy`), for events with nothing to switch on. */
+  note: string;
 }
 
 /** The about page's explanations: the grade table and the evidence table. */
