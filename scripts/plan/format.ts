@@ -25,9 +25,12 @@ export function pct(share: number): string {
 
 const ratio = (n: number, of: number): string => (of === 0 ? '–' : pct(n / of));
 
-function cell(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+/** Text from ATT&CK or the user's layer, as Markdown text: no emphasis, link, HTML or table syntax of its own. */
+function md(s: string): string {
+  return s.replace(/\r?\n/g, ' ').replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`);
 }
+
+const cell = md;
 
 function list(items: readonly string[], max: number): string {
   return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} … (+${items.length - max})`;
@@ -44,8 +47,9 @@ export function planHeadline(r: PlanReport): string {
   const b = r.before;
   const a = r.after;
   const dark = b.total - b.mapped;
+  const at = r.minGrade === 'related' ? '' : ` at ${minGradeWords(r.minGrade)}`;
   const out = [
-    `**${plural(b.total, 'target technique')}**: ${b.mapped} with a mapped Windows event${r.minGrade === 'related' ? '' : ` (at ${minGradeWords(r.minGrade)})`}, ${dark} no Windows event can show.`,
+    `**${plural(b.total, 'target technique')}**: ${b.mapped} with a mapped Windows event${at}, ${dark} no Windows event can show${at}.`,
     r.inputs.length > 0 ? `Visible now: ${b.visible} (${countsText(b)}${b.partial > 0 ? `; ${b.partial} partial` : ''}), ${ratio(b.visible, b.total)} of the target.` : 'Starting from nothing collected.',
     r.steps.length > 0
       ? `After ${plural(r.steps.length, 'step')}: **${a.visible}** visible (${countsText(a)}), **${ratio(a.visible, a.total)}** of the target, ${ratio(a.visible, a.mapped)} of what Windows events can show.`
@@ -60,15 +64,15 @@ const techniqueLabel = (t: PlanTechnique): string => `${t.id} ${t.name}`;
 
 export function planToMarkdown(r: PlanReport): string {
   const byId = new Map(r.techniques.map((t) => [t.id, t]));
-  const named = (ids: readonly string[], max = 12): string => list(ids.map((id) => { const t = byId.get(id); return t ? `${t.id} ${t.name}` : id; }), max);
+  const named = (ids: readonly string[], max = 12): string => md(list(ids.map((id) => { const t = byId.get(id); return t ? `${t.id} ${t.name}` : id; }), max));
   const out: string[] = [];
-  out.push(`# Logging plan for ${r.target.label} — ATT&CK ${r.attackVersion}`, '');
+  out.push(`# Logging plan for ${md(r.target.label)} — ATT&CK ${r.attackVersion}`, '');
   out.push(planHeadline(r), '');
   out.push(`_${r.convention}${r.minGrade === 'related' ? '' : ` Only links of ${minGradeWords(r.minGrade)} count (--min-grade ${r.minGrade}).`}_`, '');
   out.push('## Target', '');
   for (const s of r.target.sources) {
-    const aka = s.aliases.length > 0 ? ` (also ${list(s.aliases, 8)})` : '';
-    const what = s.kind === 'techniques' ? 'listed techniques' : s.kind === 'layer' ? `layer \`${s.id}\`: ${s.name}` : s.kind === 'tactic' ? `tactic ${s.name}` : `${s.kind} **${s.name}** ${s.url ? `[${s.id}](${s.url})` : s.id}${aka}`;
+    const aka = s.aliases.length > 0 ? ` (also ${md(list(s.aliases, 8))})` : '';
+    const what = s.kind === 'techniques' ? 'listed techniques' : s.kind === 'layer' ? `layer ${md(s.id)}: ${md(s.name)}` : s.kind === 'tactic' ? `tactic ${md(s.name)}` : `${s.kind} **${md(s.name)}** ${s.url ? `[${s.id}](${s.url})` : s.id}${aka}`;
     out.push(`- ${what}: ${plural(s.techniques, 'technique')}`);
   }
   if (r.target.tacticFilter.length > 0) out.push(`- only techniques in: ${r.target.tacticFilter.join(', ')}`);
@@ -80,12 +84,12 @@ export function planToMarkdown(r: PlanReport): string {
   }
   if (r.warnings.length > 0) {
     out.push(`## Warnings (${r.warnings.length})`, '');
-    for (const w of r.warnings) out.push(`- ${w}`);
+    for (const w of r.warnings) out.push(`- ${md(w)}`);
     out.push('');
   }
   if (r.notes.length > 0) {
     out.push('## Notes', '');
-    for (const n of r.notes) out.push(`- ${n}`);
+    for (const n of r.notes) out.push(`- ${md(n)}`);
     out.push('');
   }
 

@@ -76,6 +76,14 @@ describe('the plan (ATT&CK 18.1)', () => {
     expect(formatPlan(r, 'csv').split('\n')[0]).toBe('section,rank,id,name,kind,confirmed,named,related,visible,share,before,after,step,techniques,events,command,reason,data_components');
   });
 
+  it('writes names from a layer or ATT&CK as Markdown text, never as markup', () => {
+    const layer = { name: '<img src=x onerror=alert(1)> *bold* [link](http://x)', domain: 'enterprise-attack', techniques: [{ techniqueID: 'T1059.001', score: 1 }] };
+    const md = formatPlan(computePlan(version, resolveTarget(catalog, { layers: [{ source: 'x|y.json', layer }] }), { top: 1 }), 'md');
+    expect(md).toContain('# Logging plan for layer \\<img src=x onerror=alert(1)\\> \\*bold\\* \\[link\\](http://x) — ATT&CK 18.1');
+    expect(md).toContain('- layer x\\|y.json:');
+    expect(md).not.toMatch(/(^|[^\\])<img/);
+  });
+
   it('refuses a bad top and a target of another version', () => {
     expect(() => computePlan(version, apt29, { top: -1 })).toThrow(PlanError);
     expect(() => computePlan(version, { ...apt29, attackVersion: '17.1' })).toThrow(/the target is for ATT&CK 17\.1/);
