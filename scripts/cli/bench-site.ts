@@ -5,7 +5,7 @@
  * `tsx scripts/cli/bench-site.ts` prints them as a Markdown table.
  *
  * Targets: at least 1,000 generated pages per second, and the whole site (pages, Eleventy,
- * Pagefind) in under 30 s on the project's 2-core machine.
+ * Pagefind) within 15 s on the project's 2-core machine (issue 14).
  */
 import { execFile } from 'node:child_process';
 import { cp, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
@@ -22,7 +22,7 @@ import { DEFAULT_DATA, readSiteInput, writeGenerated } from './pages.ts';
 
 const run = promisify(execFile);
 
-export const SITE_TARGETS = { pagesPerSecond: 1000, siteSeconds: 30 } as const;
+export const SITE_TARGETS = { pagesPerSecond: 1000, siteSeconds: 15 } as const;
 
 export interface SiteBenchVersion {
   version: string;
@@ -100,7 +100,7 @@ export async function benchSite(o: { dataDir?: string; pagefind?: boolean; repea
       pagefind,
       coverageData: { version: input.latest, bytes: Buffer.byteLength(coverageText), gzipBytes: gzipSync(coverageText).length },
       siteSeconds,
-      targets: { ...SITE_TARGETS, met: pagesPerSecond >= SITE_TARGETS.pagesPerSecond && siteSeconds < SITE_TARGETS.siteSeconds },
+      targets: { ...SITE_TARGETS, met: pagesPerSecond >= SITE_TARGETS.pagesPerSecond && siteSeconds <= SITE_TARGETS.siteSeconds },
     };
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -123,7 +123,7 @@ export function formatSiteBench(b: SiteBench): string {
     `| Eleventy render | ${f(b.eleventy.seconds, 1)} s (${b.eleventy.htmlFiles} files) |`,
     `| Pagefind index | ${b.pagefind ? `${f(b.pagefind.seconds, 1)} s` : 'skipped'} |`,
     `| coverage page data (${b.coverageData.version}) | ${f(b.coverageData.bytes / 1024)} KiB, ${f(b.coverageData.gzipBytes / 1024)} KiB gzipped |`,
-    `| npm run site, in all | ${f(b.siteSeconds, 1)} s (target < ${b.targets.siteSeconds} s, ≥ ${b.targets.pagesPerSecond} pages/s: ${b.targets.met ? 'met' : 'NOT met'}) |`,
+    `| npm run site, in all | ${f(b.siteSeconds, 1)} s (target ≤ ${b.targets.siteSeconds} s, ≥ ${b.targets.pagesPerSecond} pages/s: ${b.targets.met ? 'met' : 'NOT met'}) |`,
   ];
   return `${lines.join('\n')}\n`;
 }

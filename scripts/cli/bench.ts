@@ -18,6 +18,7 @@ import { attackBundleUrl } from '../sources/upstream.ts';
 import { REPO_ROOT } from '../lib/repo-root.ts';
 import { DEFAULT_LOCK } from './data.ts';
 import { parseCliArgs, runCli } from './errors.ts';
+import { benchBuild, formatBuildBench } from './bench-build.ts';
 import { benchSite, formatSiteBench } from './bench-site.ts';
 import { loadShared, runBuild } from '../build/run.ts';
 
@@ -141,6 +142,8 @@ async function main(): Promise<void> {
       '',
       `Whole offline build of ${versions.length} versions (every stage, from the mirror folder): ${(wholeSerial / 1000).toFixed(2)} s in this thread (${(wholeSerial / floorAll).toFixed(2)} × the floor), ${(wholeWorkers / 1000).toFixed(2)} s with 2 worker threads (${(wholeWorkers / floorAll).toFixed(2)} ×); floor = gunzip + UTF-8 decoding + JSON.parse of the same bundles in this run, ${(floorAll / 1000).toFixed(2)} s; target ≤ 2× (best: ${(whole / floorAll).toFixed(2)} ×)`,
     ];
+    // The figures of issue 14, beside their targets: time and peak memory against the floor, each run in its own process.
+    lines.push('', formatBuildBench(await benchBuild({ mirror, versions })));
     if (!values['no-site']) lines.push('', formatSiteBench(await benchSite()));
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
