@@ -10,6 +10,7 @@
  */
 import { auditGpoPath, type AuditOutcome, auditpolCommand, SUBCATEGORY_NOTES } from '../windows/audit.ts';
 import type { AuditSubcategory } from '../windows/subcategories.ts';
+import { SECURITY_LOG_SWITCH, SYSMON_SERVICE_SWITCH } from '../windows/switches.ts';
 import { SYSMON_SCHEMA_VERSION, sysmonEventIds, sysmonSnippet } from '../windows/sysmon.ts';
 import { blankConfigEvent, type ConfigEvent } from './data.ts';
 import { describeSetting } from './readers/auditpol.ts';
@@ -161,7 +162,7 @@ interface Candidate {
   named?: SwitchUnit;
 }
 
-/** A switch unit of advice: a named switch of the table, or one of the two below. */
+/** A switch unit of advice: a named switch of the table (SECURITY_LOG_SWITCH, SYSMON_SERVICE_SWITCH among them). */
 interface SwitchUnit {
   id: string;
   title: string;
@@ -171,20 +172,6 @@ interface SwitchUnit {
 }
 
 const KIND_ORDER: Record<AdviceKind, number> = { 'audit-subcategory': 0, 'sysmon-event-type': 1, switch: 2, event: 3 };
-
-const SECURITY_LOG_SWITCH: SwitchUnit = {
-  id: 'security-log',
-  title: 'collect the Security log',
-  commands: [],
-  note: 'these events are written by the event log service whatever the audit policy (log cleared, service stopped, log full)',
-};
-
-const SYSMON_SERVICE_SWITCH: SwitchUnit = {
-  id: 'sysmon-service',
-  title: 'install Sysmon',
-  commands: ['sysmon64.exe -accepteula -i sysmonconfig.xml'],
-  note: 'Sysmon always writes its service state (4), configuration change (16) and error (255) events',
-};
 
 function buildCandidates(data: VersionData, details: ReadonlyMap<string, ConfigEvent>, full: ReadonlySet<string>): Candidate[] {
   const byId = new Map<string, Candidate>();

@@ -11,6 +11,7 @@ import { blankConfigEvent, type ConfigEvent } from './data.ts';
 import { type AuditSubcategory, subcategoryByGuid } from '../windows/subcategories.ts';
 import { type SysmonConfig, type SysmonState } from './readers/sysmon.ts';
 import { ALWAYS_LOGGED_SECURITY, type AuditOutcome } from '../windows/audit.ts';
+import { ALWAYS_LOGGED_TEXT } from '../windows/switches.ts';
 
 export type InputKind = 'events' | 'auditpol' | 'sysmon' | 'preset';
 export const INPUT_KINDS: readonly InputKind[] = ['events', 'auditpol', 'sysmon', 'preset'];
@@ -74,7 +75,7 @@ export function auditsOutcome(setting: { success: boolean; failure: boolean }, o
 }
 
 function auditSources(policy: AuditPolicy, input: InputKind, sw: EventSwitch): EventSource[] {
-  if (sw.kind === 'security-always') return [{ input, source: policy.source, detail: 'written by the event log service whatever the audit policy', partial: false }];
+  if (sw.kind === 'security-always') return [{ input, source: policy.source, detail: ALWAYS_LOGGED_TEXT, partial: false }];
   if (sw.kind !== 'audit') return [];
   const out: EventSource[] = [];
   for (const sub of sw.subcategories) {

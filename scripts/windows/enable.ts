@@ -12,7 +12,7 @@ import { ALWAYS_LOGGED_SECURITY, auditGpoPath, type AuditOutcome, auditpolComman
 import { DEFAULT_NOTES, type FactNote, microsoftDefault, settingWords } from './defaults.ts';
 import { type FactSource, microsoftEventPage, SOURCES } from './sources.ts';
 import { subcategoryByName } from './subcategories.ts';
-import { switchesFor } from './switches.ts';
+import { ALWAYS_LOGGED_TEXT, SECURITY_LOG_SWITCH, switchesFor } from './switches.ts';
 import { SYSMON_DEFAULT_ON, SYSMON_ELEMENTS, SYSMON_SERVICE_EVENTS, sysmonEventIds, sysmonSnippet } from './sysmon.ts';
 
 /** One audit subcategory that writes the event. */
@@ -127,7 +127,7 @@ function sysmonEntry(e: EnableInput): SysmonEnable | null {
 function defaultNotes(e: EnableInput, audit: readonly AuditEnable[]): FactNote[] {
   const out: FactNote[] = [];
   if (e.log === 'Security') {
-    if (ALWAYS_LOGGED_SECURITY.has(e.eventId)) out.push({ text: 'written by the event log service whatever the audit policy', source: SOURCES.table });
+    if (ALWAYS_LOGGED_SECURITY.has(e.eventId)) out.push({ text: ALWAYS_LOGGED_TEXT, source: SECURITY_LOG_SWITCH.source });
     const client = e.clientDefault.trim();
     const server = e.serverDefault.trim();
     if (client || server) out.push({ text: `audit policy of ${audit[0]?.subcategory ?? 'its subcategory'}: client ${client || 'unknown'}, server ${server || 'unknown'}`, source: SOURCES.ossemDefaults });

@@ -97,3 +97,26 @@ export function switchesFor(key: string, log: string): NamedSwitch[] {
 export function namedSwitchFor(key: string, log: string): NamedSwitch | undefined {
   return switchesFor(key, log).find((s) => s.effect === 'turns-on');
 }
+
+/** Why the Security log's own events (1102 log cleared…) need no audit policy. */
+export const ALWAYS_LOGGED_TEXT = 'written by the event log service whatever the audit policy';
+
+/** The unit that collects the Security events ALWAYS_LOGGED_SECURITY lists. */
+export const SECURITY_LOG_SWITCH: NamedSwitch = {
+  id: 'security-log',
+  title: 'collect the Security log',
+  effect: 'turns-on',
+  commands: [],
+  note: `these events are ${ALWAYS_LOGGED_TEXT} (log cleared, service stopped, log full)`,
+  source: SOURCES.table,
+};
+
+/** The unit that collects Sysmon's own events (SYSMON_SERVICE_EVENTS). */
+export const SYSMON_SERVICE_SWITCH: NamedSwitch = {
+  id: 'sysmon-service',
+  title: 'install Sysmon',
+  effect: 'turns-on',
+  commands: ['sysmon64.exe -accepteula -i sysmonconfig.xml'],
+  note: 'Sysmon always writes its service state (4), configuration change (16) and error (255) events',
+  source: SOURCES.sysmon,
+};
