@@ -20,7 +20,7 @@ import { createFetcher } from '../sources/fetcher.ts';
 import { readLock } from '../sources/lock.ts';
 import { attackBundleUrl } from '../sources/upstream.ts';
 import { DEFAULT_LOCK } from './data.ts';
-import { isMain, runCli } from './errors.ts';
+import { isMain, parseCliArgs, runCli, UsageError } from './errors.ts';
 
 const run = promisify(execFile);
 
@@ -117,9 +117,10 @@ export function formatBuildBench(b: BuildBench): string {
 
 if (isMain(import.meta.url)) {
   // The child's side: `bench-build.ts KIND MIRROR VERSIONS OUT CACHE`, one JSON line on stdout.
+  const usage = 'Usage: tsx scripts/cli/bench-build.ts floor|cold|warm MIRROR VERSIONS OUT CACHE (npm run bench runs it)\n';
   await runCli(async () => {
-    const [kind, mirror, versions, out, cache] = process.argv.slice(2);
-    if (kind !== 'floor' && kind !== 'cold' && kind !== 'warm') throw new Error(`bench-build: unknown measurement "${kind}"`);
+    const [kind, mirror, versions, out, cache] = parseCliArgs(process.argv.slice(2), {}, usage, true).positionals;
+    if (kind !== 'floor' && kind !== 'cold' && kind !== 'warm') throw new UsageError(`bench-build: unknown measurement "${kind}"\n\n${usage}`);
     const figures = await measure(kind, mirror ?? '', (versions ?? '').split(','), out ?? '', cache ?? '');
     process.stdout.write(`${JSON.stringify(figures)}\n`);
   });

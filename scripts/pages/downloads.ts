@@ -1,4 +1,5 @@
 /** The downloads page: every artifact of every version, the schemas, and the licence notices. */
+import { DOMAIN } from '../lib/domain.ts';
 import { pageMeta, type VersionContext } from './context.ts';
 import type { DownloadsView, FileInfo, Page, Scope, SiteInput } from './types.ts';
 import { downloadsUrl, preferredBase } from './urls.ts';
@@ -57,7 +58,7 @@ export function downloadsPage(ctx: VersionContext, scope: Scope, input: SiteInpu
       isLatest: v.version === input.latest,
       home: preferredBase(v.version, input.latest, input.root),
       counts: v.counts,
-      files: fileRows(v.files, `${DOWNLOADS}enterprise-attack/${v.version}/`),
+      files: fileRows(v.files, `${DOWNLOADS}${DOMAIN}/${v.version}/`),
     })),
     latestFiles: fileRows(latest?.files ?? [], `${DOWNLOADS}latest/`),
     schemas: [...input.schemas].sort(byOrder).map((f) => ({ name: f.name, url: `${DOWNLOADS}schemas/${f.name}`, size: humanSize(f.size) })),

@@ -12,6 +12,7 @@
  * from `input.changes` (the diffs, computed once per build by the CLI).
  */
 import type { VersionDiff } from '../diff/types.ts';
+import { DOMAIN } from '../lib/domain.ts';
 import { changesPage } from './changes.ts';
 import { versionContext, type VersionContext } from './context.ts';
 import { coverageDataFile, coveragePage } from './coverage.ts';
@@ -101,7 +102,7 @@ export function buildSite(input: SiteInput): BuiltSite {
   for (const v of input.versions) {
     const ctx = versionContext(v, presence);
     const order = collectionOrder(v.events);
-    const source = `${label}enterprise-attack/${v.version}/`;
+    const source = `${label}${DOMAIN}/${v.version}/`;
     const diff = diffs.get(v.version);
     files.push(coverageDataFile(v));
     for (const scope of scopesFor(v.version, input.latest, root)) {
