@@ -39,6 +39,7 @@ export const EVENT_OUTCOMES: Readonly<Record<string, AuditOutcome>> = {
   '4768': 'both',
   '4769': 'both',
   '4776': 'both',
+  '4794': 'both',
   '4928': 'both',
   '4929': 'both',
   '5140': 'both',
@@ -76,6 +77,13 @@ export const EXTRA_SUBCATEGORIES: Readonly<Record<string, readonly string[]>> = 
   '4900': ['Certification Services'],
   '4928': ['Detailed Directory Service Replication'],
   '4929': ['Detailed Directory Service Replication'],
+  '4627': ['Group Membership'],
+  '4744': ['Distribution Group Management'],
+  '4759': ['Distribution Group Management'],
+  '4783': ['Application Group Management'],
+  '4790': ['Application Group Management'],
+  '4794': ['User Account Management'],
+  '4876': ['Certification Services'],
 };
 
 /**

@@ -142,6 +142,11 @@ describe('the rows of the events the issue names', () => {
     expect(Object.keys(SYSMON_ELEMENTS)).toContain('1');
   });
 
+  it('gives Security events OSSEM has no subcategory for their subcategory from Microsoft', () => {
+    expect(eventEnable(input('Security:4627')).audit.map((a) => [a.subcategory, a.source.url])).toEqual([['Group Membership', 'https://learn.microsoft.com/en-us/windows/security/threat-protection/auditing/event-4627']]);
+    expect(eventEnable(input('Security:4794')).audit[0]?.auditpol).toBe('auditpol /set /subcategory:"User Account Management" /success:enable /failure:enable');
+  });
+
   it('an event the table does not know has an empty row', () => {
     expect(eventEnable(input('System:7045'))).toEqual({ audit: [], sacl: null, switches: [], sysmon: null, defaults: [] });
   });
