@@ -19,7 +19,8 @@ const COUNT_LABELS: Array<[CountName, string]> = [
 
 function countsTable(d: VersionDiff, counts: VersionDiff['counts']): string[] {
   const same = d.oldVersion === d.newVersion;
-  const header = ['', same ? 'Before' : d.oldVersion, same ? 'After' : d.newVersion, 'Change'];
+  // A named first column: an empty header cell is an accessibility error on the site's "what changed" pages.
+  const header = ['Count', same ? 'Before' : d.oldVersion, same ? 'After' : d.newVersion, 'Change'];
   const rows = COUNT_LABELS.map(([key, label]) => [label, n(counts[key].old), n(counts[key].new), signed(counts[key].delta)]);
   return table(header, [':--', '--:', '--:', '--:'], rows);
 }

@@ -607,6 +607,9 @@ describe('in a browser', () => {
     await auditItem.locator('button.cov-copy').click();
     await expect.poll(() => page.locator('#cov-copy-status').textContent()).toBe(`Copied the command of recommendation ${auditIndex + 1}.`);
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(audit?.commands[0]);
+    // The techniques a unit gains are listed once its details are opened.
+    await items.first().locator('.cov-advice-techniques summary').click();
+    await items.first().locator('.cov-advice-techniques a').first().waitFor();
     expect(await items.first().locator('.cov-advice-techniques a').count()).toBe((first?.gained.confirmed.length ?? 0) + (first?.gained.named.length ?? 0) + (first?.gained.related.length ?? 0));
     expect(await items.first().locator('.cov-advice-gain').textContent()).toMatch(new RegExp(`^\\+${first?.gained.confirmed.length} confirmed`));
     const sysmonAdvice = clientCore.advice.find((a) => a.kind === 'sysmon-event-type');
@@ -725,6 +728,116 @@ describe('in a browser', () => {
       await page.screenshot({ path: path.join(OUTPUT, `technique-${name}-T1480.png`), fullPage: true });
       await context.close();
     }
+  });
+
+  it('fits a 390 px phone: no page scrolls sideways, and search shows its labelled input and results before the filters', async () => {
+    const context = await ready().newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    const wide: string[] = [];
+    for (const url of ['/', '/downloads/', '/about/', '/events/', '/changes/', '/events/security-4688/', '/techniques/T1003.001/', '/coverage/', `/v/${OLDEST}/events/`]) {
+      await page.goto(`${server.url}${url}`);
+      const width = Number(await page.evaluate('document.documentElement.scrollWidth'));
+      if (width > 390) wide.push(`${url}: ${width} px`);
+    }
+    expect(wide).toEqual([]);
+    // No table header cell is empty (the "what changed" counts table had one).
+    await page.goto(`${server.url}/changes/`);
+    expect(await page.$$eval('th', (ths) => ths.filter((th) => (th.textContent ?? '').trim() === '').length)).toBe(0);
+
+    await page.goto(`${server.url}/search/?q=4688`);
+    const input = page.locator('#search input.pagefind-ui__search-input');
+    await input.waitFor();
+    // A real <label>, not only Pagefind's title (axe: label-title-only).
+    expect(await input.evaluate((i) => [...((i as HTMLInputElement).labels ?? [])].map((l) => l.textContent))).toEqual(['Search techniques, events, tactics and data components']);
+    await page.locator('.pagefind-ui__result').first().waitFor();
+    const top = async (sel: string): Promise<number> => (await page.locator(sel).first().boundingBox())?.y ?? Infinity;
+    expect(await top('.pagefind-ui__result')).toBeLessThan(844);
+    expect(await top('.pagefind-ui__result')).toBeLessThan(await top('.pagefind-ui__filter-panel'));
+    expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: path.join(OUTPUT, 'search-phone.png') });
+    await context.close();
+  });
+
+  it('filters an event page’s folded related techniques, and lists them all without JavaScript', async () => {
+    const related = JSON.parse(await readFile(path.join(DATA, 'enterprise-attack', LATEST, 'events.json'), 'utf8')) as { events: EventArtifact[] };
+    const all = related.events.find((e) => e.key === 'Security:4688')?.techniques.filter((t) => t.grade === 'related') ?? [];
+    expect(all.length).toBeGreaterThan(50);
+    const context = await ready().newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/events/security-4688/`);
+    await page.locator('#grade-related summary').click();
+    const filter = page.locator('#related-filter');
+    expect(await page.getByLabel('Filter the related techniques').count()).toBe(1);
+    const visible = () => page.$$eval('#related-list > li', (lis) => lis.filter((li) => !(li as HTMLElement).hidden).map((li) => li.textContent ?? ''));
+    expect(await visible()).toHaveLength(all.length);
+    const id = all[0]?.id ?? '';
+    await filter.fill(id);
+    const shown = await visible();
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.length).toBeLessThan(all.length);
+    for (const text of shown) expect(text).toContain(id);
+    expect(await page.locator('#related-shown').textContent()).toBe(`${shown.length} of ${all.length} shown`);
+    await filter.fill('');
+    expect(await visible()).toHaveLength(all.length);
+    await context.close();
+
+    const noJs = await ready().newContext({ javaScriptEnabled: false });
+    const plain = await noJs.newPage();
+    await plain.goto(`${server.url}/events/security-4688/`);
+    expect(await plain.locator('.list-filter').isHidden()).toBe(true);
+    expect(await plain.locator('#related-list > li').count()).toBe(all.length);
+    await noJs.close();
+  });
+
+  it('coverage page: first render from its slim data file (no techniques.json), no layout shift, a skip link past the list, and a min-grade switch with the CLI’s figures', async () => {
+    const read = async (name: string): Promise<unknown> => JSON.parse(await readFile(path.join(DATA, 'enterprise-attack', LATEST, name), 'utf8'));
+    const data = versionDataFromJson({ techniques: await read('techniques.json'), events: await read('events.json'), tactics: await read('tactics.json') });
+    const two = ['Security:4688', 'Sysmon:1'];
+    const context = await ready().newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+    await page.addInitScript(() => {
+      const w = window as unknown as { shifts: number };
+      w.shifts = 0;
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries() as Array<PerformanceEntry & { value: number; hadRecentInput: boolean }>) if (!e.hadRecentInput) w.shifts += e.value;
+      }).observe({ type: 'layout-shift', buffered: true });
+    });
+    await page.goto(`${server.url}/coverage/`);
+    // Usable before the script has run: the picker and the table are in the HTML, visible.
+    expect(await page.locator('#coverage').isVisible()).toBe(true);
+    await page.locator('#coverage[data-ready="true"]').waitFor();
+    expect(requests.filter((r) => r.endsWith('.json'))).toEqual([`/assets/coverage/${LATEST}.json`]);
+    expect(await page.evaluate(() => (window as unknown as { shifts: number }).shifts)).toBeLessThan(0.01);
+
+    // The skip link: from the filter, one Tab, Enter: the focus is on the results, past 100+ checkboxes.
+    await page.focus('#cov-filter');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('cov-skip');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('cov-res-h');
+
+    // The min-grade switch: each grade's figures are those of npm run coverage -- --events … --min-grade.
+    await page.goto(`${server.url}/coverage/#events=Security:4688,Sysmon:1`);
+    await page.locator('#coverage[data-ready="true"]').waitFor();
+    const foot = footGrades(page);
+    const mapped = () => page.locator('#cov-table tfoot .cov-mapped').textContent();
+    for (const minGrade of ['named', 'confirmed', 'related'] as const) {
+      const cli = computeCoverage(data, two, { minGrade });
+      await page.check(`input[name="min-grade"][value="${minGrade}"]`);
+      await expect.poll(() => foot()).toBe(gradesOf(cli.totals));
+      expect(await mapped()).toBe(cli.totals.mapped.toLocaleString('en-US'));
+      expect(await tacticGrades(page)).toEqual(cli.tactics.map((t) => [t.id, gradesOf(t)]));
+      expect(new URL(page.url()).hash).toBe(minGrade === 'related' ? '#events=Security:4688,Sysmon:1' : `#events=Security:4688,Sysmon:1&min-grade=${minGrade}`);
+      expect(await page.locator('#cov-table thead .cov-h-related').isVisible()).toBe(minGrade === 'related');
+    }
+    // A shared address keeps the grade.
+    await page.goto(`${server.url}/coverage/#events=Security:4688,Sysmon:1&min-grade=named`);
+    await page.locator('#coverage[data-ready="true"]').waitFor();
+    await expect.poll(() => foot()).toBe(gradesOf(computeCoverage(data, two, { minGrade: 'named' }).totals));
+    expect(await page.isChecked('input[name="min-grade"][value="named"]')).toBe(true);
+    await context.close();
   });
 });
 

@@ -40,7 +40,8 @@ interface Page extends View {
   boxes: Map<string, HTMLInputElement>;
   data: VersionData;
   details: readonly ConfigEvent[];
-  catalog: ReturnType<typeof eventCatalog>;
+  /** The events as `--events` resolves them; built on first use (only an address with #events= needs it). */
+  catalog: () => ReturnType<typeof eventCatalog>;
   compute: Compute;
   preset: PresetName | null;
   minGrade: Grade;
@@ -97,7 +98,8 @@ function update(page: Page, o: { keepFocus?: number | null; writeHash?: boolean 
 }
 
 function applyHash(page: Page): void {
-  const decoded = decodeHash(window.location.hash, page.catalog);
+  const hash = window.location.hash;
+  const decoded = hash.length > 1 ? decodeHash(hash, page.catalog()) : null;
   const note = $<HTMLElement>(page.root, '#cov-problems');
   if (!decoded) {
     note.hidden = true;
@@ -183,7 +185,8 @@ function setupLists(page: Page): void {
   });
   const search = $<HTMLInputElement>(root, '#cov-filter');
   search.addEventListener('input', () => filterEvents(page, search.value));
-  filterEvents(page, search.value);
+  // A browser may restore a typed filter after "back"; an empty one is what the page shows already.
+  if (search.value !== '') filterEvents(page, search.value);
   // The skip link moves the focus past the event list without touching the address (#events=… lives there).
   $<HTMLAnchorElement>(root, '#cov-skip').addEventListener('click', (e) => {
     e.preventDefault();
@@ -239,6 +242,7 @@ function makePage(root: HTMLElement, text: string): { page: Page; events: unknow
     const holder = $<HTMLElement>(box.parentElement ?? root, '.cov-tags');
     tagHolders.set(key, holder);
   }
+  let catalog: ReturnType<typeof eventCatalog> | undefined;
   const page: Page = {
     root,
     eventBase: root.dataset.eventBase ?? '',
@@ -247,7 +251,7 @@ function makePage(root: HTMLElement, text: string): { page: Page; events: unknow
     boxes,
     data: model.data,
     details: model.details,
-    catalog: eventCatalog(model.data),
+    catalog: () => (catalog ??= eventCatalog(model.data)),
     compute: pageComputer(import.meta.url, text, model),
     preset: null,
     minGrade: 'related',

@@ -11,6 +11,10 @@ export const $ = <T extends Element>(root: ParentNode, selector: string): T => {
   return found;
 };
 
+const EN = new Intl.NumberFormat('en-US');
+/** `1,234`: one formatter for every cell (`toLocaleString('en-US')` builds a new one per call, tens of ms per table on a slow phone). */
+export const grouped = (n: number): string => EN.format(n);
+
 export const pct = (part: number, whole: number): string => (whole === 0 ? '–' : `${((100 * part) / whole).toFixed(1)}%`);
 
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; text?: string } = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {

@@ -9,7 +9,7 @@ import { pluralGrouped as plural } from '../../lib/plural.ts';
 import { eventSlug } from '../urls.ts';
 import type { PageResult, RowCounts } from './coverage-compute.ts';
 import { ADVICE_KIND_LABELS, adviceCode, adviceGain, adviceHeading, collectedCounts, eventTags, statusText } from './coverage-config.ts';
-import { $, el, pct } from './coverage-dom.ts';
+import { $, el, grouped, pct } from './coverage-dom.ts';
 
 /** Where the renderers write and link to. */
 export interface View {
@@ -30,11 +30,11 @@ export function renderTable(v: View, result: PageResult): void {
   const fill = (tr: HTMLTableRowElement | null | undefined, c: RowCounts): void => {
     if (!tr) return;
     for (const g of GRADES) {
-      $(tr, `.cov-${g}`).textContent = c[g].toLocaleString('en-US');
+      $(tr, `.cov-${g}`).textContent = grouped(c[g]);
       $<HTMLElement>(tr, `.bar-${g}`).style.width = width(c[g], c.mapped);
     }
-    $(tr, '.cov-partial').textContent = c.partial.toLocaleString('en-US');
-    $(tr, '.cov-mapped').textContent = c.mapped.toLocaleString('en-US');
+    $(tr, '.cov-partial').textContent = grouped(c.partial);
+    $(tr, '.cov-mapped').textContent = grouped(c.mapped);
     $(tr, '.cov-pct').textContent = pct(c.confirmed + c.named, c.mapped);
     $<HTMLElement>(tr, '.bar-partial').style.width = width(c.partial, c.mapped);
     tr.classList.toggle('zero', c.confirmed + c.named + c.related === 0);
@@ -115,8 +115,14 @@ function adviceItem(v: View, a: Advice, mapped: number): HTMLLIElement {
   if (gained.length > 0) {
     const details = el('details', { className: 'cov-advice-techniques' });
     details.append(el('summary', { text: `${plural(gained.length, 'technique')} it gains: ${gainText(a.gained)}` }));
-    for (const g of GRADES) if (a.gained[g].length > 0) details.append(el('p', { className: 'small muted', text: `Now ${g}:` }), techniqueLinks(v, a.gained[g]));
-    if (a.upgrades.length > 0) details.append(el('p', { className: 'small muted', text: `Partial → seen: ${a.upgrades.join(', ')}` }));
+    // Filled when first opened: with nothing collected the first units gain hundreds of techniques each,
+    // thousands of links nobody sees until they open one.
+    details.addEventListener('toggle', () => {
+      if (!details.open || details.dataset.filled) return;
+      details.dataset.filled = 'true';
+      for (const g of GRADES) if (a.gained[g].length > 0) details.append(el('p', { className: 'small muted', text: `Now ${g}:` }), techniqueLinks(v, a.gained[g]));
+      if (a.upgrades.length > 0) details.append(el('p', { className: 'small muted', text: `Partial → seen: ${a.upgrades.join(', ')}` }));
+    });
     li.append(details);
   }
   li.append(el('p', { className: 'small muted cov-advice-events', text: `Through ${a.events.map((e) => `${e.key.replace(/:(\d+)$/, ' $1')} (${e.techniques.length})`).join(', ')}` }));
