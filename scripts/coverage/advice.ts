@@ -17,6 +17,7 @@ import { describeSetting } from './readers/auditpol.ts';
 import { DEFAULT_MIN_GRADE, type GradeCounts, GRADES, gradeCounts, linksByEvent, stronger, withMinGrade } from './grades.ts';
 import { type ConfigCollectedEvent, eventSwitch, type EventSwitch } from './inputs.ts';
 import { cmp, compareEventRefs, type CoverageEvent, type CoverageLink, type Grade, type VersionData } from './types.ts';
+
 /** Technique IDs per grade. */
 export type GradeLists = Record<Grade, string[]>;
 

@@ -1,6 +1,7 @@
 /**
  * Turns a version's artifacts (parsed JSON, or the pipeline's file map of JSON text) into the
- * VersionData the coverage core reads, and picks a version out of data/index.json.
+ * VersionData the coverage core reads, picks a version out of data/index.json, and reads each
+ * event's configuration fields (ConfigEvent: OSSEM's subcategory and defaults, and `enable`).
  *
  * Pure module: no I/O, no node: imports.
  */

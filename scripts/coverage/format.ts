@@ -1,5 +1,6 @@
 /**
- * Renders a CoverageReport as Markdown (for people), CSV (for spreadsheets) or JSON (for tools).
+ * Renders a CoverageReport (an event list) or a ConfigCoverageReport (a configuration) as Markdown
+ * (for people), CSV (for spreadsheets) or JSON (for tools).
  * Every count is per grade (confirmed / named / related); the headline counts confirmed + named.
  *
  * Pure module: no I/O, no node: imports (papaparse runs in browsers too).
@@ -229,7 +230,6 @@ export function formatReport(r: CoverageReport, format: CoverageFormat): string 
 // ---------------------------------------------------------------------------------------------
 // Configuration coverage reports
 // ---------------------------------------------------------------------------------------------
-
 
 /** `auditpol (audit.csv): Process Creation: Success` */
 export function describeSource(s: EventSource): string {

@@ -1,6 +1,7 @@
 /**
  * ATT&CK Navigator layers (layer format 4.5): the coverage layer of a set of collected events, and
- * the heat maps published with every version (all events; one per log). Every layer scores by the
+ * the heat maps published with every version (all events; one per log), and for a configuration
+ * its current state and what the top recommendations would add. Every layer scores by the
  * best grade of the links (confirmed 3, named 2, related 1), keeps its comments short (the
  * Navigator's tooltip does not wrap long ones), lists legend entries only for scores that occur,
  * and opens every parent technique whose sub-techniques are scored (`showSubtechniques`).

@@ -1,11 +1,14 @@
 /**
  * Node-only: reads one version's artifacts from a data folder (data/index.json and
- * data/<path>/{techniques,events,tactics}.json). Not part of the browser core.
+ * data/<path>/{techniques,events,tactics}.json), each event's configuration fields, and the
+ * configuration files a user gives (any encoding Windows tools write). Not part of the browser core.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type ConfigEvent, configEventsFromJson, resolveVersion, versionDataFromJson } from './data.ts';
 import { decodeText } from './readers/decode.ts';
+
+export { decodeText };
 import { CoverageError, type VersionData } from './types.ts';
 
 async function readJson(file: string): Promise<unknown> {
@@ -37,8 +40,6 @@ export async function loadVersionData(dataDir: string, attack: string): Promise<
 // ---------------------------------------------------------------------------------------------
 // Configuration files and per-event configuration fields
 // ---------------------------------------------------------------------------------------------
-
-export { decodeText };
 
 /** Reads a configuration file given to `flag`, with a clear error when it is missing. */
 export async function readConfigFile(file: string, flag: string): Promise<string> {
