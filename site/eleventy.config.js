@@ -6,6 +6,7 @@
  * and data files (`_generated/assets/coverage/<version>.json`), copied to /assets/.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import filters from './_config/filters.js';
@@ -30,13 +31,28 @@ export default function (eleventyConfig) {
   eleventyConfig.addPassthroughCopy({ [path.join(meta.dataDir, 'enterprise-attack', meta.latest)]: 'downloads/latest' });
   eleventyConfig.addWatchTarget(path.join(input, '_generated', 'site.yaml'));
 
-  // `npm start` serves without `npm run site`'s Pagefind step: index once after the first build so
-  // search works in the dev server too (later rebuilds keep _site/pagefind/).
+  // `npm start` serves without `npm run site`'s Pagefind step: index once after the first build of
+  // every version so search works in the dev server too (later rebuilds keep _site/pagefind/). While
+  // scripts/cli/start.ts serves the latest version alone first, _generated/.partial says so; what
+  // counts is the state when a build starts, and rewritten pages come as a burst of rebuilds: index
+  // once the builds have been quiet for a moment (a build that starts meanwhile postpones it).
   let indexed = false;
-  eleventyConfig.on('eleventy.after', async ({ directories, runMode }) => {
-    if (runMode !== 'serve' || indexed) return;
-    indexed = true;
-    await promisify(execFile)('npx', ['pagefind', '--site', directories.output, '--silent']);
+  let complete = false;
+  let pending;
+  eleventyConfig.on('eleventy.before', () => {
+    clearTimeout(pending);
+    const generated = path.join(input, '_generated');
+    complete = existsSync(path.join(generated, 'site.yaml')) && !existsSync(path.join(generated, '.partial'));
+  });
+  eleventyConfig.on('eleventy.after', ({ directories, runMode }) => {
+    if (runMode !== 'serve' || indexed || !complete) return;
+    pending = setTimeout(() => {
+      indexed = true;
+      promisify(execFile)('npx', ['pagefind', '--site', directories.output, '--silent']).then(
+        () => console.log('[site] search index written (Pagefind): every version is built'),
+        (e) => console.error(`[site] Pagefind failed: ${e.message}`),
+      );
+    }, 1500);
   });
 }
 

@@ -106,14 +106,18 @@ export async function readChanges(dataDir: string, versions: readonly string[]):
   return consecutiveVersionDiffs({ ...data, versions: data.versions.filter((v) => listed.has(v.version)) });
 }
 
-/** Reads index.json and every version it lists. */
-export async function readSiteInput(dataDir: string, base = '/'): Promise<SiteInput> {
+/**
+ * Reads index.json and every version it lists, or only those `only` keeps (`npm start` reads the
+ * latest alone first: see scripts/cli/start.ts); with fewer than two versions there is no change report.
+ */
+export async function readSiteInput(dataDir: string, base = '/', only?: (version: string) => boolean): Promise<SiteInput> {
   const index = await readJson<{ latest?: string; versions?: IndexEntry[] }>(path.join(dataDir, 'index.json'));
   if (!index.latest || !Array.isArray(index.versions) || index.versions.length === 0) {
     throw new PagesError(`${path.join(dataDir, 'index.json')} lists no versions: run npm run data first.`);
   }
   const versions: VersionInput[] = [];
   for (const entry of index.versions) {
+    if (only && !only(entry.version)) continue;
     if (typeof entry.path !== 'string' || !VERSION_PATH.test(entry.path)) {
       throw new PagesError(`${path.join(dataDir, 'index.json')}: version path ${JSON.stringify(printable(String(entry.path)))} is not ${DOMAIN}/<version>`);
     }
@@ -148,7 +152,7 @@ export async function readSiteInput(dataDir: string, base = '/'): Promise<SiteIn
     dataLabel: label(dataDir),
     dataDir,
     root: normalizeRoot(base),
-    changes: await readChanges(dataDir, versions.map((v) => v.version)),
+    changes: versions.length < 2 ? [] : await readChanges(dataDir, versions.map((v) => v.version)),
   };
 }
 
