@@ -5,6 +5,11 @@
  */
 import type { Actor } from '../attack/actors.ts';
 import { plural } from '../lib/plural.ts';
+import { presetPolicy } from '../plan/core.ts';
+import { planFromArtifacts } from '../plan/data.ts';
+import { pct } from '../plan/format.ts';
+import { computePlan } from '../plan/plan.ts';
+import { resolveTarget } from '../plan/targets.ts';
 import type { Grade } from '../mapping/types.ts';
 import { eventRef, homeCrumbs, pageMeta, type VersionContext } from './context.ts';
 import { html } from './escape.ts';
@@ -42,6 +47,19 @@ export interface GroupEventRow extends EventRef {
   total: number;
 }
 
+/** The first steps of the logging plan for a group, as `npm run plan` prints them. */
+export interface GroupPlan {
+  /** The command that prints the same plan. */
+  command: string;
+  preset: string;
+  total: number;
+  visibleBefore: number;
+  visibleAfter: number;
+  shareAfter: string;
+  dark: number;
+  steps: Array<{ rank: number; title: string; commands: string[]; confirmed: number; named: number; related: number; visible: number; share: string }>;
+}
+
 export interface GroupView {
   id: string;
   name: string;
@@ -55,6 +73,8 @@ export interface GroupView {
   /** Events mapped to its techniques: most confirmed, then named, then related, then log and ID. */
   events: GroupEventRow[];
   software: number;
+  /** Latest version only: the plan from the Windows default client audit policy, top 5 steps. */
+  plan: GroupPlan | undefined;
 }
 
 export interface GroupIndexView {
@@ -98,7 +118,18 @@ export function groupPage(ctx: VersionContext, scope: Scope, g: Actor): Page<Gro
   const events: GroupEventRow[] = [...byEvent]
     .map(([key, c]) => ({ ...eventRef(ctx, scope, key), ...c, total: c.confirmed + c.named + c.related }))
     .sort((a, b) => b.confirmed - a.confirmed || b.named - a.named || b.related - a.related || (a.log < b.log ? -1 : a.log > b.log ? 1 : Number(a.eventId) - Number(b.eventId)));
-  const view: GroupView = { id: g.id, name: g.name, aliases: g.aliases, attackUrl: attackHref(g.url, scope.version, ctx.presence.latest), deprecated: g.deprecated, techniques, other, events, software: g.software.length };
+  const view: GroupView = {
+    id: g.id,
+    name: g.name,
+    aliases: g.aliases,
+    attackUrl: attackHref(g.url, scope.version, ctx.presence.latest),
+    deprecated: g.deprecated,
+    techniques,
+    other,
+    events,
+    software: g.software.length,
+    plan: ctx.input.version === ctx.presence.latest ? groupPlan(ctx.input, g) : undefined,
+  };
   const top = events[0];
   const what =
     `${plural(g.techniques.length, 'technique')} in ATT&CK v${scope.version}, ${techniques.length} on Windows` +
@@ -141,4 +172,42 @@ export function groupIndexPage(ctx: VersionContext, scope: Scope): Page<GroupInd
 /** The version's live groups, for the site's page list. */
 export function groupsOf(v: VersionInput): Actor[] {
   return liveGroups(v);
+}
+
+/** Steps shown on a group page, and the preset they start from: the README's done-when command. */
+export const GROUP_PLAN_TOP = 5;
+export const GROUP_PLAN_PRESET = 'windows-default-client';
+
+const planData = new WeakMap<VersionInput, ReturnType<typeof planFromArtifacts>>();
+const plans = new WeakMap<VersionInput, Map<string, GroupPlan | undefined>>();
+
+/**
+ * The plan `npm run plan -- --group <id> --preset windows-default-client --top 5` prints, computed by
+ * the same core (scripts/plan/), once per version and group (the latest version's pages are written twice).
+ */
+export function groupPlan(v: VersionInput, g: Actor): GroupPlan | undefined {
+  if (!v.groups || g.techniques.length === 0) return undefined;
+  const cached = plans.get(v)?.get(g.id);
+  if (cached !== undefined || plans.get(v)?.has(g.id)) return cached;
+  let data = planData.get(v);
+  if (!data) {
+    const at = { attackVersion: v.version };
+    data = planFromArtifacts({ techniques: { ...at, techniques: v.techniques }, events: { ...at, events: v.events }, tactics: { ...at, tactics: v.tactics }, groups: v.groups });
+    planData.set(v, data);
+  }
+  const r = computePlan(data.version, resolveTarget(data.catalog, { groups: [g.id] }), { top: GROUP_PLAN_TOP, inputs: { presets: [presetPolicy(data.version.details, GROUP_PLAN_PRESET)] } });
+  const plan: GroupPlan = {
+    command: `npm run plan -- --attack ${v.version} --group ${g.id} --preset ${GROUP_PLAN_PRESET} --top ${GROUP_PLAN_TOP}`,
+    preset: GROUP_PLAN_PRESET,
+    total: r.before.total,
+    visibleBefore: r.before.visible,
+    visibleAfter: r.after.visible,
+    shareAfter: pct(r.after.total === 0 ? 0 : r.after.visible / r.after.total),
+    dark: r.before.total - r.before.mapped,
+    steps: r.steps.map((s) => ({ rank: s.rank, title: s.title, commands: s.commands, confirmed: s.gained.confirmed.length, named: s.gained.named.length, related: s.gained.related.length, visible: s.seenAfter, share: pct(s.share) })),
+  };
+  const m = plans.get(v) ?? new Map<string, GroupPlan | undefined>();
+  m.set(g.id, plan);
+  plans.set(v, m);
+  return plan;
 }

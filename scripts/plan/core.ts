@@ -21,6 +21,7 @@ export {
   type ConfigEvent,
   type ConfigInputs,
   configAdvice,
+  configEventsFromJson,
   type CoverageTechnique,
   DEFAULT_TOP,
   eventCatalog,
@@ -54,6 +55,7 @@ export {
   techniqueEntries,
   validateLayer,
   type VersionData,
+  versionDataFromJson,
   withMinGrade,
 } from '../coverage/index.ts';
 

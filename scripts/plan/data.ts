@@ -6,7 +6,8 @@
  * Pure module: no I/O, no node: imports.
  */
 import type { Actor, OtherTechnique } from '../attack/actors.ts';
-import { PlanError, type VersionData } from './core.ts';
+import { configEventsFromJson, PlanError, type VersionData, versionDataFromJson } from './core.ts';
+import type { PlanVersion } from './plan.ts';
 import type { TargetCatalog, TargetCatalogTechnique } from './targets.ts';
 
 type Json = Record<string, unknown>;
@@ -64,4 +65,19 @@ export function targetCatalog(data: VersionData, extras: ReadonlyMap<string, { p
     campaigns: groups.campaigns,
     software: groups.software,
   };
+}
+
+/**
+ * The plan's data and target catalog from a version's parsed artifacts (techniques.json, events.json,
+ * tactics.json, groups.json): the one reader for the CLI (./load.ts) and the site.
+ */
+export function planFromArtifacts(docs: { techniques: unknown; events: unknown; tactics: unknown; groups: unknown }): { version: PlanVersion; catalog: TargetCatalog } {
+  const data = versionDataFromJson(docs);
+  const details = configEventsFromJson(docs.events);
+  const extras = techniqueExtras(docs.techniques);
+  const actors = groupsFromJson(docs.groups, data.attackVersion);
+  const catalog = targetCatalog(data, extras, actors);
+  // Data components of every technique a target can name: techniques.json's for Windows ones, groups.json's for the others.
+  const dataComponents = new Map<string, readonly string[]>([...actors.other.map((o): [string, string[]] => [o.id, o.dataComponents]), ...[...extras].map(([id, x]): [string, string[]] => [id, x.dataComponents])]);
+  return { version: { data, details, dataComponents }, catalog };
 }

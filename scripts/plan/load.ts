@@ -4,9 +4,8 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { loadConfigVersion } from '../coverage/load.ts';
 import { PlanError, resolveVersion } from './core.ts';
-import { groupsFromJson, targetCatalog, techniqueExtras } from './data.ts';
+import { planFromArtifacts } from './data.ts';
 import type { PlanVersion } from './plan.ts';
 import type { TargetCatalog } from './targets.ts';
 
@@ -27,16 +26,12 @@ async function readJson(file: string): Promise<unknown> {
 
 /** Loads `attack` (`latest`, `18.1`, `18`) from `dataDir`: the plan's data and the target catalog. */
 export async function loadPlanVersion(dataDir: string, attack: string): Promise<{ version: PlanVersion; catalog: TargetCatalog }> {
-  const { data, details } = await loadConfigVersion(dataDir, attack);
   const v = resolveVersion(await readJson(path.join(dataDir, 'index.json')), attack);
   const dir = path.join(dataDir, ...v.path.split('/'));
-  const [techniques, groups] = await Promise.all([readJson(path.join(dir, 'techniques.json')), readJson(path.join(dir, 'groups.json'))]);
-  const extras = techniqueExtras(techniques);
-  const actors = groupsFromJson(groups, data.attackVersion);
-  const catalog = targetCatalog(data, extras, actors);
-  // Data components of every technique a target can name: techniques.json's for Windows ones, groups.json's for the others.
-  const dataComponents = new Map<string, readonly string[]>([...actors.other.map((o): [string, string[]] => [o.id, o.dataComponents]), ...[...extras].map(([id, x]): [string, string[]] => [id, x.dataComponents])]);
-  return { version: { data, details, dataComponents }, catalog };
+  const [techniques, events, tactics, groups] = await Promise.all(['techniques.json', 'events.json', 'tactics.json', 'groups.json'].map((f) => readJson(path.join(dir, f))));
+  const plan = planFromArtifacts({ techniques, events, tactics, groups });
+  if (plan.version.data.attackVersion !== v.version) throw new PlanError(`${dir}: artifacts are for ATT&CK ${plan.version.data.attackVersion}, index.json says ${v.version}`);
+  return plan;
 }
 
 /** Largest Navigator layer read: real ones are well under 1 MiB. */

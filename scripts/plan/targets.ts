@@ -388,7 +388,10 @@ export function resolveTarget(c: TargetCatalog, spec: TargetSpec): Target {
     const reason = !o ? 'not in this version' : o.deprecated ? 'deprecated in this version' : `not on Windows (${o.platforms.join(', ') || 'no platform'})`;
     techniques.push({ id, name: o?.name ?? id, windows: false, reason, from: [...srcs].sort(cmp) });
   }
-  if (techniques.length === 0) throw new PlanError(`the target has no technique${tacticFilter.length > 0 ? ` in ${tacticFilter.join(', ')}` : ''} in ATT&CK ${c.attackVersion}`);
+  if (techniques.length === 0) {
+    const named = sources.filter((s) => s.kind !== 'tactic').map((s) => `${s.id} ${s.name}: ${s.techniques}`);
+    throw new PlanError(`the target has no technique${tacticFilter.length > 0 ? ` in ${tacticFilter.join(', ')}` : ''} in ATT&CK ${c.attackVersion}${named.length > 0 ? ` (techniques used: ${named.join('; ')})` : ''}`);
+  }
   const label = sources.map((s) => (s.kind === 'group' || s.kind === 'campaign' || s.kind === 'software' ? `${s.name} (${s.id})` : s.kind === 'layer' ? `layer ${s.name}` : s.kind === 'tactic' ? s.name : `${s.techniques} listed technique${s.techniques === 1 ? '' : 's'}`)).join(', ');
   return { attackVersion: c.attackVersion, label: tacticFilter.length > 0 && sources.some((s) => s.kind !== 'tactic') ? `${label} in ${tacticFilter.join(', ')}` : label, sources, techniques, tacticFilter, notes };
 }

@@ -5,10 +5,14 @@ import { describe, expect, it } from 'vitest';
 import type { GroupsArtifact } from '../../scripts/artifacts/groups.ts';
 import { versionContext } from '../../scripts/pages/context.ts';
 import { groupIndexPage, groupPage } from '../../scripts/pages/group.ts';
+import { presetPolicy } from '../../scripts/plan/core.ts';
+import { pct } from '../../scripts/plan/format.ts';
+import { computePlan } from '../../scripts/plan/plan.ts';
+import { resolveTarget } from '../../scripts/plan/targets.ts';
 import { buildPresence } from '../../scripts/pages/presence.ts';
 import { techniquePage } from '../../scripts/pages/technique.ts';
 import type { Scope, VersionInput } from '../../scripts/pages/types.ts';
-import { DATA } from './load.ts';
+import { DATA, v181 } from './load.ts';
 
 const dir = path.join(DATA, 'enterprise-attack', '18.1');
 const json = async <T>(f: string): Promise<T> => JSON.parse(await readFile(path.join(dir, f), 'utf8')) as T;
@@ -54,5 +58,18 @@ describe('group pages', () => {
     const usedBy = techniquePage(ctx, scope, t).data.usedBy;
     expect(usedBy).toContainEqual({ id: 'G0016', name: 'APT29', url: '/groups/G0016/' });
     expect(usedBy.length).toBe(groups.groups.filter((g) => g.revokedBy === '' && g.techniques.includes('T1059.001')).length);
+  });
+
+  it('the latest version shows the plan the CLI prints for the done-when command, with the same numbers', () => {
+    const g = groups.groups.find((x) => x.id === 'G0016');
+    if (!g) throw new Error('no G0016');
+    const plan = groupPage(ctx, scope, g).data.plan;
+    expect(plan?.command).toBe('npm run plan -- --attack 18.1 --group G0016 --preset windows-default-client --top 5');
+    const cli = computePlan(v181.version, resolveTarget(v181.catalog, { groups: ['Cozy Bear'] }), { top: 5, inputs: { presets: [presetPolicy(v181.version.details, 'windows-default-client')] } });
+    expect(plan?.steps).toEqual(cli.steps.map((s) => ({ rank: s.rank, title: s.title, commands: s.commands, confirmed: s.gained.confirmed.length, named: s.gained.named.length, related: s.gained.related.length, visible: s.seenAfter, share: pct(s.share) })));
+    expect([plan?.total, plan?.visibleBefore, plan?.visibleAfter]).toEqual([cli.before.total, cli.before.visible, cli.after.visible]);
+    // Older versions' pages give the command only.
+    const old: VersionInput = { ...v, version: '17.1' };
+    expect(groupPage(versionContext(old, buildPresence([old, v], '18.1')), { ...scope, version: '17.1' }, g).data.plan).toBeUndefined();
   });
 });
