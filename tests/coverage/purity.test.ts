@@ -1,6 +1,6 @@
 /**
  * The coverage core and its configuration readers must bundle for a browser: no node: (or other
- * built-in) imports, even indirectly. Only the two load.ts files are Node-only.
+ * built-in) imports, even indirectly. Only load.ts is Node-only. And no layer above it is reached.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -54,6 +54,12 @@ describe('coverage core purity', () => {
     expect(builtins).toEqual([]);
     expect(external.filter((s) => !ALLOWED_PACKAGES.has(s))).toEqual([]);
     expect(files.some((f) => path.basename(f) === 'load.ts')).toBe(false);
+  });
+
+  it('imports nothing from a higher layer (artifacts, pages, cli, build), load.ts included', () => {
+    const all = [...core, 'load.ts'];
+    const above = all.flatMap((f) => closure(path.join(CORE_DIR, f)).files.filter((x) => /[/\\]scripts[/\\](?:artifacts|pages|cli|build|plan)[/\\]/.test(x)).map((x) => `${f} → ${path.relative(REPO, x)}`));
+    expect([...new Set(above)]).toEqual([]);
   });
 
   it.each(['load.ts'])('the check itself sees node: imports (%s is Node-only)', (file) => {
