@@ -650,7 +650,8 @@ describe('in a browser', () => {
     const context = await ready().newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(`${server.url}/v/${OLDEST}/coverage/`);
-    expect(await page.locator('noscript').count()).toBe(1);
+    // The notice in the page (the other noscript, in the head, hides the page's controls).
+    expect(await page.locator('main noscript').count()).toBe(1);
     expect(await page.locator('#coverage').isVisible()).toBe(false);
     const html = await page.content();
     expect(html).toContain('This page needs JavaScript');
