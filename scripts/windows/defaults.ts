@@ -55,6 +55,8 @@ export const DEFAULT_NOTES: Readonly<Record<string, FactNote>> = {
     source: SOURCES.powershellLogging,
   },
   'PowerShell:4103': { text: 'Module Logging is off by default', source: SOURCES.powershellLogging },
+  'PowerShell:400': { text: 'written by default to the Windows PowerShell log: engine lifecycle events ($LogEngineLifecycleEvent is on by default)', source: SOURCES.powershellEventLogs },
+  'PowerShell:403': { text: 'written by default to the Windows PowerShell log: engine lifecycle events ($LogEngineLifecycleEvent is on by default)', source: SOURCES.powershellEventLogs },
   'PowerShell:4105': { text: 'script block invocation logging is off by default', source: SOURCES.powershellLogging },
   'PowerShell:4106': { text: 'script block invocation logging is off by default', source: SOURCES.powershellLogging },
 };

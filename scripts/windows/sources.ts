@@ -24,6 +24,7 @@ export const SOURCES = {
   },
   commandLineAuditing: { name: 'Microsoft Learn: Command line process auditing', url: `${LEARN}/windows-server/identity/ad-ds/manage/component-updates/command-line-process-auditing` },
   powershellLogging: { name: 'Microsoft Learn: about_Logging_Windows', url: `${LEARN}/powershell/module/microsoft.powershell.core/about/about_logging_windows` },
+  powershellEventLogs: { name: 'Microsoft Learn: about_Eventlogs (Windows PowerShell 5.1)', url: `${LEARN}/powershell/module/microsoft.powershell.core/about/about_eventlogs?view=powershell-5.1` },
   sysmon: { name: 'Microsoft Sysinternals: Sysmon', url: `${LEARN}/sysinternals/downloads/sysmon` },
   table: { name: "this project's table (scripts/windows/)", url: '' },
 } as const satisfies Record<string, FactSource>;

@@ -147,6 +147,13 @@ describe('the rows of the events the issue names', () => {
     expect(eventEnable(input('Security:4794')).audit[0]?.auditpol).toBe('auditpol /set /subcategory:"User Account Management" /success:enable /failure:enable');
   });
 
+  it('PowerShell 400 (engine started) is written by default, with its source', () => {
+    const en = eventEnable(input('PowerShell:400'));
+    expect(en.switches).toEqual([]);
+    expect(en.defaults[0]?.text).toMatch(/^written by default to the Windows PowerShell log/);
+    expect(en.defaults[0]?.source.url).toContain('about_eventlogs');
+  });
+
   it('an event the table does not know has an empty row', () => {
     expect(eventEnable(input('System:7045'))).toEqual({ audit: [], sacl: null, switches: [], sysmon: null, defaults: [] });
   });
