@@ -11,7 +11,8 @@ import { decodeText } from './readers/decode.ts';
 export { decodeText };
 import { CoverageError, type VersionData } from './types.ts';
 
-async function readJson(file: string): Promise<unknown> {
+/** A data folder's JSON file, parsed; a missing or broken file is one CoverageError naming it (also read by scripts/plan/load.ts). */
+export async function readJson(file: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');

@@ -130,7 +130,8 @@ export type PageKind =
   | 'changes'
   | 'coverage'
   | 'group'
-  | 'group-index';
+  | 'group-index'
+  | 'plan';
 
 export interface Page<T> {
   meta: PageMeta;

@@ -6,7 +6,7 @@
  * Pure module: no I/O, no node: imports.
  */
 import type { Actor, OtherTechnique } from '../attack/actors.ts';
-import { configEventsFromJson, PlanError, type VersionData, versionDataFromJson } from './core.ts';
+import { type ConfigEvent, configEventsFromJson, PlanError, type VersionData, versionDataFromJson } from './core.ts';
 import type { PlanVersion } from './plan.ts';
 import type { TargetCatalog, TargetCatalogTechnique } from './targets.ts';
 
@@ -54,7 +54,7 @@ export function techniqueExtras(doc: unknown): Map<string, { platforms: string[]
 }
 
 /** The target catalog of one version. */
-export function targetCatalog(data: VersionData, extras: ReadonlyMap<string, { platforms: string[] }>, groups: ReturnType<typeof groupsFromJson>): TargetCatalog {
+export function targetCatalog(data: VersionData, extras: ReadonlyMap<string, { platforms: readonly string[] }>, groups: ReturnType<typeof groupsFromJson>): TargetCatalog {
   const techniques = new Map<string, TargetCatalogTechnique>(data.techniques.map((t) => [t.id, { id: t.id, name: t.name, tactics: t.tactics, platforms: extras.get(t.id)?.platforms ?? ['Windows'] }]));
   return {
     attackVersion: data.attackVersion,
@@ -67,17 +67,26 @@ export function targetCatalog(data: VersionData, extras: ReadonlyMap<string, { p
   };
 }
 
+/** What the plan reads beyond the coverage core's data, per technique: platforms and data components (`Process: Process Creation`). */
+export type TechniqueExtras = ReadonlyMap<string, { platforms: readonly string[]; dataComponents: readonly string[] }>;
+
+/**
+ * The plan's data and target catalog from the coverage core's data, each event's configuration
+ * fields, the techniques' extras and groups.json: shared by the artifacts' reader below and the
+ * plan page's data file (scripts/pages/browser/plan-data.ts).
+ */
+export function planFromParts(data: VersionData, details: readonly ConfigEvent[], extras: TechniqueExtras, actors: ReturnType<typeof groupsFromJson>): { version: PlanVersion; catalog: TargetCatalog } {
+  const catalog = targetCatalog(data, extras, actors);
+  // Data components of every technique a target can name: techniques.json's for Windows ones, groups.json's for the others.
+  const dataComponents = new Map<string, readonly string[]>([...actors.other.map((o): [string, string[]] => [o.id, o.dataComponents]), ...[...extras].map(([id, x]): [string, readonly string[]] => [id, x.dataComponents])]);
+  return { version: { data, details, dataComponents }, catalog };
+}
+
 /**
  * The plan's data and target catalog from a version's parsed artifacts (techniques.json, events.json,
  * tactics.json, groups.json): the one reader for the CLI (./load.ts) and the site.
  */
 export function planFromArtifacts(docs: { techniques: unknown; events: unknown; tactics: unknown; groups: unknown }): { version: PlanVersion; catalog: TargetCatalog } {
   const data = versionDataFromJson(docs);
-  const details = configEventsFromJson(docs.events);
-  const extras = techniqueExtras(docs.techniques);
-  const actors = groupsFromJson(docs.groups, data.attackVersion);
-  const catalog = targetCatalog(data, extras, actors);
-  // Data components of every technique a target can name: techniques.json's for Windows ones, groups.json's for the others.
-  const dataComponents = new Map<string, readonly string[]>([...actors.other.map((o): [string, string[]] => [o.id, o.dataComponents]), ...[...extras].map(([id, x]): [string, string[]] => [id, x.dataComponents])]);
-  return { version: { data, details, dataComponents }, catalog };
+  return planFromParts(data, configEventsFromJson(docs.events), techniqueExtras(docs.techniques), groupsFromJson(docs.groups, data.attackVersion));
 }

@@ -4,25 +4,11 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { readJson } from '../coverage/load.ts';
 import { PlanError, resolveVersion } from './core.ts';
 import { planFromArtifacts } from './data.ts';
 import type { PlanVersion } from './plan.ts';
 import type { TargetCatalog } from './targets.ts';
-
-async function readJson(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new PlanError(code === 'ENOENT' ? `${file} does not exist (build the data with npm run data, or pass --data DIR)` : `cannot read ${file}: ${(e as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new PlanError(`${file}: not valid JSON (${(e as Error).message})`);
-  }
-}
 
 /** Loads `attack` (`latest`, `18.1`, `18`) from `dataDir`: the plan's data and the target catalog. */
 export async function loadPlanVersion(dataDir: string, attack: string): Promise<{ version: PlanVersion; catalog: TargetCatalog }> {

@@ -18,6 +18,7 @@
  * Pure module: no I/O, no node: imports.
  */
 import type { Actor, ActorKind, OtherTechnique } from '../attack/actors.ts';
+import { DOMAIN } from '../lib/domain.ts';
 import { editDistance } from '../lib/edit-distance.ts';
 import { cmp, PlanError } from './core.ts';
 
@@ -207,7 +208,7 @@ const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && 
 /** The Navigator's own renames of old platform names (Filter.deserialize). */
 const PLATFORM_COMPAT: Record<string, string> = { android: 'Android', ios: 'iOS', windows: 'Windows', linux: 'Linux', mac: 'macOS', AWS: 'IaaS', GCP: 'IaaS', Azure: 'IaaS' };
 /** The Navigator's old domain names. */
-const DOMAIN_COMPAT: Record<string, string> = { 'mitre-enterprise': 'enterprise-attack', 'mitre-mobile': 'mobile-attack' };
+const DOMAIN_COMPAT: Record<string, string> = { 'mitre-enterprise': DOMAIN, 'mitre-mobile': 'mobile-attack' };
 
 export interface LayerReading {
   /** Technique ID → the tactics under which it counts (empty: every tactic of the technique). */
@@ -223,9 +224,9 @@ export interface LayerReading {
 export function readNavigatorLayer(c: TargetCatalog, layer: unknown, source: string): LayerReading {
   const v = c.attackVersion;
   if (!isObj(layer) || !Array.isArray(layer.techniques)) throw new PlanError(`--layer ${source}: not an ATT&CK Navigator layer (expected an object with a "techniques" list)`);
-  const domainRaw = typeof layer.domain === 'string' ? layer.domain : 'enterprise-attack';
+  const domainRaw = typeof layer.domain === 'string' ? layer.domain : DOMAIN;
   const domain = DOMAIN_COMPAT[domainRaw] ?? domainRaw;
-  if (domain !== 'enterprise-attack') throw new PlanError(`--layer ${source}: the layer is for domain "${domainRaw}"; this map covers enterprise-attack only`);
+  if (domain !== DOMAIN) throw new PlanError(`--layer ${source}: the layer is for domain "${domainRaw}"; this map covers ${DOMAIN} only`);
   const notes: string[] = [];
   const versions = isObj(layer.versions) ? layer.versions : {};
   const layerFormat = typeof versions.layer === 'string' ? versions.layer : typeof layer.version === 'string' ? layer.version : typeof layer.version === 'number' ? String(layer.version) : '';
