@@ -236,18 +236,13 @@ function makePage(root: HTMLElement, text: string): { page: Page; events: unknow
   const model = modelFromText(text);
   const boxes = new Map([...root.querySelectorAll<HTMLInputElement>('input.cov-event')].map((b) => [b.value, b]));
   const known = new Set(model.data.events.map((e) => e.key));
-  const tagHolders = new Map<string, HTMLElement>();
-  for (const [key, box] of boxes) {
-    if (!known.has(key)) box.disabled = true;
-    const holder = $<HTMLElement>(box.parentElement ?? root, '.cov-tags');
-    tagHolders.set(key, holder);
-  }
+  for (const [key, box] of boxes) if (!known.has(key)) box.disabled = true;
   let catalog: ReturnType<typeof eventCatalog> | undefined;
   const page: Page = {
     root,
     eventBase: root.dataset.eventBase ?? '',
     techniqueBase: root.dataset.techniqueBase ?? '',
-    tagHolders,
+    tagHolders: new Map(),
     boxes,
     data: model.data,
     details: model.details,

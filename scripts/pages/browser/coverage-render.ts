@@ -17,8 +17,10 @@ export interface View {
   /** Links to events are `eventBase` + the event's slug + `/`; to techniques `techniqueBase` + ID + `/`. */
   eventBase: string;
   techniqueBase: string;
-  /** The tag holder beside each event of the picker. */
-  tagHolders: ReadonlyMap<string, HTMLElement>;
+  /** The picker's checkbox of each event. */
+  boxes: ReadonlyMap<string, HTMLInputElement>;
+  /** The tag holder beside an event of the picker, made the first time the event has a tag (169 empty spans would only slow the first render). */
+  tagHolders: Map<string, HTMLElement>;
 }
 
 /** Per tactic: the techniques seen at each grade, partial ones, and confirmed + named of mapped (the bar: one segment per grade, then partial). */
@@ -171,6 +173,13 @@ export function renderCollected(v: View, r: ConfigCoverageReport | null): void {
   }
   // Beside each event of the picker: the configuration inputs that collect it (ticks show as the box).
   const byKey = new Map(events.map((e) => [e.key, eventTags(e).filter((t) => t.kind !== 'ticked')]));
+  for (const [key, tags] of byKey) {
+    const box = v.boxes.get(key);
+    if (tags.length === 0 || v.tagHolders.has(key) || !box?.parentElement) continue;
+    const holder = el('span', { className: 'cov-tags' });
+    box.parentElement.append(holder);
+    v.tagHolders.set(key, holder);
+  }
   for (const [key, holder] of v.tagHolders) {
     const tags = byKey.get(key) ?? [];
     const sig = tags.map((t) => t.label).join(',');
