@@ -113,7 +113,12 @@ export class BuildCache {
       const target = path.join(this.dir, key);
       // A corrupt entry was removed on restore; a whole one (another build's) is as good as ours.
       await rm(target, { recursive: true, force: true });
-      await rename(temp, target);
+      try {
+        await rename(temp, target);
+      } catch (e) {
+        // Another build stored the same key between the two calls: its entry is the same bytes.
+        if (!(await stat(target).catch(() => undefined))?.isDirectory()) throw e;
+      }
     } finally {
       await rm(temp, { recursive: true, force: true });
     }
