@@ -681,6 +681,9 @@ describe('in a browser', () => {
         expect(await page.locator('#cov-auditpol-msg').textContent()).toContain('matched by GUID');
         await page.locator('#cov-table tfoot tr.has-partial').waitFor();
         expect(Number(await page.evaluate('document.documentElement.scrollWidth')), `${name} ${colorScheme} with a configuration`).toBeLessThanOrEqual(viewport.width);
+        // The page ends with its footer: no blank band below it (hidden texts in the picker's scroll box once stretched the page).
+        const [height, footerEnd] = await page.evaluate(() => [document.documentElement.scrollHeight, (document.querySelector('.site-footer')?.getBoundingClientRect().bottom ?? 0) + window.scrollY]);
+        expect((height ?? 0) - (footerEnd ?? 0), `${name} ${colorScheme}: below the footer`).toBeLessThan(8);
         // The per-tactic table fits its box too (no sideways scrolling inside it), partial column and all.
         const fit = await page.$eval('#cov-table', (t) => [t.getBoundingClientRect().width, t.parentElement?.clientWidth ?? 0]);
         expect(fit[0], `${name} ${colorScheme}: table width`).toBeLessThanOrEqual((fit[1] ?? 0) + 0.5);
