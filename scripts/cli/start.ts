@@ -16,10 +16,10 @@
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { bundleCoverageApp } from '../pages/bundle.ts';
-import { COVERAGE_SCRIPT } from '../pages/coverage.ts';
+import { pageScripts } from '../pages/bundle.ts';
 import { buildSite } from '../pages/site.ts';
 import type { GeneratedFile } from '../pages/types.ts';
+import { ExpectedError } from '../lib/expected-error.ts';
 import { REPO_ROOT } from '../lib/repo-root.ts';
 import { isMain, parseCliArgs, runCli, UsageError } from './errors.ts';
 import { DEFAULT_DATA, readSiteInput, writeGenerated } from './pages.ts';
@@ -37,6 +37,9 @@ other version and the search index.
 /** Marks site/_generated/ as holding the latest version alone (read by site/eleventy.config.js). */
 export const PARTIAL_MARKER = '.partial';
 
+/** Eleventy stopped before serving (its own errors are printed above this one line). */
+export class StartError extends ExpectedError {}
+
 const ELEVENTY = path.join(REPO_ROOT, 'node_modules', '@11ty', 'eleventy', 'cmd.cjs');
 
 const say = (line: string): void => void process.stdout.write(`[start] ${line}\n`);
@@ -52,11 +55,11 @@ async function generate(dataDir: string, outDir: string, o: { only?: (v: string)
   const t1 = performance.now();
   const site = buildSite(input);
   const t2 = performance.now();
-  const bundle = await bundleCoverageApp();
+  const scripts = await pageScripts();
   const t3 = performance.now();
   const copy = o.rootOnly === undefined ? undefined : `v${o.rootOnly}`;
   const kept = copy === undefined ? site.files : site.files.filter((f) => !(f.path.endsWith('.md') && f.path.split('/')[1] === copy));
-  const files: GeneratedFile[] = [...kept, { path: COVERAGE_SCRIPT, text: bundle.code }];
+  const files: GeneratedFile[] = [...kept, ...scripts];
   await writeGenerated(files, outDir);
   const t4 = performance.now();
   const ms = (a: number, b: number): string => `${(b - a).toFixed(0)} ms`;
@@ -106,7 +109,7 @@ async function main(): Promise<void> {
       });
     }
   });
-  const url = await Promise.race([served, exited.then((code) => Promise.reject(new Error(`Eleventy's dev server exited (code ${code}) before serving`)))]);
+  const url = await Promise.race([served, exited.then((code) => Promise.reject(new StartError(`Eleventy's dev server exited (code ${code}) before serving: see its errors above`)))]);
   say(
     rest.length > 0
       ? `serving ATT&CK ${first.versions.join(', ')} at ${url} after ${seconds(t0)}; still building: ATT&CK ${rest.join(', ')} and the search index`
