@@ -19,5 +19,6 @@
   };
   input.addEventListener('input', apply);
   box.hidden = false;
-  apply();
+  // A browser may restore a typed filter after "back"; an empty one shows the whole list, as the page does.
+  if (input.value !== '') apply();
 });
