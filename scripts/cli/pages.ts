@@ -4,7 +4,7 @@
  * site/_generated/), wiping it first. PATH (or $SITE_BASE) is the URL path the site is served
  * from: `/` by default, `/<repo>/` for a GitHub Pages project site. The page builders in scripts/pages/ are pure; this file
  * does the reading and the writing: the artifacts, the change report of each version against the
- * previous one (scripts/diff, once per build) and the coverage page's browser bundle (esbuild).
+ * previous one (scripts/diff, once per build) and the coverage and plan pages' browser bundles (esbuild).
  */
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -16,8 +16,7 @@ import { DOMAIN } from '../lib/domain.ts';
 import { ExpectedError } from '../lib/expected-error.ts';
 import { printable } from '../lib/printable.ts';
 import { REPO_ROOT } from '../lib/repo-root.ts';
-import { bundleCoverageApp } from '../pages/bundle.ts';
-import { COVERAGE_SCRIPT } from '../pages/coverage.ts';
+import { pageScripts } from '../pages/bundle.ts';
 import { buildSite } from '../pages/site.ts';
 import type { GroupsArtifact } from '../artifacts/groups.ts';
 import type { FileInfo, GeneratedFile, SiteInput, VersionInput } from '../pages/types.ts';
@@ -199,14 +198,14 @@ async function main(): Promise<void> {
   const t1 = performance.now();
   const site = buildSite(input);
   const t2 = performance.now();
-  const bundle = await bundleCoverageApp();
+  const scripts = await pageScripts();
   const t3 = performance.now();
-  await writeGenerated([...site.files, { path: COVERAGE_SCRIPT, text: bundle.code }], args.outDir);
+  await writeGenerated([...site.files, ...scripts], args.outDir);
   const t4 = performance.now();
   process.stderr.write(
     `wrote ${site.pages} pages of ${input.versions.length} versions to ${label(args.outDir)} ` +
       `(read and diff ${(t1 - t0).toFixed(0)} ms, build ${(t2 - t1).toFixed(0)} ms, ${Math.round(site.pages / ((t2 - t1) / 1000))} pages/s, ` +
-      `bundle ${(t3 - t2).toFixed(0)} ms, ${Math.round(bundle.code.length / 1000)} kB, write ${(t4 - t3).toFixed(0)} ms)\n`,
+      `bundles ${(t3 - t2).toFixed(0)} ms, ${scripts.map((f) => `${Math.round(f.text.length / 1000)} kB`).join(' + ')}, write ${(t4 - t3).toFixed(0)} ms)\n`,
   );
 }
 

@@ -5,10 +5,11 @@
  *   <kind>/<kind>.11tydata.mjs       layout of the kind's pages (directory data)
  *   <kind>/latest/<file>.md          the latest version, published at the root
  *   <kind>/v<version>/<file>.md      every version, published under /v/<version>/
- *   assets/coverage/<version>.json   the coverage page's data (one per version, read by both of its pages)
+ *   assets/coverage/<version>.json   the coverage page's data (one per version, read by both of its pages and the plan pages)
+ *   assets/plan/<version>.json       the plan page's data beyond it (groups, campaigns, software)
  *   site.yaml                        versions and data folder, for the hand-written pages and the Eleventy config
  *
- * Each version also gets a coverage page, and each version after the first a "what changed" page
+ * Each version also gets a coverage page, a plan page, and each version after the first a "what changed" page
  * from `input.changes` (the diffs, computed once per build by the CLI).
  */
 import type { VersionDiff } from '../diff/types.ts';
@@ -23,6 +24,7 @@ import { directoryData, generatedNotice, renderPage } from './frontmatter.ts';
 import { groupIndexPage, groupPage, groupsOf } from './group.ts';
 import { homePage } from './home.ts';
 import { dataComponentIndexPage, eventIndexPage, tacticIndexPage, techniqueIndexPage } from './indexes.ts';
+import { planDataFile, planPage } from './plan.ts';
 import { buildPresence } from './presence.ts';
 import { collectionOrder } from './priorities.ts';
 import { tacticPage } from './tactic.ts';
@@ -45,6 +47,7 @@ export const PAGE_KINDS: PageKind[] = [
   'coverage',
   'group',
   'group-index',
+  'plan',
 ];
 
 export interface SiteMeta {
@@ -69,6 +72,7 @@ function versionPages(ctx: VersionContext, scope: Scope, order: ReturnType<typeo
   return [
     homePage(ctx, scope, order),
     coveragePage(ctx, scope),
+    planPage(ctx, scope),
     ...(diff ? [changesPage(ctx, scope, diff)] : []),
     techniqueIndexPage(ctx, scope),
     tacticIndexPage(ctx, scope),
@@ -104,7 +108,7 @@ export function buildSite(input: SiteInput): BuiltSite {
     const order = collectionOrder(v.events);
     const source = `${label}${DOMAIN}/${v.version}/`;
     const diff = diffs.get(v.version);
-    files.push(coverageDataFile(v));
+    files.push(coverageDataFile(v), planDataFile(v));
     for (const scope of scopesFor(v.version, input.latest, root)) {
       for (const page of versionPages(ctx, scope, order, diff)) {
         files.push(renderPage(page, scope.dir, source));

@@ -36,9 +36,9 @@ describe('generated files', () => {
   it('writes each version once under /v/<version>/ and the latest again at the root', () => {
     const { built, byPath } = site();
     const paths = [...byPath.keys()];
-    // 2.0: home + coverage + what changed + 4 indexes + 3 techniques + 2 tactics + 2 events + 2 data components = 16, twice;
-    // 1.0 (no what changed): 6 + 2 + 2 + 1 + 1 = 12; downloads 1.
-    expect(built.pages).toBe(16 * 2 + 12 + 1);
+    // 2.0: home + coverage + plan + what changed + 4 indexes + 3 techniques + 2 tactics + 2 events + 2 data components = 17, twice;
+    // 1.0 (no what changed): 7 + 2 + 2 + 1 + 1 = 13; downloads 1.
+    expect(built.pages).toBe(17 * 2 + 13 + 1);
     expect(paths.filter((p) => p.endsWith('.md'))).toHaveLength(built.pages);
     expect(paths).toContain('technique/latest/T9001.001.md');
     expect(paths).toContain('technique/v2.0/T9001.001.md');
@@ -48,6 +48,9 @@ describe('generated files', () => {
     expect(paths).toContain('downloads/latest/index.md');
     expect(paths).toContain('technique/technique.11tydata.mjs');
     expect(paths).toContain('site.yaml');
+    expect(paths).toContain('plan/latest/index.md');
+    expect(paths).toContain('plan/v1.0/index.md');
+    expect(paths).toContain('assets/plan/1.0.json');
   });
 
   it('starts every generated file with a do-not-edit comment naming data/', () => {

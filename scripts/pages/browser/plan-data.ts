@@ -106,6 +106,21 @@ const arr = (v: unknown, what: string): unknown[] => {
 const strs = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /**
+ * The groups, campaigns and software of a parsed plan data file, as the page's list needs them
+ * (ID, name, aliases, techniques, revoked by), without the coverage data file: the list is shown
+ * before the planning data is read.
+ */
+export function planDataActors(planDoc: unknown): Record<'groups' | 'campaigns' | 'software', Array<{ id: string; name: string; aliases: string[]; techniques: unknown[]; revokedBy: string }>> {
+  if (!isObj(planDoc) || planDoc.format !== PLAN_DATA_FORMAT) throw new PlanDataError(`not a plan page data file of format ${PLAN_DATA_FORMAT}`);
+  const kind = (k: keyof typeof KIND_PATH) =>
+    arr(planDoc[k], k).map((x) => {
+      const [id, name, aliases, techniques, , , revokedBy] = strs(x);
+      return { id: String(id), name: String(name), aliases: strs(aliases).map(String), techniques: strs(techniques), revokedBy: String(revokedBy ?? '') };
+    });
+  return { groups: kind('groups'), campaigns: kind('campaigns'), software: kind('software') };
+}
+
+/**
  * The plan's data and target catalog from the parsed coverage data file and plan data file of one
  * version: what scripts/plan/load.ts reads from the artifacts, for the page's core.
  */
