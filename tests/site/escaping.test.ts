@@ -151,10 +151,10 @@ describe('a site served from a sub-path (GitHub Pages project site)', () => {
 
   it('points the coverage page at the data and the script under the base path', async () => {
     const page = await readFile(path.join(sub.dir, 'coverage', 'index.html'), 'utf8');
-    expect(page).toContain('data-techniques="/sub/dir/downloads/enterprise-attack/2.0/techniques.json"');
+    expect(page).toContain('data-data="/sub/dir/assets/coverage/2.0.json"');
     expect(page).toContain('data-event-base="/sub/dir/events/"');
     expect(page).toContain('<script type="module" src="/sub/dir/assets/coverage.js"></script>');
-    for (const url of [...page.matchAll(/data-(?:techniques|events|tactics)="([^"]+)"/g)].map((m) => m[1] ?? '')) {
+    for (const url of [...page.matchAll(/data-data="([^"]+)"/g)].map((m) => m[1] ?? '')) {
       expect(await fileFor(sub.dir, url.replace('/sub/dir/', '/')), url).not.toBeNull();
     }
     expect(await fileFor(sub.dir, '/assets/coverage.js')).not.toBeNull();

@@ -55,7 +55,8 @@ describe('generated files', () => {
 
   it('starts every generated file with a do-not-edit comment naming data/', () => {
     const { built } = site();
-    for (const f of built.files) {
+    // JSON has no comments: the pages' data files (assets/<page>/<version>.json) are rebuilt with the pages and are not edited by hand.
+    for (const f of built.files.filter((x) => !x.path.endsWith('.json'))) {
       const head = f.text.split('\n').slice(0, 2).join('\n');
       expect(head, f.path).toMatch(/(#|\/\/) Generated from fixture\/.* Do not edit/);
     }
