@@ -53,8 +53,8 @@ export class BuildCache {
   constructor(readonly dir: string) {}
 
   /**
-   * Writes the cached files of `key` into `outDir` and returns its index entry; undefined when there is
-   * no entry, or when it fails its hash check (then it is removed: `lastOutcome` says `corrupt`).
+   * Writes the cached files of `key` into `outDir` and returns its index entry (`hit`); no entry when
+   * there is none (`miss`) or when it fails its hash check (`corrupt`: it is removed, nothing is written).
    */
   async restore(key: string, outDir: string): Promise<{ entry: IndexEntry | undefined; outcome: CacheOutcome }> {
     if (!KEY.test(key)) throw new Error(`build cache: "${key}" is not a sha256 key`);
