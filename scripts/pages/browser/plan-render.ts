@@ -50,7 +50,7 @@ export function renderOptions(v: PlanView, matches: readonly Option[], total: nu
   const q = query.trim();
   const line =
     q === ''
-      ? `${plural(total, 'entry', 'entries')}${matches.length > shown.length ? `; the first ${shown.length} shown (groups first): type a name, an alias or an ID to narrow the list` : ''}.`
+      ? `${plural(total, 'entry', 'entries')}${matches.length > shown.length ? ` (the first ${shown.length} shown, groups first): type to narrow the list` : ''}.`
       : matches.length === 0
         ? `Nothing matches “${q}”.`
         : `${plural(matches.length, 'match', 'matches')} for “${q}”${matches.length > shown.length ? `, the first ${shown.length} shown` : ''}.`;
