@@ -45,7 +45,7 @@ import {
 import { inputTooLarge } from '../coverage/readers/decode.ts';
 import { loadConfigVersion, loadVersionData, readConfigFile } from '../coverage/load.ts';
 import { writeFileAtomic } from '../sources/atomic.ts';
-import { isMain, parseCliArgs, runCli, UsageError } from './errors.ts';
+import { type CliIo, isMain, parseCliArgs, processIo, runCli, runCommand, UsageError } from './errors.ts';
 
 const USAGE = `Usage: npm run coverage -- --events LIST [options]
        npm run coverage -- --auditpol FILE --sysmon FILE [--preset NAME] [options]
@@ -153,15 +153,9 @@ export function parseCoverageArgs(argv: string[]): { help: true } | { help: fals
   };
 }
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-async function readEventsFile(file: string): Promise<EventToken[]> {
+async function readEventsFile(file: string, io: CliIo): Promise<EventToken[]> {
   try {
-    const body = file === '-' ? await readStdin() : await readFile(file, 'utf8');
+    const body = file === '-' ? await io.stdin() : await readFile(file, 'utf8');
     return parseEventsFile(body, file === '-' ? 'stdin' : file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
@@ -169,7 +163,7 @@ async function readEventsFile(file: string): Promise<EventToken[]> {
   }
 }
 
-async function writeLayer(flag: string, file: string, layer: NavigatorLayer, what: string): Promise<void> {
+async function writeLayer(flag: string, file: string, layer: NavigatorLayer, what: string, io: CliIo): Promise<void> {
   const problems = validateLayer(layer);
   if (problems.length > 0) throw new CoverageError(`${flag}: the layer is not valid: ${problems.slice(0, 5).join('; ')}`, problems);
   try {
@@ -177,7 +171,7 @@ async function writeLayer(flag: string, file: string, layer: NavigatorLayer, wha
   } catch (e) {
     throw new CoverageError(`${flag}: cannot write ${file}: ${(e as Error).message}`);
   }
-  process.stderr.write(`wrote Navigator layer ${file} (${what})\n`);
+  io.stderr(`wrote Navigator layer ${file} (${what})\n`);
 }
 
 /**
@@ -195,9 +189,9 @@ async function readConfigInput(file: string, flag: string, what: string): Promis
 }
 
 /** Coverage from configuration files (issue #7). */
-async function configMain(a: CoverageArgs): Promise<void> {
+async function configMain(a: CoverageArgs, io: CliIo): Promise<void> {
   const { data, details } = await loadConfigVersion(a.dataDir, a.attack);
-  const tokens: EventToken[] = [...a.events.flatMap(parseEventsArg), ...(await Promise.all(a.eventsFiles.map(readEventsFile))).flat()];
+  const tokens: EventToken[] = [...a.events.flatMap(parseEventsArg), ...(await Promise.all(a.eventsFiles.map((f) => readEventsFile(f, io)))).flat()];
   const keys = tokens.length > 0 ? resolveEventList(tokens, eventCatalog(data)) : [];
   const auditpol = await Promise.all(a.auditpol.map(async (f) => parseAuditpolCsv(await readConfigInput(f, '--auditpol', 'an auditpol export'), f)));
   const sysmon = await Promise.all(a.sysmon.map(async (f) => parseSysmonConfig(await readConfigInput(f, '--sysmon', 'a Sysmon configuration'), f)));
@@ -212,35 +206,40 @@ async function configMain(a: CoverageArgs): Promise<void> {
     );
   });
   const report = computeConfigCoverage(data, details, { events: keys, auditpol, presets: presets.map((p) => presetPolicy(details, p)), sysmon }, { top: a.top, notes, minGrade: a.minGrade });
-  for (const w of report.warnings) process.stderr.write(`warning: ${w}\n`);
-  process.stdout.write(formatConfigReport(report, a.format));
+  for (const w of report.warnings) io.stderr(`warning: ${w}\n`);
+  io.stdout(formatConfigReport(report, a.format));
   const t = report.totals;
-  if (a.layer !== undefined) await writeLayer('--layer', a.layer, buildConfigLayer(data, report), `${gradeSummary(t)}, ${t.partial} partial of ${t.mapped} mapped techniques`);
+  if (a.layer !== undefined) await writeLayer('--layer', a.layer, buildConfigLayer(data, report), `${gradeSummary(t)}, ${t.partial} partial of ${t.mapped} mapped techniques`, io);
   if (a.layerDiff !== undefined) {
     const changed = new Set(report.advice.flatMap((x) => GRADES.flatMap((g) => x.gained[g]))).size;
     const n = report.advice.length;
-    await writeLayer('--layer-diff', a.layerDiff, buildAdviceDiffLayer(data, report, { top: a.top }), `${plural(changed, 'technique')} gained by ${plural(n, 'recommendation')}`);
+    await writeLayer('--layer-diff', a.layerDiff, buildAdviceDiffLayer(data, report, { top: a.top }), `${plural(changed, 'technique')} gained by ${plural(n, 'recommendation')}`, io);
   }
 }
 
-async function main(): Promise<void> {
-  const parsed = parseCoverageArgs(process.argv.slice(2));
+async function main(argv: string[], io: CliIo): Promise<void> {
+  const parsed = parseCoverageArgs(argv);
   if (parsed.help) {
-    process.stdout.write(USAGE);
+    io.stdout(USAGE);
     return;
   }
   const a = parsed.args;
   if (isConfigMode(a)) {
-    await configMain(a);
+    await configMain(a, io);
     return;
   }
   const data = await loadVersionData(a.dataDir, a.attack);
-  const tokens: EventToken[] = [...a.events.flatMap(parseEventsArg), ...(await Promise.all(a.eventsFiles.map(readEventsFile))).flat()];
+  const tokens: EventToken[] = [...a.events.flatMap(parseEventsArg), ...(await Promise.all(a.eventsFiles.map((f) => readEventsFile(f, io)))).flat()];
   const keys = resolveEventList(tokens, eventCatalog(data));
   const report = computeCoverage(data, keys, { top: a.top, minGrade: a.minGrade });
-  process.stdout.write(formatReport(report, a.format));
+  io.stdout(formatReport(report, a.format));
   const t = report.totals;
-  if (a.layer !== undefined) await writeLayer('--layer', a.layer, buildCoverageLayer(data, report), `${gradeSummary(t)} of ${t.mapped} mapped techniques`);
+  if (a.layer !== undefined) await writeLayer('--layer', a.layer, buildCoverageLayer(data, report), `${gradeSummary(t)} of ${t.mapped} mapped techniques`, io);
 }
 
-if (isMain(import.meta.url)) await runCli(main);
+/** Runs `npm run coverage -- ARGV` in this process and returns its exit status (what a test calls; the command is the same). */
+export function coverageCommand(argv: string[], io: CliIo = processIo): Promise<number> {
+  return runCommand(() => main(argv, io), io.stderr);
+}
+
+if (isMain(import.meta.url)) await runCli(() => main(process.argv.slice(2), processIo));

@@ -11,7 +11,7 @@ import { diffArtifacts, DiffError } from '../diff/diff.ts';
 import { loadArtifacts } from '../diff/load.ts';
 import { renderJson, renderMarkdown } from '../diff/markdown.ts';
 import { setGithubOutputs } from '../nightly/github.ts';
-import { isMain, parseCliArgs, runCli, UsageError } from './errors.ts';
+import { type CliIo, isMain, parseCliArgs, processIo, runCli, runCommand, UsageError } from './errors.ts';
 
 const USAGE = `Usage: npm run diff -- OLD_DIR NEW_DIR [options]
 
@@ -79,20 +79,25 @@ export function parseDiffArgs(argv: string[]): { help: true } | { help: false; o
   };
 }
 
-async function main(): Promise<void> {
-  const parsed = parseDiffArgs(process.argv.slice(2));
+async function main(argv: string[], io: CliIo): Promise<void> {
+  const parsed = parseDiffArgs(argv);
   if (parsed.help) {
-    process.stdout.write(USAGE);
+    io.stdout(USAGE);
     return;
   }
   const o = parsed.options;
   const [oldData, newData] = await Promise.all([loadArtifacts(path.resolve(o.oldDir), o.oldLabel), loadArtifacts(path.resolve(o.newDir), o.newLabel)]);
   const report = diffArtifacts(oldData, newData);
   const text = o.json ? renderJson(report) : renderMarkdown(report, { title: o.title, maxChars: o.maxChars });
-  if (o.out === null) process.stdout.write(text);
+  if (o.out === null) io.stdout(text);
   else await writeFile(o.out, text);
   await setGithubOutputs({ changed: String(report.changed) });
   if (o.check && report.changed) throw new DiffError(`${o.newDir} differs from ${o.oldDir}; rebuild with npm run data and commit data/ (the report above says what changed)`);
 }
 
-if (isMain(import.meta.url)) await runCli(main);
+/** Runs `npm run diff -- ARGV` in this process and returns its exit status (what a test calls; the command is the same). */
+export function diffCommand(argv: string[], io: CliIo = processIo): Promise<number> {
+  return runCommand(() => main(argv, io), io.stderr);
+}
+
+if (isMain(import.meta.url)) await runCli(() => main(process.argv.slice(2), processIo));

@@ -32,21 +32,47 @@ export function isMain(moduleUrl: string): boolean {
   return process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(moduleUrl);
 }
 
+/** Where a command writes and reads: the process's streams, or (in tests) strings. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** The whole of standard input (`--events-file -`). */
+  stdin(): Promise<string>;
+}
+
+/** The process's own streams. */
+export const processIo: CliIo = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+  stdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+    return Buffer.concat(chunks).toString('utf8');
+  },
+};
+
 /**
- * Runs a command: an ExpectedError prints `error: <message>` (one line; a usage error adds the
- * usage text) without a stack trace and exits with its status; anything else is a bug and prints
- * its stack (with cause) and exits 1.
+ * Runs a command and returns its exit status: an ExpectedError writes `error: <message>` (one line;
+ * a usage error adds the usage text) without a stack trace and returns its status; anything else is
+ * a bug and writes its stack (with cause) and returns 1. The same for a process (runCli) and for a
+ * test that runs the command in its own process.
  */
-export async function runCli(main: () => Promise<void>): Promise<void> {
+export async function runCommand(main: () => Promise<void>, stderr: (text: string) => void = processIo.stderr): Promise<number> {
   try {
     await main();
+    return 0;
   } catch (e) {
     if (e instanceof ExpectedError) {
-      process.stderr.write(`error: ${e.message}\n`);
-      process.exitCode = e.exitCode;
-      return;
+      stderr(`error: ${e.message}\n`);
+      return e.exitCode;
     }
-    process.stderr.write(`${inspect(e)}\n`);
-    process.exitCode = 1;
+    stderr(`${inspect(e)}\n`);
+    return 1;
   }
+}
+
+/** Runs a command as the process: runCommand, its status as the exit code (success leaves any status the command set). */
+export async function runCli(main: () => Promise<void>): Promise<void> {
+  const code = await runCommand(main);
+  if (code !== 0) process.exitCode = code;
 }

@@ -16,7 +16,7 @@ import { buildDarkLayer, buildPlanLayer } from '../plan/layers.ts';
 import { loadPlanVersion, readLayerFile } from '../plan/load.ts';
 import { computePlan } from '../plan/plan.ts';
 import { resolveTarget } from '../plan/targets.ts';
-import { isMain, parseCliArgs, runCli, UsageError } from './errors.ts';
+import { type CliIo, isMain, parseCliArgs, processIo, runCli, runCommand, UsageError } from './errors.ts';
 
 const USAGE = `Usage: npm run plan -- --group NAME [options]
 
@@ -149,7 +149,7 @@ export function parsePlanArgs(argv: string[]): { help: true } | { help: false; a
   };
 }
 
-async function writeLayer(flag: string, file: string, layer: NavigatorLayer): Promise<void> {
+async function writeLayer(flag: string, file: string, layer: NavigatorLayer, io: CliIo): Promise<void> {
   const problems = validateLayer(layer);
   if (problems.length > 0) throw new PlanError(`${flag}: the layer is not valid: ${problems.slice(0, 5).join('; ')}`);
   try {
@@ -157,13 +157,13 @@ async function writeLayer(flag: string, file: string, layer: NavigatorLayer): Pr
   } catch (e) {
     throw new PlanError(`${flag}: cannot write ${file}: ${(e as Error).message}`);
   }
-  process.stderr.write(`wrote Navigator layer ${file} (${layer.name})\n`);
+  io.stderr(`wrote Navigator layer ${file} (${layer.name})\n`);
 }
 
-async function main(): Promise<void> {
-  const parsed = parsePlanArgs(process.argv.slice(2));
+async function main(argv: string[], io: CliIo): Promise<void> {
+  const parsed = parsePlanArgs(argv);
   if (parsed.help) {
-    process.stdout.write(USAGE);
+    io.stdout(USAGE);
     return;
   }
   const a = parsed.args;
@@ -172,10 +172,15 @@ async function main(): Promise<void> {
   const target = resolveTarget(catalog, { groups: a.groups, campaigns: a.campaigns, software: a.software, techniques: a.techniques, layers, tactics: a.tactics, withSoftware: a.withSoftware });
   const inputs = await readCollected(a, version.data, version.details);
   const report = computePlan(version, target, { top: a.top, minGrade: a.minGrade, inputs });
-  for (const w of report.warnings) process.stderr.write(`warning: ${w}\n`);
-  process.stdout.write(formatPlan(report, a.format));
-  if (a.layerOut !== undefined) await writeLayer('--layer-out', a.layerOut, buildPlanLayer(version.data, report));
-  if (a.layerDark !== undefined) await writeLayer('--layer-dark', a.layerDark, buildDarkLayer(version.data, report));
+  for (const w of report.warnings) io.stderr(`warning: ${w}\n`);
+  io.stdout(formatPlan(report, a.format));
+  if (a.layerOut !== undefined) await writeLayer('--layer-out', a.layerOut, buildPlanLayer(version.data, report), io);
+  if (a.layerDark !== undefined) await writeLayer('--layer-dark', a.layerDark, buildDarkLayer(version.data, report), io);
 }
 
-if (isMain(import.meta.url)) await runCli(main);
+/** Runs `npm run plan -- ARGV` in this process and returns its exit status (what a test calls; the command is the same). */
+export function planCommand(argv: string[], io: CliIo = processIo): Promise<number> {
+  return runCommand(() => main(argv, io), io.stderr);
+}
+
+if (isMain(import.meta.url)) await runCli(() => main(process.argv.slice(2), processIo));

@@ -1,4 +1,8 @@
-/** Runs `scripts/cli/coverage.ts` as a process against the committed data (ATT&CK 18.1). */
+/**
+ * `npm run coverage` against the committed data (ATT&CK 18.1): in this process through
+ * coverageCommand (same parsing, output and exit status as the command), and as a real process
+ * where only a process shows it (stdin piped in, an error's exit status without a stack trace).
+ */
 import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
@@ -8,6 +12,8 @@ import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CoverageReport } from '../../scripts/coverage/index.ts';
 import { validateLayer } from '../../scripts/coverage/index.ts';
+import { coverageCommand } from '../../scripts/cli/coverage.ts';
+import { type CliResult, inProcess } from '../helpers/cli.ts';
 import { tempDirs } from '../helpers/tmp-dir.ts';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -15,7 +21,9 @@ const TSX = path.join(REPO, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const CLI = path.join(REPO, 'scripts', 'cli', 'coverage.ts');
 const DIR = path.join(REPO, 'data', 'enterprise-attack', '18.1');
 
-function run(args: string[], input?: string): { code: number | null; stdout: string; stderr: string } {
+const run = (args: string[]): Promise<CliResult> => inProcess(coverageCommand, args);
+
+function runProcess(args: string[], input?: string): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [TSX, CLI, ...args], { cwd: REPO, encoding: 'utf8', input, timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -67,10 +75,10 @@ afterAll(() => tmp.cleanup());
 describe('npm run coverage (18.1)', () => {
   const keys = ['Security:4688', 'Sysmon:1', 'Sysmon:3'];
   const { seen, mapped, grade, count } = expected(keys);
-  let json: ReturnType<typeof run>;
+  let json: CliResult;
   let report: CoverageReport;
-  beforeAll(() => {
-    json = run(['--attack', '18.1', '--events', 'Security:4688,Sysmon:1,Sysmon:3', '--format', 'json']);
+  beforeAll(async () => {
+    json = await run(['--attack', '18.1', '--events', 'Security:4688,Sysmon:1,Sysmon:3', '--format', 'json']);
     expect(json.code, json.stderr).toBe(0);
     report = JSON.parse(json.stdout) as CoverageReport;
   });
@@ -141,10 +149,10 @@ describe('npm run coverage (18.1)', () => {
     }
   });
 
-  it('--min-grade named and confirmed count only links of that grade or better, in every format', () => {
+  it('--min-grade named and confirmed count only links of that grade or better, in every format', async () => {
     for (const min of ['named', 'confirmed'] as const) {
       const e = expected(keys, min);
-      const r = run(['--attack', '18.1', '--events', keys.join(','), '--format', 'json', '--top', '3', '--min-grade', min]);
+      const r = await run(['--attack', '18.1', '--events', keys.join(','), '--format', 'json', '--top', '3', '--min-grade', min]);
       expect(r.code, r.stderr).toBe(0);
       const j = JSON.parse(r.stdout) as CoverageReport;
       expect(j.minGrade).toBe(min);
@@ -153,19 +161,19 @@ describe('npm run coverage (18.1)', () => {
       if (min === 'confirmed') expect(j.totals.named).toBe(0);
       expect(j.totals.seen).toBeLessThan(seen.size);
       expect(j.nextBest.every((n) => n.gained.related.length === 0)).toBe(true);
-      const csv = Papa.parse<Record<string, string>>(run(['--attack', '18.1', '--events', keys.join(','), '--format', 'csv', '--min-grade', min]).stdout, { header: true, skipEmptyLines: true });
+      const csv = Papa.parse<Record<string, string>>((await run(['--attack', '18.1', '--events', keys.join(','), '--format', 'csv', '--min-grade', min])).stdout, { header: true, skipEmptyLines: true });
       expect(csv.data.find((x) => x.section === 'total')).toMatchObject({ grade: min, seen: String(e.seen.size), confirmed: String(j.totals.confirmed), named: String(j.totals.named), related: '0' });
-      const md = run(['--attack', '18.1', '--events', keys.join(','), '--top', '0', '--min-grade', min]).stdout;
+      const md = (await run(['--attack', '18.1', '--events', keys.join(','), '--top', '0', '--min-grade', min])).stdout;
       expect(md).toContain(`Only links of grade ${min}${min === 'named' ? ' or better' : ''} count here (--min-grade ${min}).`);
     }
-    expect(run(['--events', 'Security:4688', '--min-grade', 'strong']).stderr).toMatch(/^error: --min-grade: "strong" is not confirmed, named, related/);
+    expect((await run(['--events', 'Security:4688', '--min-grade', 'strong'])).stderr).toMatch(/^error: --min-grade: "strong" is not confirmed, named, related/);
   });
 
   it('Markdown is the default; aliases and a file with comments give the same numbers', async () => {
     const dir = await tmp.make('coverage-cli-');
     const file = path.join(dir, 'events.txt');
     await writeFile(file, '# what we ship to the SIEM\nWinEventLog:Security:4688   # process creation\n\nmicrosoft-windows-sysmon/operational:1\n');
-    const md = run(['--attack', '18.1', '--events-file', file, '--events', 'sysmon:3', '--top', '3']);
+    const md = await run(['--attack', '18.1', '--events-file', file, '--events', 'sysmon:3', '--top', '3']);
     expect(md.code, md.stderr).toBe(0);
     expect(md.stdout).toMatch(/^# Windows event coverage — ATT&CK 18\.1\n/);
     const c = count(seen);
@@ -178,8 +186,8 @@ describe('npm run coverage (18.1)', () => {
     expect(md.stdout).toContain('Techniques and sub-techniques are counted separately');
   });
 
-  it('CSV parses back and agrees with the JSON report', () => {
-    const csv = run(['--attack', '18.1', '--events', keys.join(','), '--format', 'csv']);
+  it('CSV parses back and agrees with the JSON report', async () => {
+    const csv = await run(['--attack', '18.1', '--events', keys.join(','), '--format', 'csv']);
     expect(csv.code, csv.stderr).toBe(0);
     const rows = Papa.parse<Record<string, string>>(csv.stdout, { header: true, skipEmptyLines: true });
     expect(rows.errors).toEqual([]);
@@ -200,7 +208,7 @@ describe('npm run coverage (18.1)', () => {
   it('--layer writes a valid Navigator layer of the coverage', async () => {
     const dir = await tmp.make('coverage-cli-');
     const file = path.join(dir, 'sub', 'layer.json');
-    const r = run(['--attack', '18.1', '--events', keys.join(','), '--layer', file, '--format', 'json', '--top', '0']);
+    const r = await run(['--attack', '18.1', '--events', keys.join(','), '--layer', file, '--format', 'json', '--top', '0']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`wrote Navigator layer ${file}`);
     const layer = JSON.parse(await readFile(file, 'utf8')) as { versions: { attack: string }; techniques: Array<{ techniqueID: string; score?: number }> };
@@ -216,8 +224,8 @@ describe('npm run coverage (18.1)', () => {
     expect(new Set(layer.techniques.filter((t) => (t.score ?? 0) > 0).map((t) => t.techniqueID))).toEqual(seen);
   });
 
-  it('reads events from stdin with --events-file -', () => {
-    const r = run(['--attack', '18', '--events-file', '-', '--format', 'json', '--top', '0'], 'Security:4688\nSysmon:1\nSysmon:3\n');
+  it('reads events from stdin with --events-file - (a process, stdin piped)', () => {
+    const r = runProcess(['--attack', '18', '--events-file', '-', '--format', 'json', '--top', '0'], 'Security:4688\nSysmon:1\nSysmon:3\n');
     expect(r.code, r.stderr).toBe(0);
     expect((JSON.parse(r.stdout) as CoverageReport).totals.seen).toBe(seen.size);
   });
@@ -226,8 +234,8 @@ describe('npm run coverage (18.1)', () => {
 describe('npm run coverage: errors', () => {
   const noStack = (stderr: string): void => expect(stderr).not.toMatch(/\n\s+at /);
 
-  it('unknown event: exit 1, one error line with close matches', () => {
-    const r = run(['--attack', '18.1', '--events', 'Security:4688,Sysmon:99']);
+  it('unknown event: exit 1, one error line with close matches, no stack (a process)', () => {
+    const r = runProcess(['--attack', '18.1', '--events', 'Security:4688,Sysmon:99']);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^error: no event Sysmon:99 in ATT&CK 18\.1; close: .*Sysmon:9\b/);
@@ -235,40 +243,40 @@ describe('npm run coverage: errors', () => {
     noStack(r.stderr);
   });
 
-  it('unknown log: exit 1 and suggests the log', () => {
-    const r = run(['--attack', '18.1', '--events', 'Sysmonn:1']);
+  it('unknown log: exit 1 and suggests the log', async () => {
+    const r = await run(['--attack', '18.1', '--events', 'Sysmonn:1']);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('error: "Sysmonn:1": unknown log "Sysmonn"; close: Sysmon\n');
   });
 
   it('empty list and malformed file lines: exit 1', async () => {
-    expect(run(['--events', ' , ']).stderr).toMatch(/^error: the events list is empty/);
+    expect((await run(['--events', ' , '])).stderr).toMatch(/^error: the events list is empty/);
     const dir = await tmp.make('coverage-cli-');
     const file = path.join(dir, 'bad.txt');
     await writeFile(file, 'Security:4688\nnot an event\n');
-    const r = run(['--events-file', file]);
+    const r = await run(['--events-file', file]);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(`error: ${file} line 2: "not an event" is not LOG:ID (e.g. Security:4688, Sysmon:1)\n`);
-    expect(run(['--events-file', path.join(dir, 'missing.txt')]).stderr).toMatch(/does not exist/);
+    expect((await run(['--events-file', path.join(dir, 'missing.txt')])).stderr).toMatch(/does not exist/);
   });
 
-  it('unknown version: exit 1 and lists the versions', () => {
-    const r = run(['--attack', '99.9', '--events', 'Security:4688']);
+  it('unknown version: exit 1 and lists the versions', async () => {
+    const r = await run(['--attack', '99.9', '--events', 'Security:4688']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: no ATT&CK version "99\.9" in the data; available: .*18\.1 \(latest\)/);
   });
 
-  it('usage errors exit 2: no events, bad format, bad top, unknown option', () => {
+  it('usage errors exit 2: no events, bad format, bad top, unknown option', async () => {
     for (const args of [[], ['--events', 'Security:4688', '--format', 'xml'], ['--events', 'Security:4688', '--top', 'x'], ['--events', 'Security:4688', '--bogus']]) {
-      const r = run(args);
+      const r = await run(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/^error: /);
       noStack(r.stderr);
     }
   });
 
-  it('--help prints usage and exits 0', () => {
-    const r = run(['--help']);
+  it('--help prints usage and exits 0', async () => {
+    const r = await run(['--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Usage: npm run coverage -- --events LIST/);
   });

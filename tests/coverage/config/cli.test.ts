@@ -1,4 +1,8 @@
-/** Runs `scripts/cli/coverage.ts` with configuration files against the committed data (ATT&CK 18.1). */
+/**
+ * `npm run coverage` with configuration files against the committed data (ATT&CK 18.1), in this
+ * process through coverageCommand (the command's own parsing, output and exit status); a refused
+ * input also as a real process (exit status, one line, no stack).
+ */
 import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -6,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigCoverageReport } from '../../../scripts/coverage/index.ts';
 import { validateLayer } from '../../../scripts/coverage/index.ts';
+import { coverageCommand } from '../../../scripts/cli/coverage.ts';
+import { type CliResult, inProcess } from '../../helpers/cli.ts';
 import { tempDirs } from '../../helpers/tmp-dir.ts';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -13,7 +19,9 @@ const TSX = path.join(REPO, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const CLI = path.join(REPO, 'scripts', 'cli', 'coverage.ts');
 const FIX = path.join(REPO, 'tests', 'fixtures', 'config');
 
-function run(args: string[]): { code: number | null; stdout: string; stderr: string } {
+const run = (args: string[]): Promise<CliResult> => inProcess(coverageCommand, args);
+
+function runProcess(args: string[]): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [TSX, CLI, ...args], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -23,11 +31,11 @@ afterAll(() => tmp.cleanup());
 
 describe('npm run coverage with configuration files (18.1)', () => {
   let dir: string;
-  let json: ReturnType<typeof run>;
+  let json: CliResult;
   let report: ConfigCoverageReport;
   beforeAll(async () => {
     dir = await tmp.make('coverage-config-');
-    json = run([
+    json = await run([
       '--attack', '18.1',
       '--auditpol', path.join(FIX, 'auditpol-windows-client-default.csv'),
       '--sysmon', path.join(FIX, 'sysmon-include-filters.xml'),
@@ -71,7 +79,7 @@ describe('npm run coverage with configuration files (18.1)', () => {
     expect(report.advice[0]?.gained.confirmed.length).toBeGreaterThan(0);
     for (const a of report.advice) expect(a.after.confirmed + a.after.named + a.after.related).toBe(a.seenAfter);
     for (const a of report.advice) expect(a.commands.length + (a.kind === 'event' ? 1 : 0)).toBeGreaterThan(0);
-    const audit = run(['--attack', '18.1', '--auditpol', path.join(FIX, 'auditpol-windows-client-default.csv'), '--format', 'json', '--top', '30']);
+    const audit = await run(['--attack', '18.1', '--auditpol', path.join(FIX, 'auditpol-windows-client-default.csv'), '--format', 'json', '--top', '30']);
     expect(audit.code, audit.stderr).toBe(0);
     const auditAdvice = (JSON.parse(audit.stdout) as ConfigCoverageReport).advice.find((a) => a.kind === 'audit-subcategory');
     expect(auditAdvice?.commands[0]).toMatch(/^auditpol \/set \/subcategory:"[^"]+"( \/success:enable)?( \/failure:enable)?$/);
@@ -89,8 +97,8 @@ describe('npm run coverage with configuration files (18.1)', () => {
     for (const t of diff.techniques) if (t.score !== undefined) expect(t.score, t.techniqueID).toBe(gained.get(t.techniqueID));
   });
 
-  it('the Windows client preset and a localised auditpol file in Markdown; localisation is said', () => {
-    const r = run(['--attack', '18.1', '--preset', 'windows-default-client', '--top', '15']);
+  it('the Windows client preset and a localised auditpol file in Markdown; localisation is said', async () => {
+    const r = await run(['--attack', '18.1', '--preset', 'windows-default-client', '--top', '15']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^# Windows event coverage from configuration — ATT&CK 18\.1/);
     expect(r.stdout).toMatch(/- \*\*preset\*\* `preset windows-default-client`: \d+ subcategories audited: .*Logon \(Success\)/);
@@ -98,25 +106,26 @@ describe('npm run coverage with configuration files (18.1)', () => {
     const step = /### \d+\. turn on audit subcategory ([A-Za-z ]+) \(success\)/.exec(r.stdout);
     expect(step).not.toBeNull();
     expect(r.stdout).toContain(`auditpol /set /subcategory:"${step?.[1] ?? ''}" /success:enable`);
-    const de = run(['--attack', '18.1', '--auditpol', path.join(FIX, 'auditpol-german.csv'), '--format', 'csv', '--top', '0']);
+    const de = await run(['--attack', '18.1', '--auditpol', path.join(FIX, 'auditpol-german.csv'), '--format', 'csv', '--top', '0']);
     expect(de.code, de.stderr).toBe(0);
     expect(de.stdout).toMatch(/not English \(localised auditpol output\?\): matched by GUID/);
     expect(de.stdout).toMatch(/\nevent,,Security:4688,/);
   });
 
-  it('refused inputs exit 1 with one error line; usage errors exit 2', () => {
-    const xxe = run(['--sysmon', path.join(FIX, 'sysmon-xxe.xml')]);
+  it('refused inputs exit 1 with one error line; usage errors exit 2', async () => {
+    const xxe = runProcess(['--sysmon', path.join(FIX, 'sysmon-xxe.xml')]);
     expect(xxe.code).toBe(1);
     expect(xxe.stderr).toMatch(/^error: .*sysmon-xxe\.xml line 2: <!DOCTYPE> is not accepted/);
+    expect(xxe.stderr.split('\n')).toHaveLength(2);
     expect(xxe.stdout).toBe('');
-    const bad = run(['--auditpol', path.join(FIX, 'auditpol-malformed.csv')]);
+    const bad = await run(['--auditpol', path.join(FIX, 'auditpol-malformed.csv')]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^error: .*auditpol-malformed\.csv: not valid CSV/);
-    expect(run(['--sysmon', path.join(FIX, 'not-sysmon.xml')]).stderr).toMatch(/is not a Sysmon configuration/);
-    expect(run(['--auditpol', path.join(FIX, 'missing.csv')]).stderr).toMatch(/^error: --auditpol: .*missing\.csv does not exist/);
-    const usage = run(['--preset', 'windows-xp']);
+    expect((await run(['--sysmon', path.join(FIX, 'not-sysmon.xml')])).stderr).toMatch(/is not a Sysmon configuration/);
+    expect((await run(['--auditpol', path.join(FIX, 'missing.csv')])).stderr).toMatch(/^error: --auditpol: .*missing\.csv does not exist/);
+    const usage = await run(['--preset', 'windows-xp']);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/^error: --preset: "windows-xp" is not windows-default-client or windows-default-server/);
-    expect(run([]).stderr).toMatch(/--auditpol, --sysmon or --preset/);
+    expect((await run([])).stderr).toMatch(/--auditpol, --sysmon or --preset/);
   });
 });

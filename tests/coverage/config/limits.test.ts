@@ -3,18 +3,14 @@
  * oversized inputs (refused before parsing, in the readers the CLI and the page share, and by the
  * CLI before reading), and warnings capped at MAX_WARNINGS plus one "… and K more warnings" line.
  */
-import { spawnSync } from 'node:child_process';
 import { truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeText, inputTooLarge, MAX_CONFIG_INPUT_BYTES, MAX_WARNINGS, WarningList } from '../../../scripts/coverage/readers/decode.ts';
 import { CoverageError, MAX_XML_DEPTH, parseAuditpolCsv, parseSysmonConfig, parseXml, type XmlElement, XmlError } from '../../../scripts/coverage/index.ts';
+import { coverageCommand } from '../../../scripts/cli/coverage.ts';
+import { type CliResult, inProcess } from '../../helpers/cli.ts';
 import { tempDirs } from '../../helpers/tmp-dir.ts';
-
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const TSX = path.join(REPO, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-const CLI = path.join(REPO, 'scripts', 'cli', 'coverage.ts');
 
 const HEADER = 'Machine Name,Policy Target,Subcategory,Subcategory GUID,Inclusion Setting,Exclusion Setting\r\n';
 const GOOD_ROW = 'HOST,System,Process Creation,{0CCE922B-69AE-11D9-BED3-505054503030},Success,\r\n';
@@ -149,17 +145,15 @@ describe('warning caps', () => {
 });
 
 describe('npm run coverage with oversized or noisy inputs', () => {
-  function run(args: string[]): { code: number | null; stdout: string; stderr: string } {
-    const r = spawnSync(process.execPath, [TSX, CLI, ...args], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-  }
+  // In this process: coverageCommand gives the command's output and exit status.
+  const run = (args: string[]): Promise<CliResult> => inProcess(coverageCommand, args);
 
   it('refuses a file larger than the cap by its size, before reading it, with one error line', async () => {
     const dir = await tmp.make('coverage-limits-');
     const big = path.join(dir, 'huge.csv');
     await writeFile(big, '');
     await truncate(big, MAX_CONFIG_INPUT_BYTES + 1); // sparse: nothing big is written
-    const r = run(['--attack', '18.1', '--auditpol', big]);
+    const r = await run(['--attack', '18.1', '--auditpol', big]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
@@ -168,7 +162,7 @@ describe('npm run coverage with oversized or noisy inputs', () => {
     const xml = path.join(dir, 'huge.xml');
     await writeFile(xml, '');
     await truncate(xml, 200 * 1024 * 1024);
-    const s = run(['--attack', '18.1', '--sysmon', xml]);
+    const s = await run(['--attack', '18.1', '--sysmon', xml]);
     expect(s.code).toBe(1);
     expect(s.stderr).toMatch(/^error: --sysmon: .*huge\.xml is 200 MiB \(209715200 bytes\), more than the 16 MiB limit for a Sysmon configuration/);
   });
@@ -177,7 +171,7 @@ describe('npm run coverage with oversized or noisy inputs', () => {
     const dir = await tmp.make('coverage-limits-');
     const csv = path.join(dir, 'noisy.csv');
     await writeFile(csv, HEADER + GOOD_ROW + Array.from({ length: 2000 }, (_, i) => unknownRow(i)).join(''));
-    const r = run(['--attack', '18.1', '--auditpol', csv, '--format', 'csv', '--top', '0']);
+    const r = await run(['--attack', '18.1', '--auditpol', csv, '--format', 'csv', '--top', '0']);
     expect(r.code, r.stderr).toBe(0);
     const warnings = r.stderr.split('\n').filter((l) => l.startsWith('warning: '));
     expect(warnings).toHaveLength(MAX_WARNINGS + 1);
