@@ -10,6 +10,8 @@ import { GITHUB_BODY_LIMIT, renderJson, renderMarkdown } from '../../scripts/dif
 import { renderVersionChanges } from '../../scripts/pages/changes.ts';
 import type { ChangeReport, DataSet, VersionDiff } from '../../scripts/diff/types.ts';
 import { repoRoot } from '../helpers/mirror-server.ts';
+import { diffCommand } from '../../scripts/cli/diff.ts';
+import { inProcess } from '../helpers/cli.ts';
 import { tempDirs } from '../helpers/tmp-dir.ts';
 import { baseSpec, clone, writeRoot, writeVersion, type Spec, type SpecRule } from './fixtures.ts';
 
@@ -471,7 +473,9 @@ describe('consecutiveVersionDiffs', () => {
   });
 });
 
+// In this process through diffCommand (the command's parsing, output and exit status); --check's exit status and GITHUB_OUTPUT as a real process.
 describe('npm run diff', () => {
+  const diff = (argv: string[]) => inProcess(diffCommand, argv);
   const cli = path.join(repoRoot, 'scripts', 'cli', 'diff.ts');
   const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
 
@@ -487,9 +491,10 @@ describe('npm run diff', () => {
 
     const same = await run(tsx, [cli, a, a, '--check'], { env: { ...process.env, GITHUB_OUTPUT: outputFile } });
     expect(same.stdout).toContain('No change.');
-    const md = await run(tsx, [cli, a, b]);
+    const md = await diff([a, b]);
+    expect(md.code, md.stderr).toBe(0);
     expect(md.stdout).toContain('| T1070 | Indicator Removal | Renamed |');
-    const json = JSON.parse((await run(tsx, [cli, a, b, '--json'])).stdout) as ChangeReport;
+    const json = JSON.parse((await diff([a, b, '--json'])).stdout) as ChangeReport;
     expect(json.compared[0]?.techniques.renamed).toHaveLength(1);
     const check = await run(tsx, [cli, a, b, '--check'], { env: { ...process.env, GITHUB_OUTPUT: outputFile } }).then(
       () => null,
@@ -503,18 +508,17 @@ describe('npm run diff', () => {
 
   it('fails with one error line for a folder that is not artifacts', async () => {
     const a = await tmp.make('diff-cli-bad-');
-    const e = await run(tsx, [cli, a, path.join(a, 'missing')]).then(
-      () => null,
-      (err: { code: number; stderr: string }) => err,
-    );
-    expect(e?.code).toBe(1);
-    expect(e?.stderr.trim()).toMatch(/^error: .*missing: no such folder/);
+    const e = await diff([a, path.join(a, 'missing')]);
+    expect(e.code).toBe(1);
+    expect(e.stdout).toBe('');
+    expect(e.stderr).toMatch(/^error: .*missing: no such folder[^\n]*\n$/);
   });
 
   it('compares the committed 17.1 folder with a copy of itself as "No change."', async () => {
     const copy = path.join(await tmp.make('diff-cli-copy-'), '17.1');
     await cp(path.join(repoRoot, 'data', 'enterprise-attack', '17.1'), copy, { recursive: true });
-    const { stdout } = await run(tsx, [cli, path.join(repoRoot, 'data', 'enterprise-attack', '17.1'), copy]);
+    const { code, stdout } = await diff([path.join(repoRoot, 'data', 'enterprise-attack', '17.1'), copy]);
+    expect(code).toBe(0);
     expect(stdout).toMatch(/\nNo change\.\n$/);
   });
 });
