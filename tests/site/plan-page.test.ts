@@ -25,7 +25,7 @@ const VERSION = '18.1';
 
 /** The CLI's JSON plan, as a user runs it. */
 async function cliPlan(...args: string[]): Promise<{ text: string; report: PlanReport }> {
-  const { stdout } = await run('npx', ['tsx', path.join(REPO_ROOT, 'scripts', 'cli', 'plan.ts'), '--attack', VERSION, ...args, '--format', 'json'], { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await run('npx', ['tsx', path.join(REPO_ROOT, 'scripts', 'cli', 'plan.ts'), ...(args.includes('--attack') ? [] : ['--attack', VERSION]), ...args, '--format', 'json'], { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 });
   return { text: stdout, report: JSON.parse(stdout) as PlanReport };
 }
 
@@ -182,6 +182,18 @@ describe('plan page in a browser', () => {
     expect(await fresh.locator('#plan-picked').textContent()).toContain('APT29 (G0016)');
     expect(await stepRows(fresh)).toEqual(expectedRows(cli.report));
     expect(await fresh.locator('#plan-cli').textContent()).toBe(`npm run plan -- --attack ${VERSION} --group G0016 --preset windows-default-client --min-grade named --top 5`);
+
+    // The version switch keeps the address: the same picks planned on 18.0, as the CLI plans them there.
+    const other = await context.newPage();
+    await other.goto(`${server.url}/plan/${hash}`);
+    await other.locator('#plan-out:not([hidden])').waitFor();
+    await other.click('.version-switch summary');
+    await other.click('.version-switch a[href="/v/18.0/plan/"]');
+    await other.waitForURL(new RegExp(`/v/18\\.0/plan/${hash}$`));
+    await other.locator('#plan-out:not([hidden])').waitFor();
+    const cli180 = await cliPlan('--attack', '18.0', '--group', 'G0016', '--preset', 'windows-default-client', '--min-grade', 'named', '--top', '5');
+    expect(await stepRows(other)).toEqual(expectedRows(cli180.report));
+    await other.close();
 
     // Removing the group leaves the settings in the address, and no plan.
     await fresh.getByRole('button', { name: 'Remove APT29' }).click();
