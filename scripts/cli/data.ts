@@ -8,7 +8,7 @@ import { REPO_ROOT } from '../lib/repo-root.ts';
 import { readLock } from '../sources/lock.ts';
 import type { SourceMode } from '../sources/types.ts';
 import type { AttackLayout } from '../sources/upstream.ts';
-import { isMain, parseCliArgs, runCli, UsageError } from './errors.ts';
+import { type CliIo, isMain, parseCliArgs, processIo, runCli, runCommand, UsageError } from './errors.ts';
 import { BuildError, runBuild } from '../build/run.ts';
 
 export const DEFAULT_LOCK = path.join(REPO_ROOT, 'scripts', 'sources.lock.json');
@@ -97,15 +97,15 @@ export function parseDataArgs(argv: string[]): { help: true } | { help: false; o
   };
 }
 
-async function main(): Promise<void> {
-  const parsed = parseDataArgs(process.argv.slice(2));
+async function main(argv: string[], io: CliIo): Promise<void> {
+  const parsed = parseDataArgs(argv);
   if (parsed.help) {
-    process.stdout.write(USAGE);
+    io.stdout(USAGE);
     return;
   }
   const o = parsed.options;
   const lock = await readLock(o.lockPath);
-  const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  const log = (line: string): void => io.stderr(`${line}\n`);
   const result = await runBuild({ ...o, lock, log });
   if (o.check) {
     if (result.stale.length > 0) {
@@ -117,4 +117,9 @@ async function main(): Promise<void> {
   log(`wrote ${result.versions.length} version(s) to ${path.join(o.outDir, DOMAIN)}`);
 }
 
-if (isMain(import.meta.url)) await runCli(main);
+/** Runs `npm run data -- ARGV` in this process and returns its exit status (what a test calls; the command is the same). */
+export function dataCommand(argv: string[], io: CliIo = processIo): Promise<number> {
+  return runCommand(() => main(argv, io), io.stderr);
+}
+
+if (isMain(import.meta.url)) await runCli(() => main(process.argv.slice(2), processIo));

@@ -16,7 +16,7 @@ import { setGithubOutputs } from '../nightly/github.ts';
 import { runNightly } from '../nightly/run.ts';
 import type { SourceMode } from '../sources/types.ts';
 import { DEFAULT_LOCK } from './data.ts';
-import { isMain, parseCliArgs, runCli, UsageError } from './errors.ts';
+import { type CliIo, isMain, parseCliArgs, processIo, runCli, runCommand, UsageError } from './errors.ts';
 
 const USAGE = `Usage: npm run nightly -- [options]
 
@@ -88,20 +88,20 @@ export function parseNightlyArgs(argv: string[]): { help: true } | { help: false
   };
 }
 
-async function main(): Promise<void> {
-  const parsed = parseNightlyArgs(process.argv.slice(2));
+async function main(argv: string[], io: CliIo): Promise<void> {
+  const parsed = parseNightlyArgs(argv);
   if (parsed.help) {
-    process.stdout.write(USAGE);
+    io.stdout(USAGE);
     return;
   }
   const o = parsed.options;
-  const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  const log = (line: string): void => io.stderr(`${line}\n`);
   // Output folders first: a bad path must fail before data/ is touched, not after.
   for (const file of [o.reportPath, o.jsonPath]) if (file !== null) await mkdir(path.dirname(file), { recursive: true });
   const result = await runNightly({ mode: o.mode, dataDir: o.dataDir, lockPath: o.lockPath, allowShrink: o.allowShrink, ...(o.buildCache ? { buildCache: o.buildCache } : {}), log });
   if (o.reportPath !== null) await writeFile(o.reportPath, result.markdown);
   if (o.jsonPath !== null) await writeFile(o.jsonPath, renderJson(result.report));
-  process.stdout.write(`nightly: ${result.summary}\n`);
+  io.stdout(`nightly: ${result.summary}\n`);
   await setGithubOutputs({
     changed: String(result.changed),
     summary: result.summary,
@@ -110,4 +110,9 @@ async function main(): Promise<void> {
   });
 }
 
-if (isMain(import.meta.url)) await runCli(main);
+/** Runs `npm run nightly -- ARGV` in this process and returns its exit status (what a test calls; the command is the same). */
+export function nightlyCommand(argv: string[], io: CliIo = processIo): Promise<number> {
+  return runCommand(() => main(argv, io), io.stderr);
+}
+
+if (isMain(import.meta.url)) await runCli(() => main(process.argv.slice(2), processIo));

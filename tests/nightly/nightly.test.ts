@@ -10,7 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import Papa from 'papaparse';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BundleError } from '../../scripts/attack/stix.ts';
 import { runBuild } from '../../scripts/build/run.ts';
 import { archiveChangeText, diffLocks, lockChanged, planVersions } from '../../scripts/nightly/plan.ts';
@@ -22,6 +22,8 @@ import type { FetchTuning, LockFile } from '../../scripts/sources/types.ts';
 import { ARCHIVES, archiveUrl, ATTACK_INDEX_URL, attackBundleUrl, headUrl, OSSEM_DM_URL } from '../../scripts/sources/upstream.ts';
 import { mirrorPathFor } from '../../scripts/sources/url.ts';
 import { repoRoot, sharedSourcesDir, startMirrorServer, type MirrorServer } from '../helpers/mirror-server.ts';
+import { nightlyCommand } from '../../scripts/cli/nightly.ts';
+import { inProcess } from '../helpers/cli.ts';
 import { tempDirs } from '../helpers/tmp-dir.ts';
 import { expectSameTree, tree } from '../helpers/tree.ts';
 import { overlayMirror, rebuildArchive } from './overlay-mirror.ts';
@@ -424,7 +426,9 @@ describe('runNightly and a new commit of an archive source', () => {
   });
 });
 
+// A changed run as a real process (stdout, GitHub outputs); the failures in this process through nightlyCommand (the command's parsing, output and exit status).
 describe('npm run nightly', () => {
+  const nightly = (argv: string[]) => inProcess(nightlyCommand, argv);
   const cli = path.join(repoRoot, 'scripts', 'cli', 'nightly.ts');
   const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
 
@@ -453,15 +457,11 @@ describe('npm run nightly', () => {
     server.faults.override(INDEX_PATH, indexListing(['17.1', '99.9']));
     const outputs = path.join(ws.dataDir, '..', 'github_output');
     await writeFile(outputs, '');
-    const failure = await run(tsx, [cli, '--mirror-url', server.baseUrl, '--data', ws.dataDir, '--lock', ws.lockPath, '--report', path.join(ws.dataDir, '..', 'report.md'), '--cache', ws.cacheDir, '--build-cache', buildCache], {
-      env: { ...process.env, GITHUB_OUTPUT: outputs },
-    }).then(
-      () => null,
-      (e: { code: number; stdout: string; stderr: string }) => e,
-    );
-    expect(failure?.code).toBe(1);
-    expect(failure?.stdout).toBe('');
-    expect(failure?.stderr.trim().split('\n').at(-1)).toMatch(/^error: .*enterprise-attack-99\.9\.json.*404 Not Found/);
+    vi.stubEnv('GITHUB_OUTPUT', outputs);
+    const failure = await nightly(['--mirror-url', server.baseUrl, '--data', ws.dataDir, '--lock', ws.lockPath, '--report', path.join(ws.dataDir, '..', 'report.md'), '--cache', ws.cacheDir, '--build-cache', buildCache]).finally(() => vi.unstubAllEnvs());
+    expect(failure.code).toBe(1);
+    expect(failure.stdout).toBe('');
+    expect(failure.stderr.trim().split('\n').at(-1)).toMatch(/^error: .*enterprise-attack-99\.9\.json.*404 Not Found/);
     expect(await readFile(outputs, 'utf8')).toBe('');
     await expectUntouched(ws, before);
     await expect(readFile(path.join(ws.dataDir, '..', 'report.md'))).rejects.toThrow(/ENOENT/);
@@ -472,13 +472,10 @@ describe('npm run nightly', () => {
     const before = await snapshot(ws);
     server.faults.override(INDEX_PATH, indexListing(['17.1']));
     server.faults.override(`/${mirrorPathFor(headUrl('splunk-escu'))}`, '<!DOCTYPE html>\n<title>Rate limited</title>\n');
-    const failure = await run(tsx, [cli, '--mirror-url', server.baseUrl, '--data', ws.dataDir, '--lock', ws.lockPath, '--report', path.join(ws.dataDir, '..', 'report.md'), '--cache', ws.cacheDir, '--build-cache', buildCache]).then(
-      () => null,
-      (e: { code: number; stdout: string; stderr: string }) => e,
-    );
-    expect(failure?.code).toBe(1);
-    expect(failure?.stdout).toBe('');
-    const lines = failure?.stderr.trim().split('\n') ?? [];
+    const failure = await nightly(['--mirror-url', server.baseUrl, '--data', ws.dataDir, '--lock', ws.lockPath, '--report', path.join(ws.dataDir, '..', 'report.md'), '--cache', ws.cacheDir, '--build-cache', buildCache]);
+    expect(failure.code).toBe(1);
+    expect(failure.stdout).toBe('');
+    const lines = failure.stderr.trim().split('\n');
     expect(lines.filter((l) => l.startsWith('error:'))).toHaveLength(1);
     expect(lines.at(-1)).toBe(`error: Splunk Security Content: ${headUrl('splunk-escu')} did not answer with a commit SHA (got "<!DOCTYPE html>\\n<title>Rate limited</title>")`);
     await expectUntouched(ws, before);
@@ -487,11 +484,8 @@ describe('npm run nightly', () => {
 
   it('refuses a data folder that does not exist', async () => {
     const ws = await workspace();
-    const failure = await run(tsx, [cli, '--mirror-url', server.baseUrl, '--data', path.join(ws.dataDir, 'nope'), '--lock', ws.lockPath, '--cache', ws.cacheDir, '--build-cache', buildCache]).then(
-      () => null,
-      (e: { code: number; stderr: string }) => e,
-    );
-    expect(failure?.code).toBe(1);
-    expect(failure?.stderr).toMatch(/^error: --data .*nope: no such folder/m);
+    const failure = await nightly(['--mirror-url', server.baseUrl, '--data', path.join(ws.dataDir, 'nope'), '--lock', ws.lockPath, '--cache', ws.cacheDir, '--build-cache', buildCache]);
+    expect(failure.code).toBe(1);
+    expect(failure.stderr).toMatch(/^error: --data .*nope: no such folder/m);
   });
 });

@@ -13,6 +13,8 @@ import { readLock } from '../../scripts/sources/lock.ts';
 import type { LockFile } from '../../scripts/sources/types.ts';
 import { sourceErrorOf } from '../helpers/expect-source-error.ts';
 import { repoRoot, sharedSourcesDir, startMirrorServer, type MirrorServer } from '../helpers/mirror-server.ts';
+import { dataCommand } from '../../scripts/cli/data.ts';
+import { inProcess } from '../helpers/cli.ts';
 import { tempDirs } from '../helpers/tmp-dir.ts';
 import { expectSameTree, tree } from '../helpers/tree.ts';
 
@@ -183,7 +185,9 @@ describe('fetch faults', () => {
   });
 });
 
+// A build as a real process; --check and the failures in this process through dataCommand (the command's parsing, output and exit status).
 describe('npm run data (the command line)', () => {
+  const data = (argv: string[]) => inProcess(dataCommand, argv);
   const cli = path.join(repoRoot, 'scripts', 'cli', 'data.ts');
   const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
 
@@ -191,7 +195,7 @@ describe('npm run data (the command line)', () => {
     const out = await tmp.make('cli-');
     await run(tsx, [cli, '--attack', '18.1', '--mirror', sharedSourcesDir(), '--out', out, '--build-cache', buildCache], { cwd: repoRoot });
     const files = (await readdir(path.join(out, 'enterprise-attack', '18.1'))).sort();
-    expect(files.filter((f) => !f.startsWith('layer-'))).toEqual(['data-components.json', 'events.json', 'links.csv', 'manifest.json', 'mapping.csv', 'report.json', 'rules.json', 'tactics.json', 'techniques.json']);
+    expect(files.filter((f) => !f.startsWith('layer-'))).toEqual(['data-components.json', 'events.json', 'groups.json', 'links.csv', 'manifest.json', 'mapping.csv', 'report.json', 'rules.json', 'tactics.json', 'techniques.json']);
     // Navigator heat maps: all events, and one per log.
     expect(files).toContain('layer-all-events.json');
     expect(files).toContain('layer-security.json');
@@ -203,18 +207,16 @@ describe('npm run data (the command line)', () => {
   it('--check passes on an up-to-date folder and fails naming the stale file', async () => {
     const out = await seededOut();
     await cp(path.join(DATA, 'schemas'), path.join(out, 'schemas'), { recursive: true });
-    const argv = [cli, '--attack', '6.3', '--mirror', sharedSourcesDir(), '--out', out, '--check', '--build-cache', buildCache];
-    const ok = await run(tsx, argv, { cwd: repoRoot });
+    const argv = ['--attack', '6.3', '--mirror', sharedSourcesDir(), '--out', out, '--check', '--build-cache', buildCache];
+    const ok = await data(argv);
+    expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stderr).toMatch(/is up to date for 6\.3/);
     const report = path.join(out, 'enterprise-attack', '6.3', 'report.json');
     await writeFile(report, `${await readFile(report, 'utf8')} `);
     const before = await tree(out);
-    const failed = await run(tsx, argv, { cwd: repoRoot }).then(
-      () => undefined,
-      (e: { code: number; stderr: string }) => e,
-    );
-    expect(failed?.code).toBe(1);
-    expect(failed?.stderr).toMatch(/stale: 1 file\(s\) differ .*enterprise-attack\/6\.3\/report\.json/);
+    const failed = await data(argv);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/stale: 1 file\(s\) differ .*enterprise-attack\/6\.3\/report\.json/);
     expectSameTree(await tree(out), before);
   });
 
@@ -225,14 +227,10 @@ describe('npm run data (the command line)', () => {
     [['--attack', '18.1', '--offline', '--cache', '/nonexistent-cache-dir'], /error: .*cache/i],
   ])('fails with one actionable line and no stack trace: %j', async (args, message) => {
     const out = await tmp.make('cli-fail-');
-    const argv = [cli, ...args.map((a) => (a === 'BASE' ? server.baseUrl : a)), '--out', out];
-    const failed = await run(tsx, argv, { cwd: repoRoot }).then(
-      () => undefined,
-      (e: { code: number; stderr: string }) => e,
-    );
-    expect(failed?.code).toBe(1);
-    expect(failed?.stderr).toMatch(message);
-    expect(failed?.stderr).not.toMatch(/\n\s+at /);
+    const failed = await data([...args.map((a) => (a === 'BASE' ? server.baseUrl : a)), '--out', out]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(message);
+    expect(failed.stderr).not.toMatch(/\n\s+at /);
     expect(await readdir(out)).toEqual([]);
   });
 });
