@@ -4,7 +4,6 @@
  * input, the status line, the advice texts, and the report — which must be the CLI's own, byte for
  * byte, for the same inputs (`npm run coverage -- --format json` run in a child process).
  */
-import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +42,8 @@ import {
   statusText,
 } from '../../scripts/pages/browser/coverage-config.ts';
 import { CONFIG_FIXTURE, CONFIG_FIXTURE_DETAILS, withGrades } from '../coverage/config/fixture.ts';
+import { coverageCommand } from '../../scripts/cli/coverage.ts';
+import { inProcess } from '../helpers/cli.ts';
 
 const FIX = path.join(REPO_ROOT, 'tests', 'fixtures', 'config');
 const fixture = (name: string): Promise<string> => readFile(path.join(FIX, name), 'utf8');
@@ -224,12 +225,9 @@ describe('the page’s report is the CLI’s (latest data)', () => {
   it('for --preset windows-default-client with --auditpol (German), --sysmon and --events: the same JSON report', async () => {
     const german = path.join(FIX, 'auditpol-german.csv');
     const rg = path.join(FIX, 'sysmon-rulegroups.xml');
-    const cli = spawnSync(
-      process.execPath,
-      [path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(REPO_ROOT, 'scripts', 'cli', 'coverage.ts'), '--attack', latest, '--preset', 'windows-default-client', '--auditpol', german, '--sysmon', rg, '--events', 'PowerShell:4104', '--format', 'json'],
-      { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 },
-    );
-    expect(cli.status, cli.stderr).toBe(0);
+    // The command in this process (coverageCommand: its own parsing, reading and output).
+    const cli = await inProcess(coverageCommand, ['--attack', latest, '--preset', 'windows-default-client', '--auditpol', german, '--sysmon', rg, '--events', 'PowerShell:4104', '--format', 'json']);
+    expect(cli.code, cli.stderr).toBe(0);
     const auditpol = readAuditpol(decodeFileBytes(new Uint8Array(await readFile(german))), german);
     const sysmon = readSysmon(decodeFileBytes(new Uint8Array(await readFile(rg))), rg);
     if (!auditpol?.ok || !sysmon?.ok) throw new Error('fixtures not read');

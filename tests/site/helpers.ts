@@ -1,7 +1,8 @@
 /**
  * Building the site into a throw-away folder, serving it, and checking its links. The build runs
- * the real commands (pages CLI, Eleventy, Pagefind) through npx, on a copy of site/ so a test never
- * touches the repository's site/_generated/ or _site/.
+ * the real commands (pages CLI, Eleventy, Pagefind), on a copy of site/ so a test never touches the
+ * repository's site/_generated/ or _site/. Each is started with node on its own script, as npx would
+ * after resolving it (npx's own start-up costs about a second per command here).
  */
 import { execFile } from 'node:child_process';
 import { createReadStream } from 'node:fs';
@@ -21,6 +22,13 @@ export interface BuiltSite {
   generated: string;
   seconds: { pages: number; eleventy: number; pagefind: number; total: number };
 }
+
+/** The scripts npx would run for `tsx`, `eleventy` and `pagefind`. */
+const BIN = {
+  tsx: path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+  eleventy: path.join(REPO_ROOT, 'node_modules', '@11ty', 'eleventy', 'cmd.cjs'),
+  pagefind: path.join(REPO_ROOT, 'node_modules', 'pagefind', 'lib', 'runner', 'bin.cjs'),
+};
 
 async function timed(cmd: string, args: string[], cwd: string): Promise<number> {
   const t0 = performance.now();
@@ -44,9 +52,9 @@ export async function buildSite(work: string, dataDir: string, o: { pagefind?: b
   await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(work, 'node_modules'), 'dir');
   await cp(path.join(REPO_ROOT, 'site'), path.join(work, 'site'), { recursive: true, filter: (src) => path.basename(src) !== '_generated' });
   const generated = path.join(work, 'site', '_generated');
-  const pages = await timed('npx', ['tsx', path.join(REPO_ROOT, 'scripts', 'cli', 'pages.ts'), '--data', dataDir, '--out', generated, '--base', o.base ?? '/'], REPO_ROOT);
-  const eleventy = await timed('npx', ['eleventy', '--config=site/eleventy.config.js', '--quiet'], work);
-  const pagefind = o.pagefind === false ? 0 : await timed('npx', ['pagefind', '--site', '_site'], work);
+  const pages = await timed(process.execPath, [BIN.tsx, path.join(REPO_ROOT, 'scripts', 'cli', 'pages.ts'), '--data', dataDir, '--out', generated, '--base', o.base ?? '/'], REPO_ROOT);
+  const eleventy = await timed(process.execPath, [BIN.eleventy, '--config=site/eleventy.config.js', '--quiet'], work);
+  const pagefind = o.pagefind === false ? 0 : await timed(process.execPath, [BIN.pagefind, '--site', '_site'], work);
   return { dir: path.join(work, '_site'), generated, seconds: { pages, eleventy, pagefind, total: (performance.now() - t0) / 1000 } };
 }
 
