@@ -7,14 +7,23 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { runCli, UsageError } from '../../scripts/cli/errors.ts';
+import { type CliIo, runCli, UsageError } from '../../scripts/cli/errors.ts';
 import { BuildError } from '../../scripts/build/errors.ts';
 import { ExpectedError } from '../../scripts/lib/expected-error.ts';
 import { REPO_ROOT } from '../../scripts/lib/repo-root.ts';
+import { inProcess } from '../helpers/cli.ts';
 
 const run = promisify(execFile);
 const TSX = path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const CLI_DIR = path.join(REPO_ROOT, 'scripts', 'cli');
+/** The commands with an in-process entry (runCommand underneath), as their tests call them. */
+const IN_PROCESS: Record<string, () => Promise<(argv: string[], io: CliIo) => Promise<number>>> = {
+  'coverage.ts': async () => (await import('../../scripts/cli/coverage.ts')).coverageCommand,
+  'data.ts': async () => (await import('../../scripts/cli/data.ts')).dataCommand,
+  'diff.ts': async () => (await import('../../scripts/cli/diff.ts')).diffCommand,
+  'nightly.ts': async () => (await import('../../scripts/cli/nightly.ts')).nightlyCommand,
+  'plan.ts': async () => (await import('../../scripts/cli/plan.ts')).planCommand,
+};
 /** Every command: each file of scripts/cli/ but the shared errors.ts. */
 const COMMANDS = readdirSync(CLI_DIR).filter((f) => f.endsWith('.ts') && f !== 'errors.ts').sort();
 
@@ -96,5 +105,12 @@ describe('every command on a bad flag', () => {
     expect(lines.filter((l) => l.startsWith('error:'))).toHaveLength(1);
     expect(r.stderr).toMatch(/\nUsage: /);
     expect(r.stderr).not.toMatch(/^\s+at /m);
+    // The commands tests run in their own process (tests/helpers/cli.ts) end the same way.
+    const command = IN_PROCESS[file];
+    if (command) expect(await inProcess(await command(), ['--no-such-flag'])).toEqual({ code: 2, stdout: '', stderr: r.stderr });
+  });
+
+  it('the commands tests run in this process are these', () => {
+    expect(Object.keys(IN_PROCESS).every((f) => COMMANDS.includes(f))).toBe(true);
   });
 });
