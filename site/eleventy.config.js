@@ -38,6 +38,7 @@ export default function (eleventyConfig) {
   // once the builds have been quiet for a moment (a build that starts meanwhile postpones it).
   let indexed = false;
   let complete = false;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
   let pending;
   eleventyConfig.on('eleventy.before', () => {
     clearTimeout(pending);

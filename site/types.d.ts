@@ -15,6 +15,7 @@ declare namespace Site {
     addPassthroughCopy(copy: Record<string, string>): void;
     addWatchTarget(target: string): void;
     amendLibrary(name: 'md', amend: (md: MarkdownIt) => void): void;
+    on(event: 'eleventy.before', listener: () => Promise<void> | void): void;
     on(event: 'eleventy.after', listener: (e: { directories: { output: string }; runMode: 'build' | 'watch' | 'serve' }) => Promise<void> | void): void;
   }
 
