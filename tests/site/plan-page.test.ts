@@ -5,27 +5,26 @@
  * --format json`; the state lives in the address and comes back from it; the page's address state
  * helpers without a browser.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../scripts/lib/repo-root.ts';
+import { planCommand as runPlanCommand } from '../../scripts/cli/plan.ts';
 import { bundlePlanApp } from '../../scripts/pages/bundle.ts';
 import { decodePlanHash, EMPTY_STATE, encodePlanHash, planCommand, pickOptions, searchOptions } from '../../scripts/pages/browser/plan-state.ts';
 import type { PlanReport } from '../../scripts/plan/plan.ts';
 import { launchChromium } from '../helpers/browser.ts';
+import { inProcess } from '../helpers/cli.ts';
 import { serveStatic } from './helpers.ts';
 import { fullSite } from './shared-sites.ts';
 
-const run = promisify(execFile);
 const VERSION = '18.1';
 
-/** The CLI's JSON plan, as a user runs it. */
+/** The CLI's JSON plan, as a user runs it (scripts/cli/plan.ts's planCommand: the command in this process, without a tsx start-up). */
 async function cliPlan(...args: string[]): Promise<{ text: string; report: PlanReport }> {
-  const { stdout } = await run('npx', ['tsx', path.join(REPO_ROOT, 'scripts', 'cli', 'plan.ts'), ...(args.includes('--attack') ? [] : ['--attack', VERSION]), ...args, '--format', 'json'], { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 });
+  const { code, stdout, stderr } = await inProcess(runPlanCommand, [...(args.includes('--attack') ? [] : ['--attack', VERSION]), ...args, '--format', 'json']);
+  if (code !== 0) throw new Error(`npm run plan -- ${args.join(' ')}: exit ${code}: ${stderr}`);
   return { text: stdout, report: JSON.parse(stdout) as PlanReport };
 }
 
