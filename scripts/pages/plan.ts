@@ -61,7 +61,8 @@ export function planPage(ctx: VersionContext, scope: Scope): Page<PlanView> {
     techniqueBase: `${scope.base}techniques/`,
     eventBase: `${scope.base}events/`,
     coverageUrl: scope.base + paths.coverage(),
-    groupsUrl: scope.base + groupPaths.groups(),
+    // No group pages are written for a data folder without groups.json (an older build): no link to them.
+    groupsUrl: v.groups ? scope.base + groupPaths.groups() : '',
     counts,
   };
   const lede =
