@@ -7,7 +7,7 @@
  * data file).
  *
  * The site is served on 127.0.0.1 with gzip, as GitHub Pages serves it. Chromium is found as the
- * browser tests find it (tests/helpers/browser.ts): CHROMIUM_PATH, a system Chromium, else the one
+ * browser tests find it (scripts/chromium/launch.ts): CHROMIUM_PATH, a system Chromium, else the one
  * in the @sparticuz/chromium npm package.
  */
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
@@ -20,7 +20,7 @@ import net from 'node:net';
 import { createGzip } from 'node:zlib';
 import lighthouse from 'lighthouse';
 import { type Browser, chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, launchChromium } from '../../tests/helpers/browser.ts';
+import { CHROMIUM_ARGS, launchChromium } from '../chromium/launch.ts';
 import { ExpectedError } from '../lib/expected-error.ts';
 import { REPO_ROOT } from '../lib/repo-root.ts';
 import { isMain, parseCliArgs, runCli } from './errors.ts';

@@ -14,7 +14,7 @@ import { planCommand as runPlanCommand } from '../../scripts/cli/plan.ts';
 import { bundlePlanApp } from '../../scripts/pages/bundle.ts';
 import { decodePlanHash, EMPTY_STATE, encodePlanHash, planCommand, pickOptions, searchOptions } from '../../scripts/pages/browser/plan-state.ts';
 import type { PlanReport } from '../../scripts/plan/plan.ts';
-import { launchChromium } from '../helpers/browser.ts';
+import { launchChromium } from '../../scripts/chromium/launch.ts';
 import { inProcess } from '../helpers/cli.ts';
 import { serveStatic } from './helpers.ts';
 import { fullSite } from './shared-sites.ts';

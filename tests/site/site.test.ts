@@ -1,7 +1,7 @@
 /**
  * The whole site, built once from the committed data/ into a temporary folder (pages CLI,
  * Eleventy, Pagefind), then checked: every page exists, no internal link is broken, the pages are
- * well formed, and a real browser (headless Chromium, found by tests/helpers/browser.ts) can search,
+ * well formed, and a real browser (headless Chromium, found by scripts/chromium/launch.ts) can search,
  * browse and download.
  */
 import { existsSync } from 'node:fs';
@@ -29,7 +29,7 @@ import {
 import { decodeText } from '../../scripts/coverage/load.ts';
 import { changeSummary } from '../../scripts/pages/changes.ts';
 import { dataComponentSlug, eventSlug } from '../../scripts/pages/urls.ts';
-import { launchChromium } from '../helpers/browser.ts';
+import { launchChromium } from '../../scripts/chromium/launch.ts';
 import { type BuiltSite, checkLinks, fileFor, serveStatic, walk } from './helpers.ts';
 import { fullSite } from './shared-sites.ts';
 

@@ -1,7 +1,7 @@
 /** The browser lookup order and its error, without starting a browser. */
 import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { chromiumSources, launchChromium, SYSTEM_CHROMIUMS } from './browser.ts';
+import { chromiumSources, launchChromium, SYSTEM_CHROMIUMS } from '../../scripts/chromium/launch.ts';
 
 const DEBIAN = '/usr/bin/chromium';
 const onlyDebian = (file: string) => file === DEBIAN;

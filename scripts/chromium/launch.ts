@@ -1,5 +1,5 @@
 /**
- * The one way the tests start a browser: headless Chromium through playwright-core, from the first
+ * The one way the tests (and npm run lighthouse) start a browser: headless Chromium through playwright-core, from the first
  * of these sources that starts.
  *
  *   1. `CHROMIUM_PATH`, when set: that binary and nothing else (an explicit choice never falls back).
