@@ -14,6 +14,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { coverageDataPath } from '../pages/coverage.ts';
+import { pageScripts } from '../pages/bundle.ts';
+import { writeSearchIndex } from '../pages/search-index.ts';
 import { buildSite } from '../pages/site.ts';
 import type { SiteInput } from '../pages/types.ts';
 import { REPO_ROOT } from '../lib/repo-root.ts';
@@ -35,10 +37,10 @@ export interface SiteBenchVersion {
 export interface SiteBench {
   versions: SiteBenchVersion[];
   /** All versions at once, as `npm run site:pages` does it (cross-version links included). */
-  generation: { pages: number; files: number; readMs: number; buildMs: number; writeMs: number; pagesPerSecond: number };
+  generation: { pages: number; files: number; readMs: number; buildMs: number; bundlesMs: number; writeMs: number; pagesPerSecond: number };
   eleventy: { seconds: number; htmlFiles: number };
-  /** Null when skipped. */
-  pagefind: { seconds: number } | null;
+  /** Null when skipped. `indexedFiles` of `htmlFiles` are given to Pagefind (the searchable ones). */
+  pagefind: { seconds: number; indexedFiles: number; htmlFiles: number } | null;
   /** The latest version's coverage page data file (what /coverage/ loads first), raw and gzipped. */
   coverageData: { version: string; bytes: number; gzipBytes: number };
   /** Read + build + write + Eleventy (+ Pagefind): the whole `npm run site`. */
@@ -48,7 +50,6 @@ export interface SiteBench {
 
 const bin = {
   eleventy: path.join(REPO_ROOT, 'node_modules', '@11ty', 'eleventy', 'cmd.cjs'),
-  pagefind: path.join(REPO_ROOT, 'node_modules', 'pagefind', 'lib', 'runner', 'bin.cjs'),
 };
 
 async function timedNode(script: string, args: string[], cwd: string): Promise<{ seconds: number; stdout: string }> {
@@ -83,11 +84,15 @@ export async function benchSite(o: { dataDir?: string; pagefind?: boolean; repea
     const t1 = performance.now();
     const built = buildSite(input);
     const t2 = performance.now();
-    await writeGenerated(built.files, path.join(work, 'site', '_generated'));
+    const scripts = await pageScripts();
+    const tb = performance.now();
+    await writeGenerated([...built.files, ...scripts], path.join(work, 'site', '_generated'));
     const t3 = performance.now();
     const eleventy = await timedNode(bin.eleventy, ['--config=site/eleventy.config.js'], work);
     const written = /Wrote (\d+) files?/.exec(eleventy.stdout);
-    const pagefind = o.pagefind === false ? null : { seconds: (await timedNode(bin.pagefind, ['--site', '_site'], work)).seconds };
+    const t4 = performance.now();
+    const search = o.pagefind === false ? null : await writeSearchIndex(path.join(work, '_site'));
+    const pagefind = search ? { seconds: (performance.now() - t4) / 1000, indexedFiles: search.indexedFiles, htmlFiles: search.htmlFiles } : null;
 
     const versions = input.versions.map((v) => benchVersion(input, v.version, o.repeat ?? 3));
     const coverageText = built.files.find((f) => f.path === coverageDataPath(input.latest))?.text ?? '';
@@ -95,7 +100,7 @@ export async function benchSite(o: { dataDir?: string; pagefind?: boolean; repea
     const pagesPerSecond = Math.round(built.pages / ((t2 - t1) / 1000));
     return {
       versions,
-      generation: { pages: built.pages, files: built.files.length, readMs: t1 - t0, buildMs: t2 - t1, writeMs: t3 - t2, pagesPerSecond },
+      generation: { pages: built.pages, files: built.files.length, readMs: t1 - t0, buildMs: t2 - t1, bundlesMs: tb - t2, writeMs: t3 - tb, pagesPerSecond },
       eleventy: { seconds: eleventy.seconds, htmlFiles: Number(written?.[1] ?? 0) },
       pagefind,
       coverageData: { version: input.latest, bytes: Buffer.byteLength(coverageText), gzipBytes: gzipSync(coverageText).length },
@@ -119,9 +124,10 @@ export function formatSiteBench(b: SiteBench): string {
     `| pages generated | ${b.generation.pages} (${b.generation.files} files) |`,
     `| read data/ | ${f(b.generation.readMs)} ms |`,
     `| generate | ${f(b.generation.buildMs)} ms (${b.generation.pagesPerSecond} pages/s) |`,
+    `| browser bundles (coverage, plan) | ${f(b.generation.bundlesMs)} ms |`,
     `| write site/_generated | ${f(b.generation.writeMs)} ms |`,
     `| Eleventy render | ${f(b.eleventy.seconds, 1)} s (${b.eleventy.htmlFiles} files) |`,
-    `| Pagefind index | ${b.pagefind ? `${f(b.pagefind.seconds, 1)} s` : 'skipped'} |`,
+    `| Pagefind index | ${b.pagefind ? `${f(b.pagefind.seconds, 1)} s (${b.pagefind.indexedFiles} searchable of ${b.pagefind.htmlFiles} HTML files)` : 'skipped'} |`,
     `| coverage page data (${b.coverageData.version}) | ${f(b.coverageData.bytes / 1024)} KiB, ${f(b.coverageData.gzipBytes / 1024)} KiB gzipped |`,
     `| npm run site, in all | ${f(b.siteSeconds, 1)} s (target ≤ ${b.targets.siteSeconds} s, ≥ ${b.targets.pagesPerSecond} pages/s: ${b.targets.met ? 'met' : 'NOT met'}) |`,
   ];
