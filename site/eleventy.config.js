@@ -11,13 +11,13 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import filters from './_config/filters.js';
 import markdown from './_config/markdown.js';
-import { parseYaml, readSiteMeta } from './_config/site-meta.js';
+import { parseFrontMatter, readSiteMeta } from './_config/site-meta.js';
 
 /** @param {Site.EleventyConfig} eleventyConfig */
 export default function (eleventyConfig) {
   // site/_generated/ is in .gitignore, and it is the bulk of the site's content.
   eleventyConfig.setUseGitIgnore(false);
-  eleventyConfig.setFrontMatterParsingOptions({ engines: { yaml: parseYaml } });
+  eleventyConfig.setFrontMatterParsingOptions({ engines: { yaml: parseFrontMatter } });
   eleventyConfig.addPlugin(filters);
   eleventyConfig.addPlugin(markdown);
 
