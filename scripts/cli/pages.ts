@@ -6,7 +6,8 @@
  * does the reading and the writing: the artifacts, the change report of each version against the
  * previous one (scripts/diff, once per build) and the coverage and plan pages' browser bundles (esbuild).
  */
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DataComponentArtifact, EventArtifact, IndexEntry, TacticArtifact, TechniqueArtifact } from '../artifacts/build.ts';
 import { consecutiveVersionDiffs } from '../diff/diff.ts';
@@ -180,11 +181,9 @@ export async function writeGenerated(files: GeneratedFile[], outDir: string): Pr
   await rm(root, { recursive: true, force: true });
   const dirs = new Set(targets.map((f) => path.dirname(f.target)));
   for (const d of [...dirs].sort()) await mkdir(d, { recursive: true });
-  const queue = [...targets];
-  const worker = async (): Promise<void> => {
-    for (let f = queue.pop(); f; f = queue.pop()) await writeFile(f.target, f.text);
-  };
-  await Promise.all(Array.from({ length: 32 }, worker));
+  // One file after another, synchronously: 8,300 strings (120 MB) through fs.promises' writeFile
+  // (a FileHandle and the thread pool per file) took two to three times as long on this machine.
+  for (const f of targets) writeFileSync(f.target, f.text);
 }
 
 async function main(): Promise<void> {
