@@ -134,27 +134,43 @@ export function toMarkdown(r: CoverageReport): string {
   for (const e of r.events) out.push(`| \`${e.key}\` | ${cell(e.name)} | ${e.techniques.length} | ${e.grades.confirmed} | ${e.grades.named} | ${e.grades.related} |`);
   out.push('');
 
-  out.push(`## Techniques seen (${r.seen.length})`, '');
-  if (r.seen.length > 0) {
-    out.push('| Technique | Name | Tactics | Grade | Through (strongest first) |', '|---|---|---|---|---|');
-    for (const t of r.seen) out.push(`| ${t.id} | ${cell(t.name)} | ${cell(tactics(t.tactics))} | ${gradeText(t.grade, t.rules)} | ${list(t.via, 8)} |`);
-    out.push('');
-  }
+  seenSection(out, tactics, r.seen);
 
-  out.push(`## Techniques not seen (${r.unseen.length})`, '');
-  if (r.unseen.length > 0) {
-    out.push('| Technique | Name | Tactics | Best grade mapped | Mapped events (none collected, strongest first) |', '|---|---|---|---|---|');
-    for (const t of r.unseen) out.push(`| ${t.id} | ${cell(t.name)} | ${cell(tactics(t.tactics))} | ${t.grade} | ${list(t.events, 8)} |`);
-    out.push('');
-  }
+  unseenSection(out, tactics, r.unseen);
 
-  out.push(`## Techniques with no mapped Windows event${r.minGrade === 'related' ? '' : ` at ${minGradeWords(r.minGrade)}`} (${r.unmapped.length})`, '');
-  if (r.unmapped.length > 0) {
-    out.push('| Technique | Name | Tactics |', '|---|---|---|');
-    for (const t of r.unmapped) out.push(`| ${t.id} | ${cell(t.name)} | ${cell(tactics(t.tactics))} |`);
-    out.push('');
-  }
+  unmappedSection(out, tactics, r.unmapped, r.minGrade);
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+/** Tactic IDs as the report's tactic names, joined. */
+type TacticNames = (ts: readonly string[]) => string;
+
+interface TechniqueRow {
+  id: string;
+  name: string;
+  tactics: readonly string[];
+}
+
+/** A "## title" section with one row per technique (ID, name, tactics, then `more`), or the heading alone when there is none. */
+function techniqueSection<T extends TechniqueRow>(out: string[], tactics: TacticNames, title: string, more: string[], rows: readonly T[], cells: (t: T) => string[]): void {
+  out.push(`## ${title}`, '');
+  if (rows.length === 0) return;
+  const head = ['Technique', 'Name', 'Tactics', ...more];
+  out.push(`| ${head.join(' | ')} |`, `|${head.map(() => '---|').join('')}`);
+  for (const t of rows) out.push(`| ${[t.id, cell(t.name), cell(tactics(t.tactics)), ...cells(t)].join(' | ')} |`);
+  out.push('');
+}
+
+function seenSection(out: string[], tactics: TacticNames, seen: ReadonlyArray<TechniqueRow & { grade: Grade; rules: number; via: readonly string[] }>): void {
+  techniqueSection(out, tactics, `Techniques seen (${seen.length})`, ['Grade', 'Through (strongest first)'], seen, (t) => [gradeText(t.grade, t.rules), list(t.via, 8)]);
+}
+
+function unseenSection(out: string[], tactics: TacticNames, unseen: ReadonlyArray<TechniqueRow & { grade: string; events: readonly string[] }>): void {
+  techniqueSection(out, tactics, `Techniques not seen (${unseen.length})`, ['Best grade mapped', 'Mapped events (none collected, strongest first)'], unseen, (t) => [t.grade, list(t.events, 8)]);
+}
+
+function unmappedSection(out: string[], tactics: TacticNames, unmapped: readonly TechniqueRow[], minGrade: Grade): void {
+  techniqueSection(out, tactics, `Techniques with no mapped Windows event${minGrade === 'related' ? '' : ` at ${minGradeWords(minGrade)}`} (${unmapped.length})`, [], unmapped, () => []);
 }
 
 export const CSV_COLUMNS = ['section', 'rank', 'id', 'name', 'tactics', 'status', 'grade', 'rules', 'seen', 'confirmed', 'named', 'related', 'mapped', 'all', 'adds', 'events', 'techniques'] as const;
@@ -208,8 +224,17 @@ export function csvRecords(r: CoverageReport): CsvRecord[] {
 }
 
 /** Names come from upstream and from the user's files: a cell that starts with `=`, `+`, `-`, `@`, a tab or a CR is written as text (a leading `'`), never as a spreadsheet formula. */
+function csvText(records: Array<Record<string, string>>, columns: readonly string[]): string {
+  return `${Papa.unparse(records, { columns: [...columns], newline: '\n', escapeFormulae: FORMULA_START })}\n`;
+}
+
+/** The one switch over output formats, for both kinds of report (JSON is the report itself). */
+function formatAs<R>(r: R, format: CoverageFormat, md: (r: R) => string, csv: (r: R) => string): string {
+  return format === 'md' ? md(r) : format === 'csv' ? csv(r) : stringifyJson(r);
+}
+
 export function toCsv(r: CoverageReport): string {
-  return `${Papa.unparse(csvRecords(r), { columns: [...CSV_COLUMNS], newline: '\n', escapeFormulae: FORMULA_START })}\n`;
+  return csvText(csvRecords(r), CSV_COLUMNS);
 }
 
 export function toJson(r: CoverageReport): string {
@@ -217,14 +242,7 @@ export function toJson(r: CoverageReport): string {
 }
 
 export function formatReport(r: CoverageReport, format: CoverageFormat): string {
-  switch (format) {
-    case 'md':
-      return toMarkdown(r);
-    case 'csv':
-      return toCsv(r);
-    case 'json':
-      return toJson(r);
-  }
+  return formatAs(r, format, toMarkdown, toCsv);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -297,30 +315,10 @@ export function configToMarkdown(r: ConfigCoverageReport): string {
     out.push('');
   }
 
-  out.push(`## Techniques seen (${r.seen.length})`, '');
-  if (r.seen.length > 0) {
-    out.push('| Technique | Name | Tactics | Grade | Through (strongest first) |', '|---|---|---|---|---|');
-    for (const x of r.seen) out.push(`| ${x.id} | ${cell(x.name)} | ${cell(tactics(x.tactics))} | ${gradeText(x.grade, x.rules)} | ${list(x.via, 8)} |`);
-    out.push('');
-  }
-  out.push(`## Techniques seen only partially (${r.partial.length})`, '');
-  if (r.partial.length > 0) {
-    out.push('| Technique | Name | Tactics | Grade | Partially through |', '|---|---|---|---|---|');
-    for (const x of r.partial) out.push(`| ${x.id} | ${cell(x.name)} | ${cell(tactics(x.tactics))} | ${x.grade} | ${list(x.via, 8)} |`);
-    out.push('');
-  }
-  out.push(`## Techniques not seen (${r.unseen.length})`, '');
-  if (r.unseen.length > 0) {
-    out.push('| Technique | Name | Tactics | Best grade mapped | Mapped events (none collected, strongest first) |', '|---|---|---|---|---|');
-    for (const x of r.unseen) out.push(`| ${x.id} | ${cell(x.name)} | ${cell(tactics(x.tactics))} | ${x.grade} | ${list(x.events, 8)} |`);
-    out.push('');
-  }
-  out.push(`## Techniques with no mapped Windows event${r.minGrade === 'related' ? '' : ` at ${minGradeWords(r.minGrade)}`} (${r.unmapped.length})`, '');
-  if (r.unmapped.length > 0) {
-    out.push('| Technique | Name | Tactics |', '|---|---|---|');
-    for (const x of r.unmapped) out.push(`| ${x.id} | ${cell(x.name)} | ${cell(tactics(x.tactics))} |`);
-    out.push('');
-  }
+  seenSection(out, tactics, r.seen);
+  techniqueSection(out, tactics, `Techniques seen only partially (${r.partial.length})`, ['Grade', 'Partially through'], r.partial, (x) => [x.grade, list(x.via, 8)]);
+  unseenSection(out, tactics, r.unseen);
+  unmappedSection(out, tactics, r.unmapped, r.minGrade);
   return `${out.join('\n').trimEnd()}\n`;
 }
 
@@ -444,9 +442,8 @@ export function configCsvRecords(r: ConfigCoverageReport): ConfigCsvRecord[] {
   return rows;
 }
 
-/** Names come from upstream and from the user's files: a cell that starts with `=`, `+`, `-`, `@`, a tab or a CR is written as text (a leading `'`), never as a spreadsheet formula. */
 export function configToCsv(r: ConfigCoverageReport): string {
-  return `${Papa.unparse(configCsvRecords(r), { columns: [...CONFIG_CSV_COLUMNS], newline: '\n', escapeFormulae: FORMULA_START })}\n`;
+  return csvText(configCsvRecords(r), CONFIG_CSV_COLUMNS);
 }
 
 export function configToJson(r: ConfigCoverageReport): string {
@@ -454,12 +451,5 @@ export function configToJson(r: ConfigCoverageReport): string {
 }
 
 export function formatConfigReport(r: ConfigCoverageReport, format: CoverageFormat): string {
-  switch (format) {
-    case 'md':
-      return configToMarkdown(r);
-    case 'csv':
-      return configToCsv(r);
-    case 'json':
-      return configToJson(r);
-  }
+  return formatAs(r, format, configToMarkdown, configToCsv);
 }
