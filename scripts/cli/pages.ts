@@ -6,9 +6,10 @@
  * does the reading and the writing: the artifacts, the change report of each version against the
  * previous one (scripts/diff, once per build) and the coverage and plan pages' browser bundles (esbuild).
  */
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { readDataJson, readOptionalDataJson } from '../data-folder/read.ts';
 import type { DataComponentArtifact, EventArtifact, IndexEntry, TacticArtifact, TechniqueArtifact } from '../artifacts/build.ts';
 import { consecutiveVersionDiffs } from '../diff/diff.ts';
 import type { RuleArtifact } from '../diff/types.ts';
@@ -52,27 +53,12 @@ export function parsePagesArgs(argv: string[], env: NodeJS.ProcessEnv = {}): { h
 }
 
 async function readJson<T>(file: string): Promise<T> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new PagesError(`cannot read ${file}: ${(e as Error).message}. Run npm run data first, or pass --data DIR.`);
-  }
-  try {
-    return JSON.parse(text) as T;
-  } catch (e) {
-    throw new PagesError(`${file} is not valid JSON: ${(e as Error).message}`);
-  }
+  // The shapes are the artifacts' own, checked by their schemas when the data was built.
+  return (await readDataJson(file)) as T;
 }
 
-/** A JSON file that older data folders lack (rules.json): `fallback` when it does not exist. */
 async function readOptionalJson<T>(file: string, fallback: T): Promise<T> {
-  try {
-    await stat(file);
-  } catch {
-    return fallback;
-  }
-  return readJson<T>(file);
+  return ((await readOptionalDataJson(file)) as T | undefined) ?? fallback;
 }
 
 async function listFiles(dir: string, filter: (name: string) => boolean = () => true): Promise<FileInfo[]> {

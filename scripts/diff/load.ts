@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { readDataFile as readJson } from '../data-folder/read.ts';
 import { compareVersions, type DataComponentArtifact, type EventArtifact, type SourceRecord, type TechniqueArtifact, type VersionCounts } from '../artifacts/build.ts';
 import { DOMAIN } from '../lib/domain.ts';
 import { ExpectedError } from '../lib/expected-error.ts';
@@ -100,20 +101,6 @@ function parseManifest(doc: unknown, file: string): { version: string; era: stri
     '"sources" is not a list of {role, url, sha256, size}',
   );
   return { version: attackVersion, era, counts: counts as unknown as VersionCounts, sources: sources as unknown as SourceRecord[] };
-}
-
-async function readJson(file: string): Promise<{ value: unknown; bytes: Buffer }> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (e) {
-    throw new LoadError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  try {
-    return { value: JSON.parse(bytes.toString('utf8')), bytes };
-  } catch (e) {
-    throw new LoadError(`${file}: not valid JSON (${(e as Error).message})`);
-  }
 }
 
 /** The files the report reads; every other file in a version folder is only hashed. rules.json may be absent (older folders). */

@@ -4,7 +4,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { readJson } from '../coverage/load.ts';
+import { readDataJson as readJson } from '../data-folder/read.ts';
 import { PlanError, resolveVersion } from './core.ts';
 import { planFromArtifacts } from './data.ts';
 import type { PlanVersion } from './plan.ts';
