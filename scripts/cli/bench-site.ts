@@ -88,7 +88,7 @@ export async function benchSite(o: { dataDir?: string; pagefind?: boolean; repea
     const tb = performance.now();
     await writeGenerated([...built.files, ...scripts], path.join(work, 'site', '_generated'));
     const t3 = performance.now();
-    const eleventy = await timedNode(bin.eleventy, ['--config=site/eleventy.config.js'], work);
+    const eleventy = await timedNode(bin.eleventy, ['--config=site/eleventy.config.js', '--quiet'], work);
     const written = /Wrote (\d+) files?/.exec(eleventy.stdout);
     const t4 = performance.now();
     const search = o.pagefind === false ? null : await writeSearchIndex(path.join(work, '_site'));
