@@ -173,6 +173,24 @@ function unmappedSection(out: string[], tactics: TacticNames, unmapped: readonly
   techniqueSection(out, tactics, `Techniques with no mapped Windows event${minGrade === 'related' ? '' : ` at ${minGradeWords(minGrade)}`} (${unmapped.length})`, [], unmapped, () => []);
 }
 
+type Listed = TechniqueRow & { grade: string };
+
+/** The technique rows of either CSV report, by ID: seen, partially seen (configuration reports only), not seen, unmapped. */
+function techniqueCsvRows(
+  seen: ReadonlyArray<Listed & { rules: number; via: readonly string[] }>,
+  partial: ReadonlyArray<Listed & { via: readonly string[] }>,
+  unseen: ReadonlyArray<Listed & { events: readonly string[] }>,
+  unmapped: readonly TechniqueRow[],
+): Array<{ id: string; name: string; tactics: string; status: string; grade: string; rules: string; events: string }> {
+  const row = (t: TechniqueRow, status: string, grade: string, rules: string, events: readonly string[]) => ({ id: t.id, name: t.name, tactics: t.tactics.join(';'), status, grade, rules, events: events.join(';') });
+  return [
+    ...seen.map((t) => row(t, 'seen', t.grade, String(t.rules), t.via)),
+    ...partial.map((t) => row(t, 'partial', t.grade, '', t.via)),
+    ...unseen.map((t) => row(t, 'not-seen', t.grade, '', t.events)),
+    ...unmapped.map((t) => row(t, 'unmapped', '', '', [])),
+  ].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
 export const CSV_COLUMNS = ['section', 'rank', 'id', 'name', 'tactics', 'status', 'grade', 'rules', 'seen', 'confirmed', 'named', 'related', 'mapped', 'all', 'adds', 'events', 'techniques'] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 export type CsvRecord = Record<CsvColumn, string>;
@@ -199,12 +217,7 @@ export function csvRecords(r: CoverageReport): CsvRecord[] {
   for (const e of r.events) {
     rows.push({ ...blank, section: 'event', id: e.key, name: e.name, confirmed: String(e.grades.confirmed), named: String(e.grades.named), related: String(e.grades.related), techniques: e.techniques.join(';') });
   }
-  const techniques = [
-    ...r.seen.map((t) => ({ t, status: 'seen', grade: t.grade, rules: String(t.rules), events: t.via })),
-    ...r.unseen.map((t) => ({ t, status: 'not-seen', grade: t.grade, rules: '', events: t.events })),
-    ...r.unmapped.map((t) => ({ t, status: 'unmapped', grade: '', rules: '', events: [] as string[] })),
-  ].sort((a, b) => (a.t.id < b.t.id ? -1 : a.t.id > b.t.id ? 1 : 0));
-  for (const { t, status, grade, rules, events } of techniques) rows.push({ ...blank, section: 'technique', id: t.id, name: t.name, tactics: t.tactics.join(';'), status, grade, rules, events: events.join(';') });
+  for (const t of techniqueCsvRows(r.seen, [], r.unseen, r.unmapped)) rows.push({ ...blank, section: 'technique', ...t });
   for (const n of r.nextBest) {
     rows.push({
       ...blank,
@@ -413,13 +426,7 @@ export function configCsvRecords(r: ConfigCoverageReport): ConfigCsvRecord[] {
       inputs: e.sources.map(describeSource).join(';'),
     });
   }
-  const techniques = [
-    ...r.seen.map((t) => ({ t, status: 'seen', grade: t.grade, rules: String(t.rules), events: t.via })),
-    ...r.partial.map((t) => ({ t, status: 'partial', grade: t.grade, rules: '', events: t.via })),
-    ...r.unseen.map((t) => ({ t, status: 'not-seen', grade: t.grade, rules: '', events: t.events })),
-    ...r.unmapped.map((t) => ({ t, status: 'unmapped', grade: '', rules: '', events: [] as string[] })),
-  ].sort((a, b) => (a.t.id < b.t.id ? -1 : a.t.id > b.t.id ? 1 : 0));
-  for (const { t, status, grade, rules, events } of techniques) rows.push({ ...blank, section: 'technique', id: t.id, name: t.name, tactics: t.tactics.join(';'), status, grade, rules, events: events.join(';') });
+  for (const t of techniqueCsvRows(r.seen, r.partial, r.unseen, r.unmapped)) rows.push({ ...blank, section: 'technique', ...t });
   for (const a of r.advice) {
     rows.push({
       ...blank,
