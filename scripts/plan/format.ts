@@ -79,7 +79,11 @@ export function planToMarkdown(r: PlanReport): string {
   out.push('');
   if (r.inputs.length > 0) {
     out.push('## Already collected', '');
-    for (const i of r.inputs) out.push(`- **${i.input}** ${i.source === '--events' ? '' : `\`${i.source}\`: `}${i.summary}`);
+    for (const i of r.inputs) {
+      // A preset's source already says "preset …": name it once.
+      const source = i.source.startsWith(`${i.input} `) ? i.source.slice(i.input.length + 1) : i.source;
+      out.push(`- **${i.input}** ${i.source === '--events' ? '' : `\`${source}\`: `}${i.summary}`);
+    }
     out.push('');
   }
   if (r.warnings.length > 0) {

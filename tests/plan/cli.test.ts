@@ -36,6 +36,8 @@ describe('npm run plan', () => {
     expect(md.stdout).toMatch(/^# Logging plan for APT29 \(G0016\) — ATT&CK 18\.1\n/);
     expect(md.stdout).toContain('## Plan (5 steps)');
     expect(md.stdout).toContain('## No Windows event can show');
+    // The starting point is named once ("preset preset …" was a slip).
+    expect(md.stdout).toContain('- **preset** `windows-default-client`: 12 subcategories audited');
     const json = await run([...args, '--format', 'json']);
     expect(json.code).toBe(0);
     const r = JSON.parse(json.stdout) as { steps: Array<{ rank: number; title: string; seenAfter: number }> };
