@@ -7,7 +7,6 @@
  * Thin shell over scripts/coverage/: read the data, the event list and the configuration files,
  * print the report, write the layers.
  */
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { stringifyJson } from '../lib/json.ts';
 import { plural } from '../lib/plural.ts';
@@ -31,19 +30,14 @@ import {
   type Grade,
   isPreset,
   type NavigatorLayer,
-  parseAuditpolCsv,
-  parseSysmonConfig,
   PRESETS,
-  presetPolicy,
   presetSettings,
   validateLayer,
   parseEventsArg,
-  parseEventsFile,
   resolveEventList,
   type CoverageFormat,
 } from '../coverage/index.ts';
-import { inputTooLarge } from '../coverage/readers/decode.ts';
-import { loadConfigVersion, loadVersionData, readConfigFile } from '../coverage/load.ts';
+import { loadConfigVersion, loadVersionData, readCollected, readEventsFile } from '../coverage/load.ts';
 import { writeFileAtomic } from '../sources/atomic.ts';
 import { type CliIo, isMain, parseCliArgs, processIo, runCli, runCommand, UsageError } from './errors.ts';
 
@@ -153,16 +147,6 @@ export function parseCoverageArgs(argv: string[]): { help: true } | { help: fals
   };
 }
 
-async function readEventsFile(file: string, io: CliIo): Promise<EventToken[]> {
-  try {
-    const body = file === '-' ? await io.stdin() : await readFile(file, 'utf8');
-    return parseEventsFile(body, file === '-' ? 'stdin' : file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new CoverageError(code === 'ENOENT' ? `--events-file: ${file} does not exist` : `--events-file: cannot read ${file}: ${(e as Error).message}`);
-  }
-}
-
 async function writeLayer(flag: string, file: string, layer: NavigatorLayer, what: string, io: CliIo): Promise<void> {
   const problems = validateLayer(layer);
   if (problems.length > 0) throw new CoverageError(`${flag}: the layer is not valid: ${problems.slice(0, 5).join('; ')}`, problems);
@@ -174,27 +158,10 @@ async function writeLayer(flag: string, file: string, layer: NavigatorLayer, wha
   io.stderr(`wrote Navigator layer ${file} (${what})\n`);
 }
 
-/**
- * A configuration file's text; one larger than MAX_CONFIG_INPUT_BYTES is refused by its size, before
- * it is read or parsed (the parsers refuse an over-long text too, for the page's pasted input).
- */
-async function readConfigInput(file: string, flag: string, what: string): Promise<string> {
-  const size = await stat(file).then(
-    (s) => (s.isFile() ? s.size : undefined),
-    () => undefined, // missing or unreadable: readConfigFile says which
-  );
-  const tooLarge = size === undefined ? null : inputTooLarge(`${flag}: ${file}`, size, what);
-  if (tooLarge) throw tooLarge;
-  return readConfigFile(file, flag);
-}
-
 /** Coverage from configuration files (issue #7). */
 async function configMain(a: CoverageArgs, io: CliIo): Promise<void> {
   const { data, details } = await loadConfigVersion(a.dataDir, a.attack);
-  const tokens: EventToken[] = [...a.events.flatMap(parseEventsArg), ...(await Promise.all(a.eventsFiles.map((f) => readEventsFile(f, io)))).flat()];
-  const keys = tokens.length > 0 ? resolveEventList(tokens, eventCatalog(data)) : [];
-  const auditpol = await Promise.all(a.auditpol.map(async (f) => parseAuditpolCsv(await readConfigInput(f, '--auditpol', 'an auditpol export'), f)));
-  const sysmon = await Promise.all(a.sysmon.map(async (f) => parseSysmonConfig(await readConfigInput(f, '--sysmon', 'a Sysmon configuration'), f)));
+  const inputs = await readCollected(a, data, details, io.stdin);
   const presets = a.presets.filter(isPreset);
   const notes = presets.map((p) => {
     const s = presetSettings(details, p);
@@ -205,7 +172,7 @@ async function configMain(a: CoverageArgs, io: CliIo): Promise<void> {
       '; other subcategories No Auditing'
     );
   });
-  const report = computeConfigCoverage(data, details, { events: keys, auditpol, presets: presets.map((p) => presetPolicy(details, p)), sysmon }, { top: a.top, notes, minGrade: a.minGrade });
+  const report = computeConfigCoverage(data, details, inputs, { top: a.top, notes, minGrade: a.minGrade });
   for (const w of report.warnings) io.stderr(`warning: ${w}\n`);
   io.stdout(formatConfigReport(report, a.format));
   const t = report.totals;
@@ -229,7 +196,7 @@ async function main(argv: string[], io: CliIo): Promise<void> {
     return;
   }
   const data = await loadVersionData(a.dataDir, a.attack);
-  const tokens: EventToken[] = [...a.events.flatMap(parseEventsArg), ...(await Promise.all(a.eventsFiles.map((f) => readEventsFile(f, io)))).flat()];
+  const tokens: EventToken[] = [...a.events.flatMap(parseEventsArg), ...(await Promise.all(a.eventsFiles.map((f) => readEventsFile(f, io.stdin)))).flat()];
   const keys = resolveEventList(tokens, eventCatalog(data));
   const report = computeCoverage(data, keys, { top: a.top, minGrade: a.minGrade });
   io.stdout(formatReport(report, a.format));
