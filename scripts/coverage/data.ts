@@ -5,7 +5,7 @@
  *
  * Pure module: no I/O, no node: imports.
  */
-import { type EventEnable, eventEnable } from '../windows/enable.ts';
+import { type EnableInput, type EventEnable, eventEnable } from '../windows/enable.ts';
 import { isGrade } from './grades.ts';
 import { cmp, CoverageError, type CoverageEvent, type CoverageTactic, type CoverageTechnique, type Grade, type VersionData } from './types.ts';
 
@@ -127,16 +127,9 @@ export function resolveVersion(index: unknown, requested: string): IndexedVersio
 // Configuration fields of events.json
 // ---------------------------------------------------------------------------------------------
 
-export interface ConfigEvent {
-  key: string;
-  log: string;
-  eventId: string;
-  /** `Process Creation`, `PNP Activity`, … ('' when unknown). */
-  auditSubcategory: string;
-  /** OSSEM legacy's `client_default` / `server_default` ('' when unknown). */
-  clientDefault: string;
-  serverDefault: string;
-  /** How to turn it on: events.json's `enable` (scripts/windows/enable.ts). */
+/** An event's configuration fields: what the enablement table reads (scripts/windows/enable.ts), and its row. */
+export interface ConfigEvent extends EnableInput {
+  /** How to turn it on: events.json's `enable`. */
   enable: EventEnable;
 }
 
