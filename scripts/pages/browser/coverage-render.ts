@@ -95,24 +95,33 @@ function techniqueLinks(v: View, ids: readonly string[]): HTMLElement {
 /** Every technique a recommendation gains, confirmed first. */
 const gainedIds = (g: GradeLists): string[] => GRADES.flatMap((x) => g[x]);
 
+/**
+ * What the coverage and plan pages show of an advice unit alike: its title and kind, the gain line,
+ * its command or snippet with a copy button (labelled "Copy … of <of>"), Group Policy path and note.
+ */
+export function adviceBody(a: Advice, gain: string, copy: { className: string; of: string }): HTMLElement[] {
+  const parts: HTMLElement[] = [
+    el('p', { className: 'cov-advice-title' }, el('strong', { text: adviceHeading(a) }), ' ', el('span', { className: 'cov-tag cov-tag-kind', text: ADVICE_KIND_LABELS[a.kind] })),
+    el('p', { className: 'cov-advice-gain', text: gain }),
+  ];
+  const code = adviceCode(a);
+  if (code !== '') {
+    const button = el('button', { className: copy.className, text: 'Copy' });
+    button.type = 'button';
+    const what = a.kind === 'sysmon-event-type' ? 'the Sysmon snippet' : a.commands.length > 1 ? 'the commands' : 'the command';
+    button.setAttribute('aria-label', `Copy ${what} of ${copy.of}`);
+    parts.push(el('div', { className: 'cov-cmd' }, el('pre', {}, el('code', { text: code })), button));
+  }
+  if (a.gpo) parts.push(el('p', { className: 'small muted' }, `Group Policy: ${a.gpo}`));
+  if (a.note) parts.push(el('p', { className: 'small' }, `Note: ${a.note}`));
+  return parts;
+}
+
 function adviceItem(v: View, a: Advice, mapped: number): HTMLLIElement {
   const li = el('li', { className: 'cov-advice-item' });
   li.dataset.id = a.id;
   li.dataset.kind = a.kind;
-  li.append(
-    el('p', { className: 'cov-advice-title' }, el('strong', { text: adviceHeading(a) }), ' ', el('span', { className: 'cov-tag cov-tag-kind', text: ADVICE_KIND_LABELS[a.kind] })),
-    el('p', { className: 'cov-advice-gain', text: adviceGain(a, mapped) }),
-  );
-  const code = adviceCode(a);
-  if (code !== '') {
-    const button = el('button', { className: 'cov-copy', text: 'Copy' });
-    button.type = 'button';
-    const what = a.kind === 'sysmon-event-type' ? 'the Sysmon snippet' : a.commands.length > 1 ? 'the commands' : 'the command';
-    button.setAttribute('aria-label', `Copy ${what} of recommendation ${a.rank}`);
-    li.append(el('div', { className: 'cov-cmd' }, el('pre', {}, el('code', { text: code })), button));
-  }
-  if (a.gpo) li.append(el('p', { className: 'small muted' }, `Group Policy: ${a.gpo}`));
-  if (a.note) li.append(el('p', { className: 'small' }, `Note: ${a.note}`));
+  li.append(...adviceBody(a, adviceGain(a, mapped), { className: 'cov-copy', of: `recommendation ${a.rank}` }));
   const gained = gainedIds(a.gained);
   if (gained.length > 0) {
     const details = el('details', { className: 'cov-advice-techniques' });

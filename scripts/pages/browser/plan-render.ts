@@ -12,7 +12,8 @@ import { isHttpUrl } from '../../lib/http-url.ts';
 import { pluralGrouped as plural } from '../../lib/plural.ts';
 import { countsText, pct, planHeadline } from '../../plan/format.ts';
 import { beyondPlan, darkTechniques, type PlanReport, type PlanStep, type PlanTechnique } from '../../plan/plan.ts';
-import { ADVICE_KIND_LABELS, adviceCode, adviceHeading } from './coverage-config.ts';
+import { adviceHeading } from './coverage-config.ts';
+import { adviceBody } from './coverage-render.ts';
 import { $, el, grouped } from './coverage-dom.ts';
 import { eventSlug } from '../urls.ts';
 import type { Option } from './plan-state.ts';
@@ -121,20 +122,8 @@ function stepItem(v: PlanView, r: PlanReport, s: PlanStep): HTMLLIElement {
   const li = el('li', { className: 'cov-advice-item' });
   li.id = `plan-step-${s.rank}`;
   li.dataset.id = s.id;
-  li.append(
-    el('p', { className: 'cov-advice-title' }, el('strong', { text: adviceHeading(s) }), ' ', el('span', { className: 'cov-tag cov-tag-kind', text: ADVICE_KIND_LABELS[s.kind] })),
-    el('p', { className: 'cov-advice-gain', text: `${gainOf(s)}; ${s.seenAfter} of ${r.before.total} target techniques visible after it (${pct(s.share)}; ${pct(s.shareMapped)} of the ${r.before.mapped} a Windows event can show)` }),
-  );
-  const code = adviceCode(s);
-  if (code !== '') {
-    const button = el('button', { className: 'plan-copy', text: 'Copy' });
-    button.type = 'button';
-    const what = s.kind === 'sysmon-event-type' ? 'the Sysmon snippet' : s.commands.length > 1 ? 'the commands' : 'the command';
-    button.setAttribute('aria-label', `Copy ${what} of step ${s.rank}`);
-    li.append(el('div', { className: 'cov-cmd' }, el('pre', {}, el('code', { text: code })), button));
-  }
-  if (s.gpo) li.append(el('p', { className: 'small muted' }, `Group Policy: ${s.gpo}`));
-  if (s.note) li.append(el('p', { className: 'small' }, `Note: ${s.note}`));
+  const gain = `${gainOf(s)}; ${s.seenAfter} of ${r.before.total} target techniques visible after it (${pct(s.share)}; ${pct(s.shareMapped)} of the ${r.before.mapped} a Windows event can show)`;
+  li.append(...adviceBody(s, gain, { className: 'plan-copy', of: `step ${s.rank}` }));
   const gained = GRADES.flatMap((g) => s.gained[g]);
   if (gained.length > 0) {
     const details = el('details', { className: 'cov-advice-techniques' });
