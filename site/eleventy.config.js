@@ -1,7 +1,8 @@
 /**
- * The documentation site. `npm run site:pages` writes the pages into site/_generated/ (gitignored)
- * from data/; Eleventy renders them with the Nunjucks layouts in site/_includes/layouts/ and copies
- * data/ to /downloads/; `pagefind --site _site` then indexes the technique, event, tactic and data
+ * The documentation site. `npm run site:pages` writes the pages' records into site/_generated/pages/
+ * (gitignored) from data/; before each build, render-pages.js renders them with the Nunjucks layouts
+ * in site/_includes/layouts/ (see there why not as Eleventy templates); Eleventy renders the
+ * hand-written pages in site/pages/ with the same layouts and copies data/ to /downloads/; `pagefind --site _site` then indexes the technique, event, tactic and data
  * component pages. The pages CLI also writes the coverage page's script (`_generated/assets/coverage.js`)
  * and data files (`_generated/assets/coverage/<version>.json`), copied to /assets/.
  */
@@ -9,8 +10,10 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import siteData from './_data/site.js';
 import filters from './_config/filters.js';
 import markdown from './_config/markdown.js';
+import { inputKey, PAGES_DIR, renderPages } from './_config/render-pages.js';
 import { parseFrontMatter, readSiteMeta } from './_config/site-meta.js';
 
 /** @param {Site.EleventyConfig} eleventyConfig */
@@ -30,6 +33,20 @@ export default function (eleventyConfig) {
   eleventyConfig.addPassthroughCopy({ [meta.dataDir]: 'downloads' });
   eleventyConfig.addPassthroughCopy({ [path.join(meta.dataDir, 'enterprise-attack', meta.latest)]: 'downloads/latest' });
   eleventyConfig.addWatchTarget(path.join(input, '_generated', 'site.yaml'));
+  eleventyConfig.addWatchTarget(path.join(input, PAGES_DIR));
+
+  // The generated pages, before Eleventy's own. The dev server rebuilds on any change (a stylesheet
+  // too): their inputs unchanged, the pages already written stay.
+  const includesDir = eleventyConfig.directories.includes;
+  let rendered = '';
+  eleventyConfig.on('eleventy.before', async ({ directories }) => {
+    const key = inputKey(input, includesDir);
+    if (key === rendered) return;
+    const t0 = performance.now();
+    const { pages } = await renderPages({ inputDir: input, includesDir, outDir: directories.output, globalData: { site: siteData() } });
+    rendered = key;
+    console.log(`[site] ${pages} generated pages rendered in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  });
 
   // `npm start` serves without `npm run site`'s Pagefind step: index once after the first build of
   // every version so search works in the dev server too (later rebuilds keep _site/pagefind/). While

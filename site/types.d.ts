@@ -15,7 +15,7 @@ declare namespace Site {
     addPassthroughCopy(copy: Record<string, string>): void;
     addWatchTarget(target: string): void;
     amendLibrary(name: 'md', amend: (md: MarkdownIt) => void): void;
-    on(event: 'eleventy.before', listener: () => Promise<void> | void): void;
+    on(event: 'eleventy.before', listener: (e: { directories: { output: string } }) => Promise<void> | void): void;
     on(event: 'eleventy.after', listener: (e: { directories: { output: string }; runMode: 'build' | 'watch' | 'serve' }) => Promise<void> | void): void;
   }
 
@@ -39,6 +39,15 @@ declare namespace Site {
     utils: { escapeHtml(text: string): string };
   }
 
+  /** A compiled Nunjucks template (the parts render-pages.js uses). */
+  interface NunjucksTemplate {
+    render(context: Record<string, unknown>): string;
+  }
+
+  interface NunjucksEnvironment {
+    addFilter(name: string, filter: (...args: never[]) => unknown): void;
+  }
+
   /** One version in `_generated/site.yaml` (scripts/pages/site.ts writes it). */
   interface SiteVersion {
     version: string;
@@ -58,4 +67,27 @@ declare namespace Site {
 declare class PagefindUI {
   constructor(options: { element: string; baseUrl?: string; bundlePath?: string; showSubResults?: boolean; showImages?: boolean; resetStyles?: boolean; autofocus?: boolean });
   triggerSearch(query: string): void;
+}
+
+/** Nunjucks (Eleventy's template engine; render-pages.js renders the generated pages with it). */
+declare module 'nunjucks' {
+  class FileSystemLoader {
+    constructor(searchPaths: string | string[]);
+  }
+  class Environment implements Site.NunjucksEnvironment {
+    constructor(loader: FileSystemLoader, options: { autoescape: boolean });
+    addFilter(name: string, filter: (...args: never[]) => unknown): void;
+  }
+  class Template implements Site.NunjucksTemplate {
+    /** `eagerCompile`: compile now, so a syntax error names the layout before any page is rendered. */
+    constructor(source: string, env: Environment, path: string, eagerCompile: boolean);
+    render(context: Record<string, unknown>): string;
+  }
+  const nunjucks: { FileSystemLoader: typeof FileSystemLoader; Environment: typeof Environment; Template: typeof Template };
+  export default nunjucks;
+}
+
+/** markdown-it (Eleventy's Markdown library). */
+declare module 'markdown-it' {
+  export default function markdownIt(options: { html: boolean }): Site.MarkdownIt & { render(source: string): string };
 }

@@ -1,7 +1,7 @@
 /**
  * `npm run site:pages -- [--data DIR] [--out DIR] [--base PATH]`: reads the artifacts of every
- * version in DIR (default: data/) and writes the site's generated Markdown pages into OUT (default:
- * site/_generated/), wiping it first. PATH (or $SITE_BASE) is the URL path the site is served
+ * version in DIR (default: data/) and writes the site's generated pages, as records the site's
+ * renderer reads (scripts/pages/records.ts), into OUT (default: site/_generated/), wiping it first. PATH (or $SITE_BASE) is the URL path the site is served
  * from: `/` by default, `/<repo>/` for a GitHub Pages project site. The page builders in scripts/pages/ are pure; this file
  * does the reading and the writing: the artifacts, the change report of each version against the
  * previous one (scripts/diff, once per build) and the coverage and plan pages' browser bundles (esbuild).
@@ -36,7 +36,8 @@ export class PagesError extends ExpectedError {}
 
 const USAGE = `Usage: npm run site:pages -- [--data DIR] [--out DIR] [--base PATH]
 
-Writes the documentation site's pages (Markdown with front matter) from the mapping artifacts.
+Writes the documentation site's pages (one JSON file of page records per kind and version) from
+the mapping artifacts.
 
   --data DIR   data folder with index.json and enterprise-attack/<version>/ (default: data)
   --out DIR    output folder, wiped and rewritten (default: site/_generated)

@@ -58,13 +58,14 @@ async function generate(dataDir: string, outDir: string, o: { only?: (v: string)
   const scripts = await pageScripts();
   const t3 = performance.now();
   const copy = o.rootOnly === undefined ? undefined : `v${o.rootOnly}`;
-  const kept = copy === undefined ? site.files : site.files.filter((f) => !(f.path.endsWith('.md') && f.path.split('/')[1] === copy));
+  // The latest version's /v/<latest>/ copy is left to step 3: its record files are simply not written.
+  const kept = copy === undefined ? site.files : site.files.filter((f) => !(f.path.startsWith('pages/') && f.path.endsWith(`/${copy}.json`)));
   const files: GeneratedFile[] = [...kept, ...scripts];
   await writeGenerated(files, outDir);
   const t4 = performance.now();
   const ms = (a: number, b: number): string => `${(b - a).toFixed(0)} ms`;
   const timing = `read ${ms(t0, t1)}, pages ${ms(t1, t2)}, script ${ms(t2, t3)}, write ${ms(t3, t4)}`;
-  return { pages: site.pages - (site.files.length - kept.length), versions: input.versions.map((v) => v.version), timing };
+  return { pages: site.records.filter((r) => r.dir !== copy).length, versions: input.versions.map((v) => v.version), timing };
 }
 
 async function main(): Promise<void> {

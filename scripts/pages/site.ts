@@ -2,9 +2,8 @@
  * Every generated file of the site, from every version's artifacts. Pure: the same input gives
  * the same files in the same order.
  *
- *   <kind>/<kind>.11tydata.mjs       layout of the kind's pages (directory data)
- *   <kind>/latest/<file>.md          the latest version, published at the root
- *   <kind>/v<version>/<file>.md      every version, published under /v/<version>/
+ *   pages/<kind>/latest.json         the latest version's pages of a kind, published at the root
+ *   pages/<kind>/v<version>.json     every version's, published under /v/<version>/
  *   assets/coverage/<version>.json   the coverage page's data (one per version, read by both of its pages and the plan pages)
  *   assets/plan/<version>.json       the plan page's data beyond it (groups, campaigns, software)
  *   site.yaml                        versions and data folder, for the hand-written pages and the Eleventy config
@@ -13,14 +12,13 @@
  * from `input.changes` (the diffs, computed once per build by the CLI).
  */
 import type { VersionDiff } from '../diff/types.ts';
-import { DOMAIN } from '../lib/domain.ts';
 import { changesPage } from './changes.ts';
 import { versionContext, type VersionContext } from './context.ts';
 import { coverageDataFile, coveragePage } from './coverage.ts';
 import { dataComponentPage } from './data-component.ts';
 import { downloadsPage } from './downloads.ts';
 import { eventPage } from './event.ts';
-import { directoryData, generatedNotice, renderPage } from './frontmatter.ts';
+import { type GeneratedPage, generatedNotice, pageRecord, recordFiles } from './records.ts';
 import { groupIndexPage, groupPage, groupsOf } from './group.ts';
 import { homePage } from './home.ts';
 import { dataComponentIndexPage, eventIndexPage, tacticIndexPage, techniqueIndexPage } from './indexes.ts';
@@ -62,8 +60,10 @@ export interface SiteMeta {
 }
 
 export interface BuiltSite {
+  /** Everything to write: the pages' record files, the pages' data files, site.yaml. */
   files: GeneratedFile[];
-  /** Pages (Markdown files), not counting directory data and site.yaml. */
+  /** Every page, in the order of the record files. */
+  records: GeneratedPage[];
   pages: number;
 }
 
@@ -100,24 +100,16 @@ export function buildSite(input: SiteInput): BuiltSite {
   });
   const presence = buildPresence(input.versions, input.latest, root, new Map([...diffs].map(([v, d]) => [v, d.oldVersion])));
   const files: GeneratedFile[] = [];
-  let pages = 0;
+  const records: GeneratedPage[] = [];
   const label = input.dataLabel.replace(/\/?$/, '/');
-  for (const kind of PAGE_KINDS) files.push(directoryData(kind, label));
   for (const v of input.versions) {
     const ctx = versionContext(v, presence);
     const order = collectionOrder(v.events);
-    const source = `${label}${DOMAIN}/${v.version}/`;
     const diff = diffs.get(v.version);
     files.push(coverageDataFile(v), planDataFile(v));
     for (const scope of scopesFor(v.version, input.latest, root)) {
-      for (const page of versionPages(ctx, scope, order, diff)) {
-        files.push(renderPage(page, scope.dir, source));
-        pages++;
-      }
-      if (scope.isRoot) {
-        files.push(renderPage(downloadsPage(ctx, scope, { ...input, root }), scope.dir, label));
-        pages++;
-      }
+      for (const page of versionPages(ctx, scope, order, diff)) records.push(pageRecord(page, scope.dir));
+      if (scope.isRoot) records.push(pageRecord(downloadsPage(ctx, scope, { ...input, root }), scope.dir));
     }
   }
   const meta: SiteMeta = {
@@ -128,6 +120,12 @@ export function buildSite(input: SiteInput): BuiltSite {
     previous: presence.changesFrom.get(input.latest) ?? '',
     versions: [...input.versions].reverse().map((v) => ({ version: v.version, era: v.era, home: preferredBase(v.version, input.latest, root), isLatest: v.version === input.latest, counts: v.counts })),
   };
-  files.push({ path: 'site.yaml', text: `# ${generatedNotice(label)}\n${JSON.stringify(meta)}\n` });
-  return { files, pages };
+  files.push(...sortedRecordFiles(records, label), { path: 'site.yaml', text: `# ${generatedNotice(label)}\n${JSON.stringify(meta)}\n` });
+  return { files, records, pages: records.length };
+}
+
+/** The record files of `records`, kind by kind in PAGE_KINDS order, then by folder as built. */
+export function sortedRecordFiles(records: readonly GeneratedPage[], label: string): GeneratedFile[] {
+  const rank = new Map(PAGE_KINDS.map((k, i) => [k, i]));
+  return recordFiles([...records].sort((a, b) => (rank.get(a.kind) ?? 0) - (rank.get(b.kind) ?? 0)), label);
 }

@@ -1,5 +1,4 @@
-/** The hand-written pages (about, search; 404 opts out of collections): one layout, and the `pages` collection the footer links to. */
+/** The hand-written pages (about, search, 404): one layout. The footer links to those without `eleventyExcludeFromCollections` (site/_data/site.js). */
 export default {
   layout: 'layouts/page.njk',
-  tags: ['pages'],
 };

@@ -123,12 +123,12 @@ describe('the site builder on hostile data', () => {
         for (const t of v.tactics) t.url = 'JavaScript:alert(1)';
       }
     });
-    const files = buildSite(i).files;
-    const pages = files.filter((f) => /^(technique|tactic)\//.test(f.path) && f.path.endsWith('.md'));
+    const built = buildSite(i);
+    const pages = built.records.filter((r) => r.kind === 'technique' || r.kind === 'tactic');
     expect(pages.length).toBeGreaterThan(5);
-    for (const f of files) expect(f.text, f.path).not.toMatch(/javascript:/i);
-    const page = files.find((f) => f.path === 'technique/latest/T9001.md');
-    expect(page?.text).toContain('"attackUrl":""');
+    for (const f of built.files) expect(f.text, f.path).not.toMatch(/javascript:/i);
+    const page = built.records.find((r) => r.path === 'technique/latest/T9001.md');
+    expect(JSON.stringify(page?.record)).toContain('"attackUrl":""');
   });
 });
 

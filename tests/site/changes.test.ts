@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { diffVersions } from '../../scripts/diff/diff.ts';
 import { captionTables, changesPage, changeSummary, safeDiff, safeId } from '../../scripts/pages/changes.ts';
 import { versionContext } from '../../scripts/pages/context.ts';
-import { parseFrontMatterJson } from '../../scripts/pages/frontmatter.ts';
 import { buildPresence } from '../../scripts/pages/presence.ts';
 import { buildSite } from '../../scripts/pages/site.ts';
 import type { ChangesView, PageMeta, SiteInput, VersionInput } from '../../scripts/pages/types.ts';
@@ -14,9 +13,8 @@ type Front = PageMeta & { view: ChangesView };
 
 function generated(input: SiteInput): Map<string, { data: Front; body: string }> {
   const out = new Map<string, { data: Front; body: string }>();
-  for (const f of buildSite(input).files) {
-    const m = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(f.text);
-    if (m && f.path.startsWith('changes/')) out.set(f.path, { data: parseFrontMatterJson(m[1] ?? '') as Front, body: m[2] ?? '' });
+  for (const r of buildSite(input).records) {
+    if (r.kind === 'changes') out.set(r.path, { data: r.record as Front, body: r.record.body });
   }
   return out;
 }
@@ -166,10 +164,11 @@ describe('what changed pages', () => {
 
   it('links the pages from the nav and home (scope.previous), and switches the oldest version to its home', () => {
     const input = fixtureInput();
-    const files = new Map(buildSite(input).files.map((f) => [f.path, f.text]));
+    const records = new Map(buildSite(input).records.map((r) => [r.path, r.record]));
     const meta = (p: string): PageMeta => {
-      const m = /^---\n([\s\S]*?)\n---\n/.exec(files.get(p) ?? '');
-      return parseFrontMatterJson(m?.[1] ?? '') as PageMeta;
+      const r = records.get(p);
+      if (!r) throw new Error(`no page ${p}`);
+      return r;
     };
     expect(meta('home/latest/index.md').scope.previous).toBe('1.0');
     expect(meta('technique/v2.0/T9001.md').scope.previous).toBe('1.0');
@@ -178,10 +177,11 @@ describe('what changed pages', () => {
       { version: '2.0', url: '/changes/', exists: true, current: true, latest: true },
       { version: '1.0', url: '/v/1.0/', exists: false, current: false, latest: false },
     ]);
-    expect(files.get('site.yaml')).toContain('"previous":"1.0"');
+    expect(buildSite(input).files.find((f) => f.path === 'site.yaml')?.text).toContain('"previous":"1.0"');
     // Without diffs (a one-version build), no page and no link.
-    const none = new Map(buildSite({ ...input, changes: [] }).files.map((f) => [f.path, f.text]));
-    expect([...none.keys()].some((p) => p.startsWith('changes/') && p.endsWith('.md'))).toBe(false);
-    expect(none.get('site.yaml')).toContain('"previous":""');
+    const none = buildSite({ ...input, changes: [] });
+    expect(none.records.some((r) => r.kind === 'changes')).toBe(false);
+    expect(none.files.some((f) => f.path.startsWith('pages/changes/'))).toBe(false);
+    expect(none.files.find((f) => f.path === 'site.yaml')?.text).toContain('"previous":""');
   });
 });

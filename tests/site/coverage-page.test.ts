@@ -7,16 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { computeCoverage, eventCatalog, versionDataFromJson } from '../../scripts/coverage/index.ts';
 import { decodeHash, encodeHash, isAuditPreset, presetEvents, presetKeys } from '../../scripts/pages/browser/coverage-state.ts';
 import { bundleCoverageApp } from '../../scripts/pages/bundle.ts';
-import { parseFrontMatterJson } from '../../scripts/pages/frontmatter.ts';
 import { buildSite } from '../../scripts/pages/site.ts';
 import type { CoverageView, PageMeta, VersionInput } from '../../scripts/pages/types.ts';
 import { EVIL_EVENT_NAME, fixtureInput } from './fixture.ts';
 
 function coverageView(file: string): PageMeta & { view: CoverageView } {
-  const text = buildSite(fixtureInput()).files.find((f) => f.path === file)?.text ?? '';
-  const m = /^---\n([\s\S]*?)\n---\n/.exec(text);
-  if (!m) throw new Error(`no ${file}`);
-  return parseFrontMatterJson(m[1] ?? '') as PageMeta & { view: CoverageView };
+  const r = buildSite(fixtureInput()).records.find((x) => x.path === file);
+  if (!r) throw new Error(`no ${file}`);
+  return r.record as PageMeta & { view: CoverageView };
 }
 
 const versionData = (v: VersionInput) => versionDataFromJson({ techniques: { attackVersion: v.version, techniques: v.techniques }, events: { attackVersion: v.version, events: v.events }, tactics: { attackVersion: v.version, tactics: v.tactics } });

@@ -2,7 +2,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePagesArgs } from '../../scripts/cli/pages.ts';
 import { html, plainText } from '../../scripts/pages/escape.ts';
-import { parseFrontMatterJson } from '../../scripts/pages/frontmatter.ts';
 import { collectionOrder } from '../../scripts/pages/priorities.ts';
 import { buildSite } from '../../scripts/pages/site.ts';
 import { specificity } from '../../scripts/pages/specificity.ts';
@@ -14,20 +13,16 @@ import type { EventArtifact, TechniqueArtifact } from '../../scripts/artifacts/b
 
 type Front<T> = PageMeta & { view: T };
 
-function split(text: string): { front: string; body: string } {
-  const m = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(text);
-  if (!m) throw new Error(`no front matter in:\n${text.slice(0, 200)}`);
-  return { front: m[1] ?? '', body: m[2] ?? '' };
-}
-
 function site() {
   const built = buildSite(fixtureInput());
-  const byPath = new Map(built.files.map((f) => [f.path, f.text]));
+  // Every page by its name (`<kind>/<dir>/<file>.md`), and every file written.
+  const byPath = new Map<string, string>([...built.records.map((r) => [r.path, JSON.stringify(r.record)] as const), ...built.files.map((f) => [f.path, f.text] as const)]);
   const page = <T>(p: string): { data: Front<T>; body: string; text: string } => {
-    const text = byPath.get(p);
-    if (text === undefined) throw new Error(`no generated file ${p}; have:\n${[...byPath.keys()].join('\n')}`);
-    const { front, body } = split(text);
-    return { data: parseFrontMatterJson(front) as Front<T>, body, text };
+    const r = built.records.find((x) => x.path === p);
+    if (r === undefined) throw new Error(`no generated page ${p}; have:\n${built.records.map((x) => x.path).join('\n')}`);
+    // `text`: the record file the page is written in.
+    const text = built.files.find((f) => f.path === `pages/${r.kind}/${r.dir}.json`)?.text ?? '';
+    return { data: r.record as Front<T>, body: r.record.body, text };
   };
   return { built, byPath, page };
 }
@@ -46,7 +41,9 @@ describe('generated files', () => {
     expect(paths).not.toContain('technique/latest/T9003.md');
     expect(paths).toContain('event/latest/security-4688.md');
     expect(paths).toContain('downloads/latest/index.md');
-    expect(paths).toContain('technique/technique.11tydata.mjs');
+    expect(paths).toContain('pages/technique/latest.json');
+    expect(paths).toContain('pages/technique/v1.0.json');
+    expect(paths).not.toContain('pages/technique/v3.0.json');
     expect(paths).toContain('site.yaml');
     expect(paths).toContain('plan/latest/index.md');
     expect(paths).toContain('plan/v1.0/index.md');
@@ -60,6 +57,10 @@ describe('generated files', () => {
       const head = f.text.split('\n').slice(0, 2).join('\n');
       expect(head, f.path).toMatch(/(#|\/\/) Generated from fixture\/.* Do not edit/);
     }
+    // The page records say so in their first field.
+    const records = built.files.filter((x) => x.path.startsWith('pages/'));
+    expect(records.length).toBeGreaterThan(10);
+    for (const f of records) expect((JSON.parse(f.text) as { generated: string }).generated, f.path).toMatch(/^Generated from fixture\/.* Do not edit/);
   });
 
   it('gives permalinks at the root for the latest and under /v/ for every version', () => {
@@ -151,8 +152,7 @@ describe('technique page', () => {
       v2.rules.push({ source: 'mitre-car', id, name: `Rule ${i}`, url: i === 3 ? 'javascript:alert(1)' : `https://car.mitre.org/analytics/${id}/`, status: '', techniques: [{ tagged: 'T9001', placed: 'T9001', coverage: '' }], events: ['Security:4688'] });
     }
     e.evidence.sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.ref < b.ref ? -1 : 1));
-    const built = new Map(buildSite(input).files.map((f) => [f.path, f.text]));
-    const view = (parseFrontMatterJson(split(built.get('technique/latest/T9001.md') ?? '').front) as Front<TechniqueView>).view;
+    const view = buildSite(input).records.find((r) => r.path === 'technique/latest/T9001.md')?.record.view as TechniqueView;
     const row = view.groups[0]?.rows[0];
     expect(row?.ruleLinks).toHaveLength(3);
     expect(row?.moreRules.map((r) => [r.id, r.url])).toEqual([

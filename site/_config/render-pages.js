@@ -1,0 +1,256 @@
+/**
+ * Renders the generated pages (scripts/pages/, `npm run site:pages`) into the output folder with the
+ * site's own Nunjucks layouts, before Eleventy builds the hand-written pages.
+ *
+ * Why not as Eleventy templates: each of the ~8,300 pages is data only (a JSON record and a
+ * one-paragraph summary), and Eleventy's per-template work (reading and parsing a Markdown file,
+ * looking for its data files, the data cascade, its dependency graph, keeping every page's data and
+ * output until the end) cost twice the rendering itself: 19.5 s against 10 s here for the same HTML,
+ * byte for byte. The layouts, filters, Markdown options and global data are the ones Eleventy uses,
+ * so a page renders the same either way; the site tests compare the output.
+ *
+ * Input: `_generated/pages/<kind>/<latest|v<version>>.json`, each `{ layout, pages: [{ permalink, …,
+ * view, body }] }`; a page's `body` is Markdown (an HTML summary, and the "what changed" report).
+ */
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import markdownIt from 'markdown-it';
+import nunjucks from 'nunjucks';
+import { FILTERS } from './filters.js';
+import { tableCaptions } from './markdown.js';
+import { parseYaml } from './site-meta.js';
+
+/** Where the page records are, under the input folder. */
+export const PAGES_DIR = path.join('_generated', 'pages');
+
+export class RenderPagesError extends Error {}
+
+/**
+ * The output file of a permalink, inside `outDir`. Permalinks come from our own pipeline, but they
+ * carry upstream IDs: anything that could leave the output folder is refused.
+ * @param {string} outDir
+ * @param {unknown} permalink
+ */
+export function outputPath(outDir, permalink) {
+  if (typeof permalink !== 'string' || !permalink.startsWith('/') || /[\\\0]/.test(permalink)) {
+    throw new RenderPagesError(`refusing the permalink ${JSON.stringify(permalink)}: it must be a path starting with /`);
+  }
+  const segments = permalink.split('/').slice(1);
+  if (segments.some((s, i) => s === '.' || s === '..' || (s === '' && i < segments.length - 1))) {
+    throw new RenderPagesError(`refusing the permalink ${JSON.stringify(permalink)}: empty, . or .. segment`);
+  }
+  const file = permalink.endsWith('/') ? `${permalink}index.html` : permalink;
+  return path.join(outDir, ...file.split('/').slice(1));
+}
+
+/**
+ * A layout file: its compiled body, the layout it sits in (front matter `layout:`) as Eleventy
+ * chains them, and the rest of its front matter, which Eleventy gives the page as data (under the
+ * page's own: `stylesheets` of the plan layout).
+ * @typedef {{ template: Site.NunjucksTemplate; parent: string | null; data: Record<string, unknown> }} Layout
+ */
+
+/**
+ * @param {Site.NunjucksEnvironment} env
+ * @param {string} includesDir
+ * @param {string} name
+ * @returns {Layout}
+ */
+function readLayout(env, includesDir, name) {
+  const file = path.join(includesDir, name);
+  const source = readFileSync(file, 'utf8');
+  const m = /^---\r?\n([\s\S]*?)\r?\n---\r?\n/.exec(source);
+  const { layout, ...data } = m ? /** @type {Record<string, unknown>} */ (parseYaml(m[1]) ?? {}) : {};
+  const body = m ? source.slice(m[0].length) : source;
+  return { template: new nunjucks.Template(body, env, file, true), parent: typeof layout === 'string' ? layout : null, data };
+}
+
+/**
+ * The page-record files under `inputDir`, sorted (a stable order of output).
+ * @param {string} inputDir
+ * @returns {string[]}
+ */
+export function pageFiles(inputDir) {
+  const root = path.join(inputDir, PAGES_DIR);
+  /** @type {string[]} */
+  let kinds;
+  try {
+    kinds = readdirSync(root).sort();
+  } catch {
+    return [];
+  }
+  return kinds.flatMap((k) =>
+    readdirSync(path.join(root, k))
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+      .map((f) => path.join(root, k, f)),
+  );
+}
+
+/**
+ * A key of everything a render reads (page records, layouts, global data, this configuration): the
+ * dev server rebuilds on any change (a stylesheet too) and skips the pages when this is the same.
+ * @param {string} inputDir
+ * @param {string} includesDir
+ */
+export function inputKey(inputDir, includesDir) {
+  /** @param {string} dir @returns {string[]} */
+  const files = (dir) => {
+    try {
+      return readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => path.join(dir, f));
+    } catch {
+      return [];
+    }
+  };
+  const all = [...pageFiles(inputDir), ...files(includesDir), ...files(path.join(inputDir, '_data')), ...files(path.join(inputDir, '_config')), path.join(inputDir, '_generated', 'site.yaml')];
+  return all
+    .map((f) => {
+      try {
+        const s = statSync(f);
+        return `${f}:${s.size}:${s.mtimeMs}`;
+      } catch {
+        return `${f}:-`;
+      }
+    })
+    .join('\n');
+}
+
+/**
+ * @typedef {{ inputDir: string; includesDir: string; outDir: string; globalData: Record<string, unknown> }} RenderOptions
+ * @typedef {{ pages: number; targets: Array<[string, string]> }} RenderResult
+ */
+
+/**
+ * Renders the pages of the record files `files` into `o.outDir`.
+ * @param {string[]} files
+ * @param {RenderOptions} o
+ * @returns {RenderResult}
+ */
+function renderFiles(files, o) {
+  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(o.includesDir), { autoescape: true });
+  for (const [name, filter] of Object.entries(FILTERS)) env.addFilter(name, filter);
+  // Eleventy's markdown-it options ({ html: true }) and the site's own addition.
+  const md = markdownIt({ html: true });
+  tableCaptions(md);
+  /** @type {Map<string, Layout>} */
+  const layouts = new Map();
+  /** @param {string} name */
+  const layout = (name) => {
+    let l = layouts.get(name);
+    if (!l) {
+      l = readLayout(env, o.includesDir, name);
+      layouts.set(name, l);
+    }
+    return l;
+  };
+  /** @type {Array<[string, string]>} */
+  const targets = [];
+  const madeDirs = new Set();
+  let pages = 0;
+  for (const file of files) {
+    const rel = path.relative(o.inputDir, file);
+    /** @type {{ layout?: unknown; pages?: unknown }} */
+    let doc;
+    try {
+      doc = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new RenderPagesError(`cannot read the page records ${rel}: ${/** @type {Error} */ (e).message}. Run \`npm run site:pages\` again.`);
+    }
+    if (typeof doc.layout !== 'string' || !Array.isArray(doc.pages)) throw new RenderPagesError(`${rel} is not a page-record file (no layout or pages): run \`npm run site:pages\` again`);
+    const first = layout(doc.layout);
+    /** @type {Record<string, unknown>} */
+    let layoutData = {};
+    for (let l = /** @type {Layout | null} */ (first); l; l = l.parent ? layout(l.parent) : null) layoutData = { ...l.data, ...layoutData };
+    for (const page of /** @type {Array<Record<string, unknown>>} */ (doc.pages)) {
+      const target = outputPath(o.outDir, page['permalink']);
+      targets.push([target, rel]);
+      const data = { ...o.globalData, ...layoutData, ...page, page: { url: page['permalink'] } };
+      let content = md.render(typeof page['body'] === 'string' ? page['body'] : '');
+      /** @type {Layout | null} */
+      let l = first;
+      try {
+        while (l) {
+          content = l.template.render({ ...data, content });
+          l = l.parent ? layout(l.parent) : null;
+        }
+      } catch (e) {
+        throw new RenderPagesError(`rendering ${String(page['permalink'])} (${rel}) with ${doc.layout}: ${/** @type {Error} */ (e).message}`);
+      }
+      const dir = path.dirname(target);
+      if (!madeDirs.has(dir)) {
+        mkdirSync(dir, { recursive: true });
+        madeDirs.add(dir);
+      }
+      writeFileSync(target, content);
+      pages++;
+    }
+  }
+  return { pages, targets };
+}
+
+/**
+ * Splits `files` into `n` groups of about the same size in bytes (largest first, each to the
+ * lightest group).
+ * @param {string[]} files
+ * @param {number} n
+ * @returns {string[][]}
+ */
+function balance(files, n) {
+  const groups = Array.from({ length: n }, () => ({ bytes: 0, files: /** @type {string[]} */ ([]) }));
+  const sized = files.map((f) => ({ f, bytes: statSync(f).size })).sort((a, b) => b.bytes - a.bytes);
+  for (const { f, bytes } of sized) {
+    const g = groups.reduce((a, b) => (b.bytes < a.bytes ? b : a));
+    g.files.push(f);
+    g.bytes += bytes;
+  }
+  return groups.map((g) => g.files.sort()).filter((g) => g.length > 0);
+}
+
+/**
+ * Renders every page record under `o.inputDir` into `o.outDir`, on one worker thread per core (the
+ * pages are independent; parsing, templates and writing all scale).
+ * @param {RenderOptions & { threads?: number }} o
+ * @returns {Promise<{ pages: number }>}
+ */
+export async function renderPages(o) {
+  const files = pageFiles(o.inputDir);
+  const threads = Math.max(1, Math.min(o.threads ?? os.availableParallelism(), 4, files.length));
+  const { threads: _, ...options } = o;
+  /** @type {RenderResult[]} */
+  const results =
+    threads === 1
+      ? [renderFiles(files, options)]
+      : await Promise.all(
+          balance(files, threads).map(
+            (group) =>
+              /** @type {Promise<RenderResult>} */ (
+                new Promise((resolve, reject) => {
+                  const worker = new Worker(new URL(import.meta.url), { workerData: { renderPages: { files: group, options } } });
+                  worker.once('message', (/** @type {{ result?: RenderResult; error?: string }} */ m) => (m.result ? resolve(m.result) : reject(new RenderPagesError(m.error ?? 'a render thread failed'))));
+                  worker.once('error', reject);
+                  worker.once('exit', (code) => reject(new RenderPagesError(`a render thread exited (code ${code}) before it was done`)));
+                })
+              ),
+          ),
+        );
+  /** @type {Map<string, string>} */
+  const seen = new Map();
+  for (const [target, rel] of results.flatMap((r) => r.targets)) {
+    const earlier = seen.get(target);
+    if (earlier) throw new RenderPagesError(`two pages are written to ${path.relative(o.outDir, target)}: from ${earlier} and ${rel}`);
+    seen.set(target, rel);
+  }
+  return { pages: results.reduce((n, r) => n + r.pages, 0) };
+}
+
+// A render thread: its files, then its result (or the one line of what went wrong).
+if (!isMainThread && workerData?.renderPages) {
+  const { files, options } = /** @type {{ files: string[]; options: RenderOptions }} */ (workerData.renderPages);
+  try {
+    parentPort?.postMessage({ result: renderFiles(files, options) });
+  } catch (e) {
+    parentPort?.postMessage({ error: e instanceof RenderPagesError ? e.message : String(/** @type {Error} */ (e).stack ?? e) });
+  }
+}
