@@ -38,7 +38,8 @@ export interface SiteBench {
   versions: SiteBenchVersion[];
   /** All versions at once, as `npm run site:pages` does it (cross-version links included). */
   generation: { pages: number; files: number; readMs: number; buildMs: number; bundlesMs: number; writeMs: number; pagesPerSecond: number };
-  eleventy: { seconds: number; htmlFiles: number };
+  /** The Eleventy build: `renderSeconds` of it render the generated pages (site/_config/render-pages.js). */
+  eleventy: { seconds: number; htmlFiles: number; generatedPages: number; renderSeconds: number };
   /** Null when skipped. `indexedFiles` of `htmlFiles` are given to Pagefind (the searchable ones). */
   pagefind: { seconds: number; indexedFiles: number; htmlFiles: number } | null;
   /** The latest version's coverage page data file (what /coverage/ loads first), raw and gzipped. */
@@ -90,6 +91,7 @@ export async function benchSite(o: { dataDir?: string; pagefind?: boolean; repea
     const t3 = performance.now();
     const eleventy = await timedNode(bin.eleventy, ['--config=site/eleventy.config.js', '--quiet'], work);
     const written = /Wrote (\d+) files?/.exec(eleventy.stdout);
+    const rendered = /\[site\] (\d+) generated pages rendered in ([\d.]+) s/.exec(eleventy.stdout);
     const t4 = performance.now();
     const search = o.pagefind === false ? null : await writeSearchIndex(path.join(work, '_site'));
     const pagefind = search ? { seconds: (performance.now() - t4) / 1000, indexedFiles: search.indexedFiles, htmlFiles: search.htmlFiles } : null;
@@ -101,7 +103,7 @@ export async function benchSite(o: { dataDir?: string; pagefind?: boolean; repea
     return {
       versions,
       generation: { pages: built.pages, files: built.files.length, readMs: t1 - t0, buildMs: t2 - t1, bundlesMs: tb - t2, writeMs: t3 - tb, pagesPerSecond },
-      eleventy: { seconds: eleventy.seconds, htmlFiles: Number(written?.[1] ?? 0) },
+      eleventy: { seconds: eleventy.seconds, htmlFiles: Number(written?.[1] ?? 0) + Number(rendered?.[1] ?? 0), generatedPages: Number(rendered?.[1] ?? 0), renderSeconds: Number(rendered?.[2] ?? 0) },
       pagefind,
       coverageData: { version: input.latest, bytes: Buffer.byteLength(coverageText), gzipBytes: gzipSync(coverageText).length },
       siteSeconds,
@@ -126,7 +128,8 @@ export function formatSiteBench(b: SiteBench): string {
     `| generate | ${f(b.generation.buildMs)} ms (${b.generation.pagesPerSecond} pages/s) |`,
     `| browser bundles (coverage, plan) | ${f(b.generation.bundlesMs)} ms |`,
     `| write site/_generated | ${f(b.generation.writeMs)} ms |`,
-    `| Eleventy render | ${f(b.eleventy.seconds, 1)} s (${b.eleventy.htmlFiles} files) |`,
+    `| render the generated pages | ${f(b.eleventy.renderSeconds, 1)} s (${b.eleventy.generatedPages} pages) |`,
+    `| Eleventy, in all (that render, the hand-written pages, copies) | ${f(b.eleventy.seconds, 1)} s (${b.eleventy.htmlFiles} HTML files) |`,
     `| Pagefind index | ${b.pagefind ? `${f(b.pagefind.seconds, 1)} s (${b.pagefind.indexedFiles} searchable of ${b.pagefind.htmlFiles} HTML files)` : 'skipped'} |`,
     `| coverage page data (${b.coverageData.version}) | ${f(b.coverageData.bytes / 1024)} KiB, ${f(b.coverageData.gzipBytes / 1024)} KiB gzipped |`,
     `| npm run site, in all | ${f(b.siteSeconds, 1)} s (target ≤ ${b.targets.siteSeconds} s, ≥ ${b.targets.pagesPerSecond} pages/s: ${b.targets.met ? 'met' : 'NOT met'}) |`,

@@ -90,7 +90,7 @@ describe('renderPages', () => {
     const built = buildSite(fixtureInput());
     const work = await temps.make('render-bad-');
     const site = await siteCopy(work, built);
-    const o = { inputDir: site, includesDir: path.join(site, '_includes'), outDir: path.join(work, '_site'), globalData: { site: {} }, threads: 1 };
+    const o = { inputDir: site, includesDir: path.join(site, '_includes'), outDir: path.join(work, '_site'), globalData: { site: {} } };
     const file = path.join(site, '_generated', 'pages', 'tactic', 'latest.json');
     const doc = JSON.parse(await readFile(file, 'utf8')) as { pages: Array<{ permalink: string }> };
     const first = doc.pages[0];
@@ -102,7 +102,7 @@ describe('renderPages', () => {
     await writeFile(file, JSON.stringify(doc));
     await expect(renderPages(o)).rejects.toThrow(/two pages are written to techniques\/T9001\/index.html: from _generated\/pages\/(tactic\/latest.json and _generated\/pages\/technique\/latest.json|technique\/latest.json and _generated\/pages\/tactic\/latest.json)/);
     await writeFile(file, '{"layout": "layouts/tactic.njk", "pages": [');
-    await expect(renderPages({ ...o, threads: 2 })).rejects.toThrow(/cannot read the page records _generated\/pages\/tactic\/latest.json: .*npm run site:pages/);
+    await expect(renderPages(o)).rejects.toThrow(/cannot read the page records _generated\/pages\/tactic\/latest.json: .*npm run site:pages/);
   });
 
   it('keys its input by every file it reads: a layout touched, the key changes', async () => {
