@@ -12,6 +12,7 @@
  * the browser tests fail, never skip.
  *
  *   const { browser, source } = await launchChromium();
+ *   const { server, source } = await launchChromiumServer();   // one browser for several processes
  */
 
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -19,7 +20,7 @@ import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type BrowserServer, chromium } from 'playwright-core';
 
 /** System browsers looked for, in order (Debian's chromium first). */
 export const SYSTEM_CHROMIUMS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
@@ -85,8 +86,30 @@ export interface LaunchedChromium {
 
 /** Starts headless Chromium from the first source that works; throws naming every source tried. */
 export async function launchChromium(options: LaunchOptions = {}): Promise<LaunchedChromium> {
+  const { started, source } = await startFirst(options, options.launch ?? defaultLaunch);
+  return { browser: started, source };
+}
+
+export interface LaunchedChromiumServer {
+  /** Chromium as a server: clients connect with `chromium.connect(server.wsEndpoint())`. */
+  server: BrowserServer;
+  source: string;
+}
+
+/**
+ * The same Chromium, from the same sources, as a server that several processes connect to (the
+ * test run's one browser: tests/helpers/global-setup.ts).
+ */
+export async function launchChromiumServer(options: Omit<LaunchOptions, 'launch'> = {}): Promise<LaunchedChromiumServer> {
+  const { started, source } = await startFirst(options, (executablePath, env) =>
+    chromium.launchServer({ executablePath, args: CHROMIUM_ARGS, headless: true, timeout: 60_000, env: env as Record<string, string> }),
+  );
+  return { server: started, source };
+}
+
+/** `start` on the first source that works; throws naming every source tried and why each failed. */
+async function startFirst<T>(options: LaunchOptions, start: (executablePath: string, env: NodeJS.ProcessEnv) => Promise<T>): Promise<{ started: T; source: string }> {
   const env = options.env ?? process.env;
-  const launch = options.launch ?? defaultLaunch;
   const npmChromium = options.npmChromium ?? unpackNpmChromium;
   const { sources, passed } = chromiumSources(env, options.exists);
   const failures: string[] = [];
@@ -103,7 +126,7 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Launc
         executable = source.path;
         if (!(options.exists ?? existsSync)(executable)) throw new Error('not found');
       }
-      return { browser: await launch(executable, launchEnv), source: label };
+      return { started: await start(executable, launchEnv), source: label };
     } catch (error) {
       failures.push(`${label}: ${firstLines(error)}`);
     }

@@ -1,7 +1,7 @@
 /** The browser lookup order and its error, without starting a browser. */
 import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { chromiumSources, launchChromium, SYSTEM_CHROMIUMS } from '../../scripts/chromium/launch.ts';
+import { chromiumSources, launchChromium, launchChromiumServer, SYSTEM_CHROMIUMS } from '../../scripts/chromium/launch.ts';
 
 const DEBIAN = '/usr/bin/chromium';
 const onlyDebian = (file: string) => file === DEBIAN;
@@ -60,6 +60,11 @@ describe('launchChromium', () => {
     };
     await expect(launchChromium({ env: { CHROMIUM_PATH: '/nowhere/chrome' }, exists: onlyDebian, launch })).rejects.toThrow(/CHROMIUM_PATH=\/nowhere\/chrome: not found/);
     expect(tried).toEqual([]);
+  });
+
+  it('starts the run’s shared browser server from the same sources, with the same message when none starts', async () => {
+    const error = await launchChromiumServer({ env: { CHROMIUM_PATH: '/nowhere/chrome' }, exists: onlyDebian }).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/^No Chromium could start for the browser tests\. Sources, in order:\n  - CHROMIUM_PATH=\/nowhere\/chrome: not found\nRun `npm ci`/);
   });
 
   it('fails naming every source and why, when none starts', async () => {

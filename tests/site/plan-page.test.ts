@@ -14,7 +14,7 @@ import { planCommand as runPlanCommand } from '../../scripts/cli/plan.ts';
 import { bundlePlanApp } from '../../scripts/pages/bundle.ts';
 import { decodePlanHash, EMPTY_STATE, encodePlanHash, planCommand, pickOptions, searchOptions } from '../../scripts/pages/browser/plan-state.ts';
 import type { PlanReport } from '../../scripts/plan/plan.ts';
-import { launchChromium } from '../../scripts/chromium/launch.ts';
+import { downloadText, sharedChromium } from '../helpers/chromium.ts';
 import { inProcess } from '../helpers/cli.ts';
 import { serveStatic } from './helpers.ts';
 import { fullSite } from './shared-sites.ts';
@@ -87,7 +87,7 @@ describe('plan page in a browser', () => {
     const site = await fullSite();
     server = await serveStatic(site.dir);
     try {
-      browser = (await launchChromium()).browser;
+      browser = (await sharedChromium()).browser;
     } catch (error) {
       launchError = error;
     }
@@ -142,7 +142,7 @@ describe('plan page in a browser', () => {
     // The JSON download is the CLI's output, byte for byte; Markdown is the CLI's Markdown too.
     const [json] = await Promise.all([page.waitForEvent('download'), page.click('#plan-dl-json')]);
     expect(json.suggestedFilename()).toBe(`plan-attack-${VERSION}.json`);
-    expect(await readFile((await json.path()) ?? '', 'utf8')).toBe(cli.text);
+    expect(await downloadText(json)).toBe(cli.text);
 
     // A copy button per command or snippet, named for its step.
     expect(await page.getByRole('button', { name: 'Copy the Sysmon snippet of step 1' }).count()).toBe(cli.report.steps[0]?.kind === 'sysmon-event-type' ? 1 : 0);

@@ -29,7 +29,7 @@ import {
 import { decodeText } from '../../scripts/coverage/load.ts';
 import { changeSummary } from '../../scripts/pages/changes.ts';
 import { dataComponentSlug, eventSlug } from '../../scripts/pages/urls.ts';
-import { launchChromium } from '../../scripts/chromium/launch.ts';
+import { downloadText, sharedChromium } from '../helpers/chromium.ts';
 import { type BuiltSite, checkLinks, fileFor, serveStatic, walk } from './helpers.ts';
 import { fullSite } from './shared-sites.ts';
 
@@ -259,9 +259,9 @@ describe('in a browser', () => {
     await mkdir(OUTPUT, { recursive: true });
     const started = Date.now();
     try {
-      const launched = await launchChromium();
+      const launched = await sharedChromium();
       browser = launched.browser;
-      process.stderr.write(`browser: ${launched.source}, Chromium ${browser.version()}, started in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+      process.stderr.write(`browser: ${launched.source}, Chromium ${browser.version()}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     } catch (error) {
       launchError = error;
     }
@@ -305,7 +305,7 @@ describe('in a browser', () => {
     await page.waitForURL(/\/downloads\/$/);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('a[href="/downloads/latest/mapping.csv"]')]);
     expect(download.suggestedFilename()).toBe('mapping.csv');
-    const text = await readFile((await download.path()) as string, 'utf8');
+    const text = await downloadText(download);
     const parsed = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true });
     expect(parsed.errors).toEqual([]);
     for (const col of ['technique_id', 'technique', 'tactics', 'data_source', 'data_component', 'event_log', 'event_id', 'event_name', 'evidence', 'evidence_ref']) {
@@ -438,7 +438,7 @@ describe('in a browser', () => {
 
     const [layerDownload] = await Promise.all([page.waitForEvent('download'), page.click('#cov-layer')]);
     expect(layerDownload.suggestedFilename()).toBe(`coverage-attack-${LATEST}-layer.json`);
-    const layer = JSON.parse(await readFile((await layerDownload.path()) as string, 'utf8')) as NavigatorLayer;
+    const layer = JSON.parse(await downloadText(layerDownload)) as NavigatorLayer;
     expect(validateLayer(layer)).toEqual([]);
     expect(layer.versions.attack).toBe(LATEST.split('.')[0]);
     // Scored by the best grade: confirmed 3, named 2, related 1 (0: mapped, not collected).
@@ -448,7 +448,7 @@ describe('in a browser', () => {
 
     const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.click('#cov-csv')]);
     expect(csvDownload.suggestedFilename()).toBe(`coverage-attack-${LATEST}.csv`);
-    const csv = Papa.parse<Record<string, string>>(await readFile((await csvDownload.path()) as string, 'utf8'), { header: true, skipEmptyLines: true });
+    const csv = Papa.parse<Record<string, string>>(await downloadText(csvDownload), { header: true, skipEmptyLines: true });
     expect(csv.errors).toEqual([]);
     expect(csv.data.find((r) => r.section === 'total')).toMatchObject({
       seen: String(preset.totals.seen),
@@ -560,7 +560,7 @@ describe('in a browser', () => {
     expect(await page.locator(`#cov-collected-table tr[data-key="${partialEvent?.key}"] .cov-tag-partial`).textContent()).toBe('sysmon partial');
     const [nowDownload] = await Promise.all([page.waitForEvent('download'), page.click('#cov-layer')]);
     expect(nowDownload.suggestedFilename()).toBe(`coverage-attack-${LATEST}-layer.json`);
-    const nowLayer = JSON.parse(await readFile((await nowDownload.path()) as string, 'utf8')) as NavigatorLayer;
+    const nowLayer = JSON.parse(await downloadText(nowDownload)) as NavigatorLayer;
     expect(validateLayer(nowLayer)).toEqual([]);
     expect(new Set(nowLayer.techniques.filter((t) => t.score === 0.5).map((t) => t.techniqueID)).size).toBe(bothCore.totals.partial);
     const nowScored = (n: number): number => new Set(nowLayer.techniques.filter((t) => t.score === n).map((t) => t.techniqueID)).size;
@@ -618,12 +618,12 @@ describe('in a browser', () => {
     // The advice-diff layer: valid, and the layer the core builds for the same report.
     const [diffDownload] = await Promise.all([page.waitForEvent('download'), page.click('#cov-layer-diff')]);
     expect(diffDownload.suggestedFilename()).toBe(`coverage-attack-${LATEST}-advice-layer.json`);
-    const diffLayer = JSON.parse(await readFile((await diffDownload.path()) as string, 'utf8')) as NavigatorLayer;
+    const diffLayer = JSON.parse(await downloadText(diffDownload)) as NavigatorLayer;
     expect(validateLayer(diffLayer)).toEqual([]);
     expect(diffLayer).toEqual(JSON.parse(JSON.stringify(buildAdviceDiffLayer(data, clientCore, { top: 10 }))));
     expect(diffLayer.techniques.length).toBeGreaterThan(0);
     const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.click('#cov-csv')]);
-    const csv = Papa.parse<Record<string, string>>(await readFile((await csvDownload.path()) as string, 'utf8'), { header: true, skipEmptyLines: true });
+    const csv = Papa.parse<Record<string, string>>(await downloadText(csvDownload), { header: true, skipEmptyLines: true });
     expect(csv.errors).toEqual([]);
     expect(csv.data.find((r) => r.section === 'total')).toMatchObject({
       seen: String(clientCore.totals.seen),
