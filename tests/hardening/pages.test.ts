@@ -143,7 +143,7 @@ describe('npm run site:pages on a data folder with a hostile tactic ID', () => {
     await writeFile(file, JSON.stringify(tactics));
     const readme = await readFile(path.join(REPO_ROOT, 'README.md'), 'utf8');
     const out = path.join(dir, 'a', 'b', 'c', 'generated');
-    const result = await run(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(REPO_ROOT, 'scripts', 'cli', 'pages.ts'), '--data', data, '--out', out], { cwd: REPO_ROOT }).then(
+    const result = await run(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'scripts', 'cli', 'pages.ts'), '--data', data, '--out', out], { cwd: REPO_ROOT }).then(
       () => ({ code: 0, stderr: '' }),
       (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
     );

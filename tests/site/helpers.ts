@@ -24,9 +24,8 @@ export interface BuiltSite {
   seconds: { pages: number; eleventy: number; pagefind: number; total: number };
 }
 
-/** The scripts npx would run for `tsx` and `eleventy`. */
+/** The script npx would run for `eleventy` (the pages CLI runs with tsx as node's loader). */
 const BIN = {
-  tsx: path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
   eleventy: path.join(REPO_ROOT, 'node_modules', '@11ty', 'eleventy', 'cmd.cjs'),
 };
 
@@ -52,7 +51,7 @@ export async function buildSite(work: string, dataDir: string, o: { pagefind?: b
   await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(work, 'node_modules'), 'dir');
   await cp(path.join(REPO_ROOT, 'site'), path.join(work, 'site'), { recursive: true, filter: (src) => path.basename(src) !== '_generated' });
   const generated = path.join(work, 'site', '_generated');
-  const pages = await timed(process.execPath, [BIN.tsx, path.join(REPO_ROOT, 'scripts', 'cli', 'pages.ts'), '--data', dataDir, '--out', generated, '--base', o.base ?? '/'], REPO_ROOT);
+  const pages = await timed(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'scripts', 'cli', 'pages.ts'), '--data', dataDir, '--out', generated, '--base', o.base ?? '/'], REPO_ROOT);
   const eleventy = await timed(process.execPath, [BIN.eleventy, '--config=site/eleventy.config.js', '--quiet'], work);
   // Pagefind as `npm run site` runs it: on the searchable pages alone (in this process, no tsx start-up).
   const t1 = performance.now();
