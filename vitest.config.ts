@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { defineConfig } from 'vitest/config';
+import SlowestFirstSequencer from './tests/helpers/sequencer.ts';
 
 export default defineConfig({
   test: {
@@ -12,6 +13,8 @@ export default defineConfig({
     // default is a single worker, and much of this suite waits on child processes (tsx, Eleventy,
     // Pagefind, Chromium) and on the disk, so a second file running meanwhile nearly halves the run.
     maxWorkers: Math.max(2, os.availableParallelism()),
+    // The slowest files first (tests/helpers/sequencer.ts), so both workers finish together.
+    sequence: { sequencer: SlowestFirstSequencer },
     // Shared fixtures (tests/helpers/fixtures.ts): one folder per run, passed to every worker.
     globalSetup: ['tests/helpers/global-setup.ts'],
     // The JSON report lets CI print a plain "N passed, N failed" summary line.
