@@ -24,7 +24,10 @@ import { parseYaml } from './site-meta.js';
 /** Where the page records are, under the input folder. */
 export const PAGES_DIR = path.join('_generated', 'pages');
 
-export class RenderPagesError extends Error {}
+/** A failure the user acts on (the message names the file): Eleventy prints it without a stack trace. */
+export class RenderPagesError extends Error {
+  skipOriginalStack = true;
+}
 
 /**
  * The output file of a permalink, inside `outDir`. Permalinks come from our own pipeline, but they

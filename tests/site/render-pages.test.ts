@@ -105,6 +105,21 @@ describe('renderPages', () => {
     await expect(renderPages(o)).rejects.toThrow(/cannot read the page records _generated\/pages\/tactic\/latest.json: .*npm run site:pages/);
   });
 
+  it('fails the Eleventy build on a broken record file with one message naming it, no stack trace', async () => {
+    const work = await temps.make('render-eleventy-bad-');
+    const site = await siteCopy(work, buildSite(fixtureInput()));
+    await writeFile(path.join(site, '_generated', 'pages', 'event', 'v1.0.json'), '{"layout": "layouts/event.njk", "pages": [');
+    const result = await promisify(execFile)(process.execPath, [ELEVENTY, '--config=site/eleventy.config.js', '--quiet'], { cwd: work }).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('cannot read the page records _generated/pages/event/v1.0.json');
+    expect(result.stderr).toContain('npm run site:pages');
+    expect(result.stderr).not.toContain('Original error stack trace');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('keys its input by every file it reads: a layout touched, the key changes', async () => {
     const work = await temps.make('render-key-');
     const site = await siteCopy(work, buildSite(fixtureInput()));
