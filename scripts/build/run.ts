@@ -12,6 +12,7 @@ import { versionBuilder } from './builders.ts';
 import { BuildCache, buildThroughCache, type CacheOutcome } from './cache.ts';
 import { BuildError } from './errors.ts';
 import { fetchShared, verify } from './shared.ts';
+import { type VersionJob, versionJob } from './version.ts';
 import { installedEntries, readIndexEntry } from './installed.ts';
 import { install, installCommitted, recoverInstall, stageFile, type Move, type StepHook } from './install.ts';
 import { shrinkMessage, shrinkProblems } from './shrink.ts';
@@ -123,25 +124,29 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
         }
         return p;
       };
+      // The job of the i-th version, its bundle fetched (the next one's fetch started). Its own
+      // function so that only the job holds the bundle's bytes: the build lets go of them once decoded.
+      const jobAt = async (i: number): Promise<VersionJob> => {
+        const version = versions[i] ?? '';
+        const current = fetchBundle(version) as Promise<Fetched>;
+        fetchBundle(versions[i + 1]);
+        const fetched = await current;
+        fetches.delete(version);
+        return versionJob(verify(opts, fetched, 'attack-bundle'), {
+          version,
+          label: `ATT&CK ${version} (${attackBundleUrl(version, opts.layout)})`,
+          sources,
+          includeDeprecated: opts.includeDeprecated,
+          dir: path.join(staging, DOMAIN, version),
+        });
+      };
       let next = 0;
       const built: Array<IndexEntry | undefined> = [];
       const lane = async (): Promise<void> => {
         while (next < versions.length) {
           const i = next++;
-          const version = versions[i] ?? '';
-          const current = fetchBundle(version) as Promise<Fetched>;
-          fetchBundle(versions[i + 1]);
-          const url = attackBundleUrl(version, opts.layout);
-          const bundle = verify(opts, await current, 'attack-bundle');
-          fetches.delete(version);
-          const job = {
-            version,
-            label: `ATT&CK ${version} (${url})`,
-            bundle: bundle.fetched.bytes,
-            sources: [bundle.record, ...sources],
-            includeDeprecated: opts.includeDeprecated,
-            dir: path.join(staging, DOMAIN, version),
-          };
+          const job = await jobAt(i);
+          const version = job.version;
           const { entry, outcome } = await buildThroughCache(cache, job, (j) => builder.build(j));
           cacheOutcomes[version] = outcome;
           built[i] = entry;

@@ -2,7 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readActors } from '../attack/actors.ts';
-import { parseBundle } from '../attack/stix.ts';
+import { parseBundle, type StixBundle } from '../attack/stix.ts';
 import { buildVersionArtifacts, type IndexEntry, type SourceRecord } from '../artifacts/build.ts';
 import { GROUPS_FILE, groupsArtifact, withGroupsFile } from '../artifacts/groups.ts';
 import { validateArtifact } from '../artifacts/schemas.ts';
@@ -11,7 +11,7 @@ import { mapVersion } from '../mapping/map.ts';
 import type { VersionMapping } from '../mapping/types.ts';
 import { DOMAIN } from '../lib/domain.ts';
 import { BuildError } from './errors.ts';
-import type { SharedSources } from './shared.ts';
+import type { SharedSources, Verified } from './shared.ts';
 
 
 export interface BuiltVersion {
@@ -21,15 +21,15 @@ export interface BuiltVersion {
   entry: IndexEntry;
 }
 
-/** Maps one bundle and checks its artifacts against the schemas; throws naming the file and field. */
-export function buildOneVersion(version: string, bundleText: string, label: string, shared: Pick<SharedSources, 'catalog' | 'rules' | 'ruleProblems'>, sources: SourceRecord[], includeDeprecated: boolean): BuiltVersion {
-  const bundle = parseBundle(bundleText, label);
-  const mapping = mapVersion(bundle, shared.catalog, version, { includeDeprecated, rules: shared.rules, extraProblems: shared.ruleProblems });
-  // Navigator heat maps (all events, and one per log) are published beside the data, listed in the manifest.
-  // groups.json (groups, campaigns, software and the techniques they use) comes from the same parsed bundle.
-  const groups = groupsArtifact(version, readActors(bundle));
+/**
+ * Maps one bundle and checks its artifacts against the schemas; throws naming the file and field.
+ * `bundle`: the parsed bundle, or its text (parsed here).
+ */
+export function buildOneVersion(version: string, bundleInput: string | StixBundle, label: string, shared: Pick<SharedSources, 'catalog' | 'rules' | 'ruleProblems'>, sources: SourceRecord[], includeDeprecated: boolean): BuiltVersion {
+  const { mapping, groups } = mapBundle(version, typeof bundleInput === 'string' ? parseBundle(bundleInput, label) : bundleInput, shared, includeDeprecated);
   const groupProblems = validateArtifact(GROUPS_FILE, groups);
   if (groupProblems.length > 0) throw new BuildError(`ATT&CK ${version}: ${GROUPS_FILE} does not match its schema: ${groupProblems.join('; ')}`);
+  // Navigator heat maps (all events, and one per log) are published beside the data, listed in the manifest.
   const derived = withGroupsFile(groups, publishedLayerFiles);
   const { files, bytes, json, counts } = buildVersionArtifacts(mapping, sources, derived);
   for (const [name, value] of json) {
@@ -37,6 +37,16 @@ export function buildOneVersion(version: string, bundleText: string, label: stri
     if (problems.length > 0) throw new BuildError(`ATT&CK ${version}: ${name} does not match its schema: ${problems.join('; ')}`);
   }
   return { mapping, files, bytes, entry: { version, era: mapping.era, path: `${DOMAIN}/${version}`, counts } };
+}
+
+/**
+ * The mapping and groups.json of a parsed bundle. Its own function so that the bundle is garbage
+ * before the artifacts are written (the build's memory peak).
+ */
+function mapBundle(version: string, bundle: StixBundle, shared: Pick<SharedSources, 'catalog' | 'rules' | 'ruleProblems'>, includeDeprecated: boolean): { mapping: VersionMapping; groups: ReturnType<typeof groupsArtifact> } {
+  const mapping = mapVersion(bundle, shared.catalog, version, { includeDeprecated, rules: shared.rules, extraProblems: shared.ruleProblems });
+  // groups.json (groups, campaigns, software and the techniques they use) comes from the same parsed bundle.
+  return { mapping, groups: groupsArtifact(version, readActors(bundle)) };
 }
 
 /**
@@ -58,10 +68,25 @@ export interface VersionJob {
   dir: string;
 }
 
-/** Builds a job's version and writes its files; resolves with its index entry. */
+/**
+ * The job's bundle, decoded and parsed; the job lets go of its bytes. Its own function so that the
+ * bytes and the text (up to 46 MB each) are garbage before the mapping starts: they were most of
+ * the build's peak memory above the floor's.
+ */
+function takeBundle(job: VersionJob): StixBundle {
+  const bytes = job.bundle;
+  job.bundle = new Uint8Array(0);
+  return parseBundle(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), job.label);
+}
+
+/** The job of a verified bundle: its bytes, and its record first among the version's sources. */
+export function versionJob(bundle: Verified, o: Omit<VersionJob, 'bundle'>): VersionJob {
+  return { ...o, bundle: bundle.fetched.bytes, sources: [bundle.record, ...o.sources] };
+}
+
+/** Builds a job's version and writes its files; resolves with its index entry. Takes the job's bundle bytes (see takeBundle). */
 export async function runVersionJob(job: VersionJob, shared: Pick<SharedSources, 'catalog' | 'rules' | 'ruleProblems'>): Promise<IndexEntry> {
-  const text = Buffer.from(job.bundle.buffer, job.bundle.byteOffset, job.bundle.byteLength).toString('utf8');
-  const built = buildOneVersion(job.version, text, job.label, shared, job.sources, job.includeDeprecated);
+  const built = buildOneVersion(job.version, takeBundle(job), job.label, shared, job.sources, job.includeDeprecated);
   await writeVersionFiles(job.dir, built.bytes);
   return built.entry;
 }
