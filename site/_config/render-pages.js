@@ -5,8 +5,8 @@
  * Why not as Eleventy templates: each of the ~8,300 pages is data only (a JSON record and a
  * one-paragraph summary), and Eleventy's per-template work (reading and parsing a Markdown file,
  * looking for its data files, the data cascade, its dependency graph, keeping every page's data and
- * output until the end) cost twice the rendering itself: 19.5 s against 10 s here for the same HTML,
- * byte for byte. The layouts, filters, Markdown options and global data are the ones Eleventy uses,
+ * output until the end) cost more than the rendering itself: 19.5 s against 7 to 9 s here for the
+ * same HTML, byte for byte. The layouts, filters, Markdown options and global data are the ones Eleventy uses,
  * so a page renders the same either way; the site tests compare the output.
  *
  * Input: `_generated/pages/<kind>/<latest|v<version>>.json`, each `{ layout, pages: [{ permalink, …,
