@@ -14,13 +14,12 @@ import siteData from './_data/site.js';
 import filters from './_config/filters.js';
 import markdown from './_config/markdown.js';
 import { inputKey, PAGES_DIR, renderPages } from './_config/render-pages.js';
-import { parseFrontMatter, readSiteMeta } from './_config/site-meta.js';
+import { readSiteMeta } from './_config/site-meta.js';
 
 /** @param {Site.EleventyConfig} eleventyConfig */
 export default function (eleventyConfig) {
   // site/_generated/ is in .gitignore, and it is the bulk of the site's content.
   eleventyConfig.setUseGitIgnore(false);
-  eleventyConfig.setFrontMatterParsingOptions({ engines: { yaml: parseFrontMatter } });
   eleventyConfig.addPlugin(filters);
   eleventyConfig.addPlugin(markdown);
 

@@ -8,7 +8,6 @@ declare namespace Site {
   interface EleventyConfig {
     directories: { input: string; output: string; includes: string; data: string };
     setUseGitIgnore(use: boolean): void;
-    setFrontMatterParsingOptions(options: { engines: Record<string, (text: string) => unknown> }): void;
     addPlugin(plugin: (config: EleventyConfig) => void): void;
     addFilter(name: string, filter: (...args: never[]) => unknown): void;
     /** Source path (file, folder or glob) → output path. */

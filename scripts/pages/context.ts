@@ -1,6 +1,6 @@
 /**
- * One version's lookups, built once and shared by every page of the version, and the front matter
- * every page has (title, permalink, version switch, breadcrumbs).
+ * One version's lookups, built once and shared by every page of the version, and the data every
+ * page has (title, permalink, version switch, breadcrumbs).
  */
 import type { DataComponentArtifact, EventArtifact, TacticArtifact, TechniqueArtifact } from '../artifacts/build.ts';
 import type { RuleArtifact } from '../diff/types.ts';

@@ -1,15 +1,14 @@
 /**
- * Reading what `npm run site:pages` wrote: the YAML front matter of the generated pages (a comment,
- * then one JSON document, which is valid YAML) and `_generated/site.yaml` (versions, data folder).
+ * Reading `_generated/site.yaml` (versions, data folder), which `npm run site:pages` writes as a
+ * comment then one JSON document (valid YAML), and the front matter of layouts and hand-written pages.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 
 /**
- * YAML front-matter engine. A document that is JSON after its leading comment lines is parsed with
- * JSON.parse (the same value a YAML parser gives, many times faster on ~7,000 generated pages);
- * anything else goes to js-yaml.
+ * YAML, with a fast path: a document that is JSON after its leading comment lines is parsed with
+ * JSON.parse (the same value a YAML parser gives); anything else goes to js-yaml.
  * @param {string} text
  * @returns {unknown}
  */
@@ -23,22 +22,6 @@ export function parseYaml(text) {
     }
   }
   return yaml.load(text) ?? {};
-}
-
-/**
- * The front-matter engine of the site: `parseYaml`, with each object value of a page's data frozen.
- * Eleventy's data cascade takes a frozen object as it is instead of deep-copying it for every page
- * (the pages' `view` data is most of the 120 MB of generated front matter, and the copies were much
- * of Eleventy's garbage collection); the layouts only read it.
- * @param {string} text
- * @returns {unknown}
- */
-export function parseFrontMatter(text) {
-  const data = parseYaml(text);
-  if (data && typeof data === 'object' && !Array.isArray(data)) {
-    for (const value of Object.values(data)) if (value && typeof value === 'object') Object.freeze(value);
-  }
-  return data;
 }
 
 /**
