@@ -41,15 +41,24 @@ async function timed(cmd: string, args: string[], cwd: string): Promise<number> 
 }
 
 /**
- * `npm run site`, into `work/`: copies site/ (not its _generated/), links node_modules, then runs
- * the pages CLI on `dataDir`, Eleventy and (unless `pagefind: false`) Pagefind.
+ * A folder Eleventy can build in, apart from the repository: `work/` (made if missing) gets a copy
+ * of site/ without its _generated/, node_modules linked and a package.json. Returns `work/site`.
  */
-export async function buildSite(work: string, dataDir: string, o: { pagefind?: boolean; base?: string } = {}): Promise<BuiltSite> {
-  const t0 = performance.now();
+export async function siteWorkspace(work: string): Promise<string> {
   await mkdir(work, { recursive: true });
   await writeFile(path.join(work, 'package.json'), '{ "private": true, "type": "module" }\n');
   await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(work, 'node_modules'), 'dir');
   await cp(path.join(REPO_ROOT, 'site'), path.join(work, 'site'), { recursive: true, filter: (src) => path.basename(src) !== '_generated' });
+  return path.join(work, 'site');
+}
+
+/**
+ * `npm run site`, into `work/` (a `siteWorkspace`): runs the pages CLI on `dataDir`, Eleventy and
+ * (unless `pagefind: false`) Pagefind.
+ */
+export async function buildSite(work: string, dataDir: string, o: { pagefind?: boolean; base?: string } = {}): Promise<BuiltSite> {
+  const t0 = performance.now();
+  await siteWorkspace(work);
   const generated = path.join(work, 'site', '_generated');
   const pages = await timed(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'scripts', 'cli', 'pages.ts'), '--data', dataDir, '--out', generated, '--base', o.base ?? '/'], REPO_ROOT);
   const eleventy = await timed(process.execPath, [BIN.eleventy, '--config=site/eleventy.config.js', '--quiet'], work);

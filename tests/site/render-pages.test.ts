@@ -4,7 +4,7 @@
  * the record file.
  */
 import { execFile } from 'node:child_process';
-import { cp, mkdir, readFile, symlink, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { REPO_ROOT } from '../../scripts/lib/repo-root.ts';
 import { buildSite, type BuiltSite } from '../../scripts/pages/site.ts';
 import { inputKey, outputPath, RenderPagesError, renderPages } from '../../site/_config/render-pages.js';
 import { tempDirs } from '../helpers/tmp-dir.ts';
+import { siteWorkspace } from './helpers.ts';
 import { fixtureInput, MARKDOWN_NAME, SCRIPT } from './fixture.ts';
 
 const temps = tempDirs();
@@ -22,11 +23,9 @@ const ELEVENTY = path.join(REPO_ROOT, 'node_modules', '@11ty', 'eleventy', 'cmd.
 
 /** A copy of site/ with the fixture's generated files, in `work/`. */
 async function siteCopy(work: string, built: BuiltSite): Promise<string> {
-  await writeFile(path.join(work, 'package.json'), '{ "private": true, "type": "module" }\n');
-  await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(work, 'node_modules'), 'dir');
-  await cp(path.join(REPO_ROOT, 'site'), path.join(work, 'site'), { recursive: true, filter: (src) => path.basename(src) !== '_generated' });
-  await writeGenerated(built.files, path.join(work, 'site', '_generated'));
-  return path.join(work, 'site');
+  const site = await siteWorkspace(work);
+  await writeGenerated(built.files, path.join(site, '_generated'));
+  return site;
 }
 
 describe('the generated pages against Eleventy', () => {

@@ -4,7 +4,6 @@
  * built yet, no search index), then every version and the search index follow without a restart.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cp, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -12,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../scripts/lib/repo-root.ts';
 import { tempDirs } from '../helpers/tmp-dir.ts';
 import { writeFixtureData } from './fixture.ts';
+import { siteWorkspace } from './helpers.ts';
 
 const temps = tempDirs();
 let child: ChildProcess | undefined;
@@ -49,10 +49,7 @@ beforeAll(async () => {
   data = path.join(root, 'data');
   await writeFixtureData(data);
   work = path.join(root, 'work');
-  await mkdir(work);
-  await writeFile(path.join(work, 'package.json'), '{ "private": true, "type": "module" }\n');
-  await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(work, 'node_modules'), 'dir');
-  await cp(path.join(REPO_ROOT, 'site'), path.join(work, 'site'), { recursive: true, filter: (src) => path.basename(src) !== '_generated' });
+  await siteWorkspace(work);
   // A free port: let the OS pick one, then hand it to Eleventy.
   const port = await new Promise<number>((resolve) => {
     const s = createServer();
