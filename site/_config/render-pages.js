@@ -19,7 +19,7 @@ import markdownIt from 'markdown-it';
 import nunjucks from 'nunjucks';
 import { FILTERS } from './filters.js';
 import { tableCaptions } from './markdown.js';
-import { parseYaml } from './site-meta.js';
+import { splitFrontMatter } from './site-meta.js';
 
 /** Where the page records are, under the input folder. */
 export const PAGES_DIR = path.join('_generated', 'pages');
@@ -62,10 +62,8 @@ export function outputPath(outDir, permalink) {
  */
 function readLayout(env, includesDir, name) {
   const file = path.join(includesDir, name);
-  const source = readFileSync(file, 'utf8');
-  const m = /^---\r?\n([\s\S]*?)\r?\n---\r?\n/.exec(source);
-  const { layout, ...data } = m ? /** @type {Record<string, unknown>} */ (parseYaml(m[1]) ?? {}) : {};
-  const body = m ? source.slice(m[0].length) : source;
+  const { data: front, body } = splitFrontMatter(readFileSync(file, 'utf8'));
+  const { layout, ...data } = front;
   return { template: new nunjucks.Template(body, env, file, true), parent: typeof layout === 'string' ? layout : null, data };
 }
 

@@ -25,6 +25,19 @@ export function parseYaml(text) {
 }
 
 /**
+ * A template's front matter (`---` lines around YAML at its start), parsed, and the body after it;
+ * an empty object and the whole text when it has none.
+ * @param {string} source
+ * @returns {{ data: Record<string, unknown>; body: string }}
+ */
+export function splitFrontMatter(source) {
+  const m = /^---\r?\n([\s\S]*?)\r?\n---\r?\n/.exec(source);
+  if (!m) return { data: {}, body: source };
+  const data = parseYaml(m[1]);
+  return { data: data && typeof data === 'object' ? /** @type {Record<string, unknown>} */ (data) : {}, body: source.slice(m[0].length) };
+}
+
+/**
  * `_generated/site.yaml` under the input folder; a clear error when the pages were never generated.
  * @param {string} inputDir
  * @returns {Site.SiteMeta}

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseYaml, readSiteMeta } from '../_config/site-meta.js';
+import { readSiteMeta, splitFrontMatter } from '../_config/site-meta.js';
 
 const INPUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -22,8 +22,7 @@ function footerPages() {
     .filter((f) => /\.(md|njk)$/.test(f))
     .sort()
     .flatMap((f) => {
-      const m = /^---\r?\n([\s\S]*?)\r?\n---/.exec(readFileSync(path.join(dir, f), 'utf8'));
-      const front = /** @type {{ title?: unknown; permalink?: unknown; eleventyExcludeFromCollections?: unknown }} */ ((m && parseYaml(m[1])) ?? {});
+      const front = splitFrontMatter(readFileSync(path.join(dir, f), 'utf8')).data;
       if (front.eleventyExcludeFromCollections === true || typeof front.title !== 'string' || typeof front.permalink !== 'string') return [];
       return [{ title: front.title, url: front.permalink }];
     });
