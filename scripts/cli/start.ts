@@ -17,7 +17,8 @@ import { spawn } from 'node:child_process';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pageScripts } from '../pages/bundle.ts';
-import { buildSite } from '../pages/site.ts';
+import { recordFilePath } from '../pages/records.ts';
+import { buildSite, PAGE_KINDS } from '../pages/site.ts';
 import type { GeneratedFile } from '../pages/types.ts';
 import { ExpectedError } from '../lib/expected-error.ts';
 import { REPO_ROOT } from '../lib/repo-root.ts';
@@ -59,7 +60,8 @@ async function generate(dataDir: string, outDir: string, o: { only?: (v: string)
   const t3 = performance.now();
   const copy = o.rootOnly === undefined ? undefined : `v${o.rootOnly}`;
   // The latest version's /v/<latest>/ copy is left to step 3: its record files are simply not written.
-  const kept = copy === undefined ? site.files : site.files.filter((f) => !(f.path.startsWith('pages/') && f.path.endsWith(`/${copy}.json`)));
+  const left = new Set(copy === undefined ? [] : PAGE_KINDS.map((k) => recordFilePath(k, copy)));
+  const kept = site.files.filter((f) => !left.has(f.path));
   const files: GeneratedFile[] = [...kept, ...scripts];
   await writeGenerated(files, outDir);
   const t4 = performance.now();

@@ -18,16 +18,19 @@ export type PageRecord<T = unknown> = PageMeta & { view: T; body: string };
 /** One page: `path` names it (`<kind>/<scope dir>/<file>`) in tests and messages; `dir` is its version folder. */
 export interface GeneratedPage<T = unknown> {
   path: string;
-  kind: PageKind;
   dir: string;
   record: PageRecord<T>;
+}
+
+/** The record file of a kind's pages in a version folder (`latest`, `v9.0`). */
+export function recordFilePath(kind: PageKind, dir: string): string {
+  return `pages/${kind}/${dir}.json`;
 }
 
 export function pageRecord<T>(page: Page<T>, dir: string): GeneratedPage<T> {
   const markdown = page.markdown ? `\n${page.markdown.replace(/\n*$/, '\n')}` : '';
   return {
     path: `${page.meta.kind}/${dir}/${page.file}`,
-    kind: page.meta.kind,
     dir,
     record: { ...page.meta, view: page.data, body: `${page.summary}\n${markdown}` },
   };
@@ -37,10 +40,10 @@ export function pageRecord<T>(page: Page<T>, dir: string): GeneratedPage<T> {
 export function recordFiles(pages: readonly GeneratedPage[], source: string): GeneratedFile[] {
   const groups = new Map<string, { kind: PageKind; lines: string[] }>();
   for (const p of pages) {
-    const key = `pages/${p.kind}/${p.dir}.json`;
+    const key = recordFilePath(p.record.kind, p.dir);
     let g = groups.get(key);
     if (!g) {
-      g = { kind: p.kind, lines: [] };
+      g = { kind: p.record.kind, lines: [] };
       groups.set(key, g);
     }
     g.lines.push(JSON.stringify(p.record));

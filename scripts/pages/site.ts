@@ -127,5 +127,5 @@ export function buildSite(input: SiteInput): BuiltSite {
 /** The record files of `records`, kind by kind in PAGE_KINDS order, then by folder as built. */
 export function sortedRecordFiles(records: readonly GeneratedPage[], label: string): GeneratedFile[] {
   const rank = new Map(PAGE_KINDS.map((k, i) => [k, i]));
-  return recordFiles([...records].sort((a, b) => (rank.get(a.kind) ?? 0) - (rank.get(b.kind) ?? 0)), label);
+  return recordFiles([...records].sort((a, b) => (rank.get(a.record.kind) ?? 0) - (rank.get(b.record.kind) ?? 0)), label);
 }

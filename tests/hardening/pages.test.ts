@@ -124,7 +124,7 @@ describe('the site builder on hostile data', () => {
       }
     });
     const built = buildSite(i);
-    const pages = built.records.filter((r) => r.kind === 'technique' || r.kind === 'tactic');
+    const pages = built.records.filter((r) => r.record.kind === 'technique' || r.record.kind === 'tactic');
     expect(pages.length).toBeGreaterThan(5);
     for (const f of built.files) expect(f.text, f.path).not.toMatch(/javascript:/i);
     const page = built.records.find((r) => r.path === 'technique/latest/T9001.md');

@@ -14,7 +14,7 @@ type Front = PageMeta & { view: ChangesView };
 function generated(input: SiteInput): Map<string, { data: Front; body: string }> {
   const out = new Map<string, { data: Front; body: string }>();
   for (const r of buildSite(input).records) {
-    if (r.kind === 'changes') out.set(r.path, { data: r.record as Front, body: r.record.body });
+    if (r.record.kind === 'changes') out.set(r.path, { data: r.record as Front, body: r.record.body });
   }
   return out;
 }
@@ -180,7 +180,7 @@ describe('what changed pages', () => {
     expect(buildSite(input).files.find((f) => f.path === 'site.yaml')?.text).toContain('"previous":"1.0"');
     // Without diffs (a one-version build), no page and no link.
     const none = buildSite({ ...input, changes: [] });
-    expect(none.records.some((r) => r.kind === 'changes')).toBe(false);
+    expect(none.records.some((r) => r.record.kind === 'changes')).toBe(false);
     expect(none.files.some((f) => f.path.startsWith('pages/changes/'))).toBe(false);
     expect(none.files.find((f) => f.path === 'site.yaml')?.text).toContain('"previous":""');
   });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePagesArgs } from '../../scripts/cli/pages.ts';
 import { html, plainText } from '../../scripts/pages/escape.ts';
 import { collectionOrder } from '../../scripts/pages/priorities.ts';
+import { recordFilePath } from '../../scripts/pages/records.ts';
 import { buildSite } from '../../scripts/pages/site.ts';
 import { specificity } from '../../scripts/pages/specificity.ts';
 import type { EventView, HomeView, PageMeta, TacticView, TechniqueView, VersionInput } from '../../scripts/pages/types.ts';
@@ -21,7 +22,7 @@ function site() {
     const r = built.records.find((x) => x.path === p);
     if (r === undefined) throw new Error(`no generated page ${p}; have:\n${built.records.map((x) => x.path).join('\n')}`);
     // `text`: the record file the page is written in.
-    const text = built.files.find((f) => f.path === `pages/${r.kind}/${r.dir}.json`)?.text ?? '';
+    const text = built.files.find((f) => f.path === recordFilePath(r.record.kind, r.dir))?.text ?? '';
     return { data: r.record as Front<T>, body: r.record.body, text };
   };
   return { built, byPath, page };

@@ -46,7 +46,7 @@ describe('the generated pages against Eleventy', () => {
       const r = built.records.find((x) => x.path === p);
       if (!r) throw new Error(`no page ${p}`);
       const { body, ...front } = r.record;
-      const data = { ...front, permalink: `/check/${n}/`, layout: `layouts/${r.kind}.njk`, eleventyExcludeFromCollections: true, dynamicPermalink: false };
+      const data = { ...front, permalink: `/check/${n}/`, layout: `layouts/${r.record.kind}.njk`, eleventyExcludeFromCollections: true, dynamicPermalink: false };
       await writeFile(path.join(site, 'check', `${n}.md`), `---\n# a test page\n${JSON.stringify(data)}\n---\n${body}`);
     }
     await promisify(execFile)(process.execPath, [ELEVENTY, '--config=site/eleventy.config.js', '--quiet'], { cwd: work, maxBuffer: 16 * 1024 * 1024 });
