@@ -21,12 +21,9 @@ export interface BuiltVersion {
   entry: IndexEntry;
 }
 
-/**
- * Maps one bundle and checks its artifacts against the schemas; throws naming the file and field.
- * `bundle`: the parsed bundle, or its text (parsed here).
- */
-export function buildOneVersion(version: string, bundleInput: string | StixBundle, label: string, shared: Pick<SharedSources, 'catalog' | 'rules' | 'ruleProblems'>, sources: SourceRecord[], includeDeprecated: boolean): BuiltVersion {
-  const { mapping, groups } = mapBundle(version, typeof bundleInput === 'string' ? parseBundle(bundleInput, label) : bundleInput, shared, includeDeprecated);
+/** Maps one parsed bundle and checks its artifacts against the schemas; throws naming the file and field. */
+export function buildOneVersion(version: string, bundle: StixBundle, shared: Pick<SharedSources, 'catalog' | 'rules' | 'ruleProblems'>, sources: SourceRecord[], includeDeprecated: boolean): BuiltVersion {
+  const { mapping, groups } = mapBundle(version, bundle, shared, includeDeprecated);
   const groupProblems = validateArtifact(GROUPS_FILE, groups);
   if (groupProblems.length > 0) throw new BuildError(`ATT&CK ${version}: ${GROUPS_FILE} does not match its schema: ${groupProblems.join('; ')}`);
   // Navigator heat maps (all events, and one per log) are published beside the data, listed in the manifest.
@@ -86,7 +83,7 @@ export function versionJob(bundle: Verified, o: Omit<VersionJob, 'bundle'>): Ver
 
 /** Builds a job's version and writes its files; resolves with its index entry. Takes the job's bundle bytes (see takeBundle). */
 export async function runVersionJob(job: VersionJob, shared: Pick<SharedSources, 'catalog' | 'rules' | 'ruleProblems'>): Promise<IndexEntry> {
-  const built = buildOneVersion(job.version, takeBundle(job), job.label, shared, job.sources, job.includeDeprecated);
+  const built = buildOneVersion(job.version, takeBundle(job), shared, job.sources, job.includeDeprecated);
   await writeVersionFiles(job.dir, built.bytes);
   return built.entry;
 }
