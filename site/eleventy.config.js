@@ -2,8 +2,8 @@
  * The documentation site. `npm run site:pages` writes the pages' records into site/_generated/pages/
  * (gitignored) from data/; before each build, render-pages.js renders them with the Nunjucks layouts
  * in site/_includes/layouts/ (see there why not as Eleventy templates); Eleventy renders the
- * hand-written pages in site/pages/ with the same layouts and copies data/ to /downloads/; `pagefind --site _site` then indexes the technique, event, tactic and data
- * component pages. The pages CLI also writes the coverage page's script (`_generated/assets/coverage.js`)
+ * hand-written pages in site/pages/ with the same layouts and copies data/ to /downloads/; `npm run
+ * site:search` then indexes the searchable pages with Pagefind (scripts/pages/search-index.ts). The pages CLI also writes the coverage page's script (`_generated/assets/coverage.js`)
  * and data files (`_generated/assets/coverage/<version>.json`), copied to /assets/.
  */
 import { execFile } from 'node:child_process';
