@@ -2,14 +2,12 @@
  * The documentation site. `npm run site:pages` writes the pages' records into site/_generated/pages/
  * (gitignored) from data/; before each build, render-pages.js renders them with the Nunjucks layouts
  * in site/_includes/layouts/ (see there why not as Eleventy templates); Eleventy renders the
- * hand-written pages in site/pages/ with the same layouts and copies data/ to /downloads/; `npm run
- * site:search` then indexes the searchable pages with Pagefind (scripts/pages/search-index.ts). The pages CLI also writes the coverage page's script (`_generated/assets/coverage.js`)
+ * hand-written pages in site/pages/ with the same layouts and copies data/ to /downloads/; the render
+ * also feeds the searchable pages to Pagefind (_config/search-index.js), which writes /pagefind/. The pages CLI also writes the coverage page's script (`_generated/assets/coverage.js`)
  * and data files (`_generated/assets/coverage/<version>.json`), copied to /assets/.
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import siteData from './_data/site.js';
 import filters from './_config/filters.js';
 import markdown from './_config/markdown.js';
@@ -35,41 +33,31 @@ export default function (eleventyConfig) {
   eleventyConfig.addWatchTarget(path.join(input, PAGES_DIR));
 
   // The generated pages, before Eleventy's own. The dev server rebuilds on any change (a stylesheet
-  // too): their inputs unchanged, the pages already written stay.
+  // too): their inputs unchanged, the pages already written stay. The search index is written with
+  // them (search-index.js) once every version is there: while scripts/cli/start.ts serves the
+  // latest version alone first, _generated/.partial says so, and the index waits for the full set.
   const includesDir = eleventyConfig.directories.includes;
   let rendered = '';
+  /** @type {Promise<import('./_config/render-pages.js').SearchResult> | null} */
+  let indexing = null;
   eleventyConfig.on('eleventy.before', async ({ directories }) => {
     const key = inputKey(input, includesDir);
     if (key === rendered) return;
-    const t0 = performance.now();
-    const { pages } = await renderPages({ inputDir: input, includesDir, outDir: directories.output, globalData: { site: siteData() } });
-    rendered = key;
-    console.log(`[site] ${pages} generated pages rendered in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  });
-
-  // `npm start` serves without `npm run site`'s Pagefind step: index once after the first build of
-  // every version so search works in the dev server too (later rebuilds keep _site/pagefind/). While
-  // scripts/cli/start.ts serves the latest version alone first, _generated/.partial says so; what
-  // counts is the state when a build starts, and rewritten pages come as a burst of rebuilds: index
-  // once the builds have been quiet for a moment (a build that starts meanwhile postpones it).
-  let indexed = false;
-  let complete = false;
-  /** @type {ReturnType<typeof setTimeout> | undefined} */
-  let pending;
-  eleventyConfig.on('eleventy.before', () => {
-    clearTimeout(pending);
     const generated = path.join(input, '_generated');
-    complete = existsSync(path.join(generated, 'site.yaml')) && !existsSync(path.join(generated, '.partial'));
+    const complete = existsSync(path.join(generated, 'site.yaml')) && !existsSync(path.join(generated, '.partial'));
+    const t0 = performance.now();
+    const { pages, search } = await renderPages({ inputDir: input, includesDir, outDir: directories.output, globalData: { site: siteData() }, search: complete });
+    rendered = key;
+    indexing = search;
+    console.log(`[site] ${pages} generated pages rendered in ${((performance.now() - t0) / 1000).toFixed(1)} s${search ? ', search index under way' : ''}`);
   });
-  eleventyConfig.on('eleventy.after', ({ directories, runMode }) => {
-    if (runMode !== 'serve' || indexed || !complete) return;
-    pending = setTimeout(() => {
-      indexed = true;
-      promisify(execFile)('npx', ['pagefind', '--site', directories.output, '--silent']).then(
-        () => console.log('[site] search index written (Pagefind): every version is built'),
-        (e) => console.error(`[site] Pagefind failed: ${e.message}`),
-      );
-    }, 1500);
+  // Pagefind writes the index while Eleventy builds its own pages; the build ends when it is written.
+  eleventyConfig.on('eleventy.after', async () => {
+    const search = indexing;
+    indexing = null;
+    if (!search) return;
+    const { pages, seconds } = await search;
+    console.log(`[site] search index of ${pages} pages written (Pagefind, ${seconds.toFixed(1)} s since the render began)`);
   });
 }
 

@@ -7,8 +7,8 @@
  *      console says what is still building;
  *   3. the pages of every version (with the "what changed" pages) into site/_generated/: Eleventy
  *      sees them and rebuilds, the browser reloads;
- *   4. once that build is done, Eleventy's after-build hook (site/eleventy.config.js) indexes the site
- *      with Pagefind, since `.partial` is gone.
+ *   4. that build, `.partial` gone, also writes the search index: the render hands the searchable
+ *      pages to Pagefind as it goes (site/eleventy.config.js, site/_config/search-index.js).
  *
  * Run from the folder holding site/ (the repository root for `npm start`). `npm run site:pages`
  * while it runs still regenerates everything, as before.
@@ -119,7 +119,7 @@ async function main(): Promise<void> {
       : `serving ${url} after ${seconds(t0)}; still building: the search index`,
   );
 
-  // 3. Every version: Eleventy rebuilds on the new pages; its after-build hook then runs Pagefind.
+  // 3. Every version: Eleventy rebuilds on the new pages, and writes the search index with them.
   if (rest.length > 0) {
     // Written beside, then swapped in with two renames: a rebuild sees one whole set or the other.
     const staging = path.resolve('.cache', 'start', 'generated');

@@ -19,6 +19,7 @@ import markdownIt from 'markdown-it';
 import nunjucks from 'nunjucks';
 import { FILTERS } from './filters.js';
 import { tableCaptions } from './markdown.js';
+import { SearchIndex, SearchIndexError } from './search-index.js';
 import { splitFrontMatter } from './site-meta.js';
 
 /** Where the page records are, under the input folder. */
@@ -118,17 +119,21 @@ export function inputKey(inputDir, includesDir) {
 }
 
 /**
- * @typedef {{ inputDir: string; includesDir: string; outDir: string; globalData: Record<string, unknown> }} RenderOptions
+ * `search`: also write the search index (`<outDir>/pagefind/`) of the pages marked searchable.
+ * @typedef {{ inputDir: string; includesDir: string; outDir: string; globalData: Record<string, unknown>; search?: boolean }} RenderOptions
  * @typedef {{ pages: number; targets: Array<[string, string]> }} RenderResult
+ * @typedef {{ pages: number; seconds: number }} SearchResult
  */
 
 /**
- * Renders the pages of the record files `files` into `o.outDir`.
+ * Renders the pages of the record files `files` into `o.outDir`, handing each searchable page to
+ * `search` as it is rendered.
  * @param {string[]} files
  * @param {RenderOptions} o
- * @returns {RenderResult}
+ * @param {SearchIndex | undefined} search
+ * @returns {Promise<RenderResult>}
  */
-function renderFiles(files, o) {
+async function renderFiles(files, o, search) {
   const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(o.includesDir), { autoescape: true });
   for (const [name, filter] of Object.entries(FILTERS)) env.addFilter(name, filter);
   // Eleventy's markdown-it options ({ html: true }) and the site's own addition.
@@ -188,8 +193,11 @@ function renderFiles(files, o) {
       const bytes = Buffer.from(content);
       const existing = statSync(target, { throwIfNoEntry: false });
       if (!(existing?.size === bytes.length && readFileSync(target).equals(bytes))) writeFileSync(target, bytes);
+      if (search && page['searchable'] === true) search.add(path.relative(o.outDir, target), content);
       pages++;
     }
+    // Lets the queued pages go out to Pagefind's process (and its answers in) between files.
+    if (search) await new Promise((resolve) => setImmediate(resolve));
   }
   return { pages, targets };
 }
@@ -199,34 +207,59 @@ function renderFiles(files, o) {
  * young generation: rendering makes short-lived strings by the gigabyte, and V8's default nursery
  * spent a quarter of the time collecting them (8.1 s against 6.5 s for the whole site here). Two
  * threads were no faster than one on this 2-core machine: allocation, not the CPU, is the limit.
+ * Resolves once the pages are written; with `o.search`, `search` resolves once the index is too
+ * (Pagefind's process writes it while Eleventy goes on with its own pages).
  * @param {RenderOptions} o
- * @returns {Promise<{ pages: number }>}
+ * @returns {Promise<{ pages: number; search: Promise<SearchResult> | null }>}
  */
 export async function renderPages(o) {
   const files = pageFiles(o.inputDir);
-  /** @type {RenderResult} */
-  const result = await new Promise((resolve, reject) => {
-    const worker = new Worker(new URL(import.meta.url), { workerData: { renderPages: { files, options: o } }, resourceLimits: { maxYoungGenerationSizeMb: 192 } });
-    worker.once('message', (/** @type {{ result?: RenderResult; error?: string }} */ m) => (m.result ? resolve(m.result) : reject(new RenderPagesError(m.error ?? 'the render thread failed'))));
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new RenderPagesError(`the render thread exited (code ${code}) before it was done`)));
+  const worker = new Worker(new URL(import.meta.url), { workerData: { renderPages: { files, options: o } }, resourceLimits: { maxYoungGenerationSizeMb: 192 } });
+  /** @type {{ resolve: (r: RenderResult) => void; reject: (e: Error) => void }} */
+  let rendered = { resolve: () => {}, reject: () => {} };
+  /** @type {{ resolve: (r: SearchResult) => void; reject: (e: Error) => void }} */
+  let indexed = { resolve: () => {}, reject: () => {} };
+  const result = new Promise((resolve, reject) => (rendered = { resolve, reject }));
+  /** @type {Promise<SearchResult>} */
+  const search = new Promise((resolve, reject) => (indexed = { resolve, reject }));
+  // Nobody may wait for the index (a render that fails first): its rejection is not unhandled.
+  search.catch(() => {});
+  const fail = (/** @type {Error} */ e) => {
+    rendered.reject(e);
+    indexed.reject(e);
+  };
+  worker.on('message', (/** @type {{ result?: RenderResult; search?: SearchResult; error?: string }} */ m) => {
+    if (m.result) rendered.resolve(m.result);
+    else if (m.search) indexed.resolve(m.search);
+    else fail(new RenderPagesError(m.error ?? 'the render thread failed'));
   });
+  worker.once('error', fail);
+  worker.once('exit', (code) => fail(new RenderPagesError(`the render thread exited (code ${code}) before it was done`)));
+  /** @type {RenderResult} */
+  const { pages, targets } = await result;
   /** @type {Map<string, string>} */
   const seen = new Map();
-  for (const [target, rel] of result.targets) {
+  for (const [target, rel] of targets) {
     const earlier = seen.get(target);
     if (earlier) throw new RenderPagesError(`two pages are written to ${path.relative(o.outDir, target)}: from ${earlier} and ${rel}`);
     seen.set(target, rel);
   }
-  return { pages: result.pages };
+  return { pages, search: o.search ? search : null };
 }
 
-// The render thread: the files, then the result (or the one line of what went wrong).
+// The render thread: the files, then the result, then the search index's (or the one line of what went wrong).
 if (!isMainThread && workerData?.renderPages) {
   const { files, options } = /** @type {{ files: string[]; options: RenderOptions }} */ (workerData.renderPages);
   try {
-    parentPort?.postMessage({ result: renderFiles(files, options) });
+    const t0 = performance.now();
+    const search = options.search ? await SearchIndex.create() : undefined;
+    parentPort?.postMessage({ result: await renderFiles(files, options, search) });
+    if (search) {
+      await search.write(path.join(options.outDir, 'pagefind'));
+      parentPort?.postMessage({ search: { pages: search.pages, seconds: (performance.now() - t0) / 1000 } });
+    }
   } catch (e) {
-    parentPort?.postMessage({ error: e instanceof RenderPagesError ? e.message : String(/** @type {Error} */ (e).stack ?? e) });
+    const expected = e instanceof RenderPagesError || e instanceof SearchIndexError;
+    parentPort?.postMessage({ error: expected ? e.message : String(/** @type {Error} */ (e).stack ?? e) });
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Building the site into a throw-away folder, serving it, and checking its links. The build runs
- * the real commands (pages CLI, Eleventy, Pagefind), on a copy of site/ so a test never touches the
+ * the real commands (pages CLI, then Eleventy, which writes Pagefind's index too), on a copy of site/ so a test never touches the
  * repository's site/_generated/ or _site/. Each is started with node on its own script, as npx would
  * after resolving it (npx's own start-up costs about a second per command here).
  */
@@ -12,7 +12,6 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from '../../scripts/lib/repo-root.ts';
-import { writeSearchIndex } from '../../scripts/pages/search-index.ts';
 
 const run = promisify(execFile);
 
@@ -21,7 +20,8 @@ export interface BuiltSite {
   dir: string;
   /** The generated Markdown (`site/_generated`). */
   generated: string;
-  seconds: { pages: number; eleventy: number; pagefind: number; total: number };
+  /** Eleventy's build includes the search index (site/_config/search-index.js). */
+  seconds: { pages: number; eleventy: number; total: number };
 }
 
 /** The script npx would run for `eleventy` (the pages CLI runs with tsx as node's loader). */
@@ -52,21 +52,14 @@ export async function siteWorkspace(work: string): Promise<string> {
   return path.join(work, 'site');
 }
 
-/**
- * `npm run site`, into `work/` (a `siteWorkspace`): runs the pages CLI on `dataDir`, Eleventy and
- * (unless `pagefind: false`) Pagefind.
- */
-export async function buildSite(work: string, dataDir: string, o: { pagefind?: boolean; base?: string } = {}): Promise<BuiltSite> {
+/** `npm run site`, into `work/` (a `siteWorkspace`): runs the pages CLI on `dataDir`, then Eleventy. */
+export async function buildSite(work: string, dataDir: string, o: { base?: string } = {}): Promise<BuiltSite> {
   const t0 = performance.now();
   await siteWorkspace(work);
   const generated = path.join(work, 'site', '_generated');
   const pages = await timed(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'scripts', 'cli', 'pages.ts'), '--data', dataDir, '--out', generated, '--base', o.base ?? '/'], REPO_ROOT);
   const eleventy = await timed(process.execPath, [BIN.eleventy, '--config=site/eleventy.config.js', '--quiet'], work);
-  // Pagefind as `npm run site` runs it: on the searchable pages alone (in this process, no tsx start-up).
-  const t1 = performance.now();
-  if (o.pagefind !== false) await writeSearchIndex(path.join(work, '_site'));
-  const pagefind = o.pagefind === false ? 0 : (performance.now() - t1) / 1000;
-  return { dir: path.join(work, '_site'), generated, seconds: { pages, eleventy, pagefind, total: (performance.now() - t0) / 1000 } };
+  return { dir: path.join(work, '_site'), generated, seconds: { pages, eleventy, total: (performance.now() - t0) / 1000 } };
 }
 
 /** Every file under `dir`, as `/`-separated paths relative to it. */

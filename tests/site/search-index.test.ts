@@ -1,63 +1,78 @@
 /**
- * The search index is written from the searchable pages alone (scripts/pages/search-index.ts): it
- * must be the index `pagefind --site` writes from the whole site, byte for byte, and a site with no
- * page marked searchable is indexed whole, as Pagefind does.
+ * The search index is fed page by page during the render (site/_config/search-index.js): it must
+ * hold exactly the pages marked searchable, each as `pagefind --site` indexes it from the rendered
+ * site (the same fragments, byte for byte), and it must be the same bytes on every build.
  */
 import { execFile } from 'node:child_process';
-import { cp } from 'node:fs/promises';
+import { cp, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeGenerated } from '../../scripts/cli/pages.ts';
 import { REPO_ROOT } from '../../scripts/lib/repo-root.ts';
-import { writeSearchIndex } from '../../scripts/pages/search-index.ts';
-import { tempDirs, writeTree } from '../helpers/tmp-dir.ts';
+import { buildSite, type BuiltSite } from '../../scripts/pages/site.ts';
+import { renderPages } from '../../site/_config/render-pages.js';
+import { tempDirs } from '../helpers/tmp-dir.ts';
 import { expectSameTree, tree } from '../helpers/tree.ts';
+import { fixtureInput } from './fixture.ts';
+import { siteWorkspace } from './helpers.ts';
 
 const PAGEFIND = path.join(REPO_ROOT, 'node_modules', 'pagefind', 'lib', 'runner', 'bin.cjs');
-const dirs = tempDirs();
-afterAll(() => dirs.cleanup());
+const temps = tempDirs();
+afterAll(() => temps.cleanup());
 
-const html = (title: string, body: string, marked: boolean): string =>
-  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>` +
-  `<body><nav>menu words</nav><main${marked ? ' data-pagefind-body' : ''}><h1>${title}</h1><p>${body}</p></main></body></html>\n`;
+let built: BuiltSite;
+let site: string;
+let work: string;
 
-async function both(files: Record<string, string>): Promise<{ ours: string; whole: string; result: Awaited<ReturnType<typeof writeSearchIndex>> }> {
-  const ours = await dirs.make('search-index-');
-  await writeTree(ours, files);
-  const whole = await dirs.make('search-index-whole-');
-  await cp(ours, whole, { recursive: true });
-  const result = await writeSearchIndex(ours);
-  await promisify(execFile)(process.execPath, [PAGEFIND, '--site', whole]);
-  return { ours, whole, result };
+/** Renders the fixture's records into `out` with the search index. */
+async function render(out: string): Promise<{ pages: number; indexed: number }> {
+  const { pages, search } = await renderPages({ inputDir: site, includesDir: path.join(site, '_includes'), outDir: out, globalData: { site: {} }, search: true });
+  if (!search) throw new Error('no search index under way');
+  return { pages, indexed: (await search).pages };
 }
 
-describe('writeSearchIndex', () => {
-  it('gives Pagefind the marked pages only, and writes the index Pagefind writes from the whole site', async () => {
-    const { ours, whole, result } = await both({
-      'index.html': html('Home', 'start here', false),
-      'techniques/T1003/index.html': html('OS Credential Dumping', 'lsass memory', true),
-      'v/9.0/techniques/T1003/index.html': html('Credential Dumping', 'older name', false),
-      'events/security-4688/index.html': html('Process creation', 'new process', true),
-      'assets/site.css': 'body{}',
-    });
-    expect(result).toMatchObject({ htmlFiles: 4, indexedFiles: 2 });
-    expect(result.output).toMatch(/Indexed 2 pages/);
-    const index = await tree(path.join(ours, 'pagefind'));
-    expect(index.size).toBeGreaterThan(5);
-    expectSameTree(index, await tree(path.join(whole, 'pagefind')));
+beforeAll(async () => {
+  work = await temps.make('search-index-');
+  built = buildSite(fixtureInput());
+  site = await siteWorkspace(work);
+  await writeGenerated(built.files, path.join(site, '_generated'));
+});
+
+describe('the search index written with the render', () => {
+  it('holds the searchable pages alone, each as `pagefind --site` indexes the rendered site', async () => {
+    const out = path.join(work, 'a');
+    const { pages, indexed } = await render(out);
+    const searchable = built.records.flatMap((r) => (r.record.searchable === true ? [r.record.permalink] : []));
+    expect(searchable.length).toBeGreaterThan(3);
+    expect(searchable.length).toBeLessThan(pages);
+    expect(indexed).toBe(searchable.length);
+    const entry = JSON.parse(await readFile(path.join(out, 'pagefind', 'pagefind-entry.json'), 'utf8')) as { languages: { en: { page_count: number } } };
+    expect(entry.languages.en.page_count).toBe(searchable.length);
+
+    // Pagefind's CLI on the whole rendered site (it reads every page, and keeps the marked ones).
+    const whole = path.join(work, 'whole');
+    await cp(out, whole, { recursive: true, filter: (src) => path.basename(src) !== 'pagefind' });
+    await promisify(execFile)(process.execPath, [PAGEFIND, '--site', whole]);
+    expectSameTree(await tree(path.join(out, 'pagefind', 'fragment')), await tree(path.join(whole, 'pagefind', 'fragment')));
+    const urls = [...(await tree(path.join(out, 'pagefind', 'fragment'))).values()].map((gz) => /"url":"([^"]*)"/.exec(gunzipText(gz))?.[1]).sort();
+    expect(urls).toEqual([...searchable].sort());
   });
 
-  it('indexes every page when none is marked', async () => {
-    const { ours, whole, result } = await both({
-      'a/index.html': html('Alpha', 'first', false),
-      'b/index.html': html('Beta', 'second', false),
-    });
-    expect(result).toMatchObject({ htmlFiles: 2, indexedFiles: 2 });
-    expect(result.output).toMatch(/Indexed 2 pages/);
-    expectSameTree(await tree(path.join(ours, 'pagefind')), await tree(path.join(whole, 'pagefind')));
-  });
-
-  it('says which folder is missing, in one line', async () => {
-    await expect(writeSearchIndex(path.join(REPO_ROOT, 'no-such-site'))).rejects.toThrow(/^cannot read the site folder .*no-such-site: .*Run Eleventy first/);
+  it('is the same bytes built twice, and replaces the previous index whole', async () => {
+    const a = path.join(work, 'twice-a');
+    await render(a);
+    const first = await tree(path.join(a, 'pagefind'));
+    await render(a);
+    expectSameTree(await tree(path.join(a, 'pagefind')), first);
+    const b = path.join(work, 'twice-b');
+    await render(b);
+    expectSameTree(await tree(path.join(b, 'pagefind')), first);
+    await rm(b, { recursive: true });
   });
 });
+
+function gunzipText(gz: Buffer): string {
+  return gunzipSync(gz).toString('utf8');
+}

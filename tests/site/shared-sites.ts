@@ -12,8 +12,6 @@ import { sharedFixture } from '../helpers/fixtures.ts';
 import { buildSite, type BuiltSite } from './helpers.ts';
 
 export interface SharedSiteOptions {
-  /** Run Pagefind (default true). */
-  pagefind?: boolean;
   /** The base path the site is served from (default `/`). */
   base?: string;
 }

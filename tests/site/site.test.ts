@@ -70,7 +70,7 @@ beforeAll(async () => {
   // Built once per run for every file that needs it (tests/site/shared-sites.ts).
   site = await fullSite();
   const s = site.seconds;
-  process.stderr.write(`site build: pages ${s.pages.toFixed(1)} s, eleventy ${s.eleventy.toFixed(1)} s, pagefind ${s.pagefind.toFixed(1)} s, total ${s.total.toFixed(1)} s\n`);
+  process.stderr.write(`site build: pages ${s.pages.toFixed(1)} s, eleventy with the search index ${s.eleventy.toFixed(1)} s, total ${s.total.toFixed(1)} s\n`);
 }, 240_000);
 
 describe('pages', () => {

@@ -1,0 +1,84 @@
+/**
+ * The site's search index (Pagefind), fed page by page while the generated pages render
+ * (render-pages.js) instead of by a second pass over _site/ afterwards.
+ *
+ * Why: Pagefind's CLI reads and parses every HTML file of the site (8,300 files, 160 MB) to index
+ * the 1,200 marked `data-pagefind-body`; even given only those, it had to find them first and read
+ * them back from disk after the render. Through Pagefind's Node API the renderer hands each
+ * searchable page's HTML to Pagefind's indexing process as soon as it is rendered, so the indexing
+ * runs on the other core meanwhile; only writing the index waits for the last page. Each page keeps
+ * the URL `pagefind --site` gives it (from its path under the output folder): the same pages, the
+ * same fragments, byte for byte (tests/site/search-index.test.ts). Pages are added in the render's
+ * order, which is fixed, so the index is the same bytes on every build.
+ */
+import { rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import * as pagefind from 'pagefind';
+
+/** A failure the user acts on; render-pages.js reports it in one line. */
+export class SearchIndexError extends Error {
+  skipOriginalStack = true;
+}
+
+export class SearchIndex {
+  /** @type {Awaited<ReturnType<typeof pagefind.createIndex>>['index'] & {}} */
+  #index;
+  /** @type {Array<Promise<void>>} */
+  #pending = [];
+  /** @type {string[]} */
+  #errors = [];
+  pages = 0;
+
+  /** @param {Awaited<ReturnType<typeof pagefind.createIndex>>['index'] & {}} index */
+  constructor(index) {
+    this.#index = index;
+  }
+
+  /** Starts Pagefind's indexing process. */
+  static async create() {
+    const { index, errors } = await pagefind.createIndex({}).catch((/** @type {unknown} */ e) => ({ index: undefined, errors: [String(e)] }));
+    if (!index || errors.length > 0) throw new SearchIndexError(`Pagefind could not start: ${errors.join('; ')}`);
+    return new SearchIndex(index);
+  }
+
+  /**
+   * Queues a rendered page. `relPath` is its file under the output folder (`techniques/T1003/index.html`),
+   * from which Pagefind makes its URL as the CLI does.
+   * @param {string} relPath
+   * @param {string} html
+   */
+  add(relPath, html) {
+    const sourcePath = relPath.split(path.sep).join('/');
+    this.pages++;
+    this.#pending.push(
+      this.#index.addHTMLFile({ sourcePath, content: html }).then(
+        (r) => {
+          if (r.errors.length > 0) this.#errors.push(`${sourcePath}: ${r.errors.join('; ')}`);
+        },
+        (/** @type {unknown} */ e) => {
+          this.#errors.push(`${sourcePath}: ${String(e)}`);
+        },
+      ),
+    );
+  }
+
+  /**
+   * Waits for every page, then writes the index into `outputPath` (`_site/pagefind`): beside it
+   * first, then swapped in, so a failed write leaves the previous index and no stale files mix in.
+   * @param {string} outputPath
+   */
+  async write(outputPath) {
+    try {
+      await Promise.all(this.#pending);
+      if (this.#errors.length > 0) throw new SearchIndexError(`Pagefind refused ${this.#errors.length} page(s): ${this.#errors.slice(0, 3).join(' | ')}`);
+      const temp = `${outputPath}.tmp-${process.pid}`;
+      await rm(temp, { recursive: true, force: true });
+      const { errors } = await this.#index.writeFiles({ outputPath: temp });
+      if (errors.length > 0) throw new SearchIndexError(`Pagefind could not write the index: ${errors.join('; ')}`);
+      await rm(outputPath, { recursive: true, force: true });
+      await rename(temp, outputPath);
+    } finally {
+      await pagefind.close();
+    }
+  }
+}
