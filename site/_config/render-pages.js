@@ -19,7 +19,7 @@ import markdownIt from 'markdown-it';
 import nunjucks from 'nunjucks';
 import { FILTERS } from './filters.js';
 import { tableCaptions } from './markdown.js';
-import { SearchIndex, SearchIndexError } from './search-index.js';
+import { SearchIndex } from './search-index.js';
 import { splitFrontMatter } from './site-meta.js';
 
 /** Where the page records are, under the input folder. */
@@ -125,15 +125,25 @@ export function inputKey(inputDir, includesDir) {
  * @typedef {{ pages: number; seconds: number }} SearchResult
  */
 
+/** How a searchable page's record reads in its file (records.ts writes each with JSON.stringify). */
+const SEARCHABLE = '"searchable":true';
+
 /**
- * Renders the pages of the record files `files` into `o.outDir`, handing each searchable page to
- * `search` as it is rendered.
+ * What the render thread tells the main thread: a searchable page (its file under the output
+ * folder and its HTML), that every searchable page has been sent, the result, or what went wrong.
+ * @typedef {{ page: [string, string] } | { searchableSent: true } | { result: RenderResult } | { error: string }} RenderMessage
+ */
+
+/**
+ * Renders the pages of the record files `files` into `o.outDir`. With `toSearch`, the files holding
+ * searchable pages come first (18 of 140 for the whole site), each such page handed to `toSearch`
+ * as it is rendered, then `searchableSent()`: the index can be written while the others render.
  * @param {string[]} files
  * @param {RenderOptions} o
- * @param {SearchIndex | undefined} search
- * @returns {Promise<RenderResult>}
+ * @param {{ page: (relPath: string, html: string) => void; searchableSent: () => void } | undefined} toSearch
+ * @returns {RenderResult}
  */
-async function renderFiles(files, o, search) {
+function renderFiles(files, o, toSearch) {
   const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(o.includesDir), { autoescape: true });
   for (const [name, filter] of Object.entries(FILTERS)) env.addFilter(name, filter);
   // Eleventy's markdown-it options ({ html: true }) and the site's own addition.
@@ -154,12 +164,14 @@ async function renderFiles(files, o, search) {
   const targets = [];
   const madeDirs = new Set();
   let pages = 0;
-  for (const file of files) {
+  let sealed = false;
+  /** @param {string} file @param {string} text */
+  const renderFile = (file, text) => {
     const rel = path.relative(o.inputDir, file);
     /** @type {{ layout?: unknown; pages?: unknown }} */
     let doc;
     try {
-      doc = JSON.parse(readFileSync(file, 'utf8'));
+      doc = JSON.parse(text);
     } catch (e) {
       throw new RenderPagesError(`cannot read the page records ${rel}: ${/** @type {Error} */ (e).message}. Run \`npm run site:pages\` again.`);
     }
@@ -193,12 +205,27 @@ async function renderFiles(files, o, search) {
       const bytes = Buffer.from(content);
       const existing = statSync(target, { throwIfNoEntry: false });
       if (!(existing?.size === bytes.length && readFileSync(target).equals(bytes))) writeFileSync(target, bytes);
-      if (search && page['searchable'] === true) search.add(path.relative(o.outDir, target), content);
+      if (toSearch && page['searchable'] === true) {
+        // Cannot happen while records.ts writes records with JSON.stringify; if it ever did, the
+        // index would miss the page, so the build stops instead.
+        if (sealed) throw new RenderPagesError(`${rel}: the searchable page ${String(page['permalink'])} was not found before the search index was written (its record does not read ${SEARCHABLE})`);
+        toSearch.page(path.relative(o.outDir, target), content);
+      }
       pages++;
     }
-    // Lets the queued pages go out to Pagefind's process (and its answers in) between files.
-    if (search) await new Promise((resolve) => setImmediate(resolve));
+  };
+  /** @type {string[]} */
+  const later = [];
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    if (toSearch && !text.includes(SEARCHABLE)) later.push(file);
+    else renderFile(file, text);
   }
+  if (toSearch) {
+    sealed = true;
+    toSearch.searchableSent();
+  }
+  for (const file of later) renderFile(file, readFileSync(file, 'utf8'));
   return { pages, targets };
 }
 
@@ -214,24 +241,26 @@ async function renderFiles(files, o, search) {
  */
 export async function renderPages(o) {
   const files = pageFiles(o.inputDir);
+  const t0 = performance.now();
+  // Pagefind is fed from this thread, idle while the render thread works, so that the pages flow
+  // to its process as they come (the render thread's own event loop is blocked while it renders).
+  const index = o.search ? await SearchIndex.create() : undefined;
   const worker = new Worker(new URL(import.meta.url), { workerData: { renderPages: { files, options: o } }, resourceLimits: { maxYoungGenerationSizeMb: 192 } });
   /** @type {{ resolve: (r: RenderResult) => void; reject: (e: Error) => void }} */
   let rendered = { resolve: () => {}, reject: () => {} };
-  /** @type {{ resolve: (r: SearchResult) => void; reject: (e: Error) => void }} */
-  let indexed = { resolve: () => {}, reject: () => {} };
   const result = new Promise((resolve, reject) => (rendered = { resolve, reject }));
-  /** @type {Promise<SearchResult>} */
-  const search = new Promise((resolve, reject) => (indexed = { resolve, reject }));
-  // Nobody may wait for the index (a render that fails first): its rejection is not unhandled.
-  search.catch(() => {});
+  /** @type {Promise<void> | undefined} */
+  let written;
   const fail = (/** @type {Error} */ e) => {
     rendered.reject(e);
-    indexed.reject(e);
+    // A render that fails leaves the previous index; Pagefind's process goes.
+    if (index && !written) void index.close();
   };
-  worker.on('message', (/** @type {{ result?: RenderResult; search?: SearchResult; error?: string }} */ m) => {
-    if (m.result) rendered.resolve(m.result);
-    else if (m.search) indexed.resolve(m.search);
-    else fail(new RenderPagesError(m.error ?? 'the render thread failed'));
+  worker.on('message', (/** @type {RenderMessage} */ m) => {
+    if ('page' in m) index?.add(m.page[0], m.page[1]);
+    else if ('searchableSent' in m) written = index?.write(path.join(o.outDir, 'pagefind'));
+    else if ('result' in m) rendered.resolve(m.result);
+    else if ('error' in m) fail(new RenderPagesError(m.error));
   });
   worker.once('error', fail);
   worker.once('exit', (code) => fail(new RenderPagesError(`the render thread exited (code ${code}) before it was done`)));
@@ -241,25 +270,27 @@ export async function renderPages(o) {
   const seen = new Map();
   for (const [target, rel] of targets) {
     const earlier = seen.get(target);
-    if (earlier) throw new RenderPagesError(`two pages are written to ${path.relative(o.outDir, target)}: from ${earlier} and ${rel}`);
+    if (earlier) {
+      if (index && !written) void index.close();
+      throw new RenderPagesError(`two pages are written to ${path.relative(o.outDir, target)}: from ${earlier} and ${rel}`);
+    }
     seen.set(target, rel);
   }
-  return { pages, search: o.search ? search : null };
+  const search = written && index ? written.then(() => ({ pages: index.pages, seconds: (performance.now() - t0) / 1000 })) : null;
+  // Awaited by the caller (Eleventy's after-build hook); not unhandled meanwhile.
+  search?.catch(() => {});
+  return { pages, search };
 }
 
-// The render thread: the files, then the result, then the search index's (or the one line of what went wrong).
+// The render thread: the searchable pages as they come, then the result (or the one line of what went wrong).
 if (!isMainThread && workerData?.renderPages) {
   const { files, options } = /** @type {{ files: string[]; options: RenderOptions }} */ (workerData.renderPages);
+  /** @param {RenderMessage} m */
+  const post = (m) => parentPort?.postMessage(m);
+  const toSearch = options.search ? { page: (/** @type {string} */ rel, /** @type {string} */ html) => post({ page: [rel, html] }), searchableSent: () => post({ searchableSent: true }) } : undefined;
   try {
-    const t0 = performance.now();
-    const search = options.search ? await SearchIndex.create() : undefined;
-    parentPort?.postMessage({ result: await renderFiles(files, options, search) });
-    if (search) {
-      await search.write(path.join(options.outDir, 'pagefind'));
-      parentPort?.postMessage({ search: { pages: search.pages, seconds: (performance.now() - t0) / 1000 } });
-    }
+    post({ result: renderFiles(files, options, toSearch) });
   } catch (e) {
-    const expected = e instanceof RenderPagesError || e instanceof SearchIndexError;
-    parentPort?.postMessage({ error: expected ? e.message : String(/** @type {Error} */ (e).stack ?? e) });
+    post({ error: e instanceof RenderPagesError ? e.message : String(/** @type {Error} */ (e).stack ?? e) });
   }
 }

@@ -4,9 +4,10 @@
  *
  * Why: Pagefind's CLI reads and parses every HTML file of the site (8,300 files, 160 MB) to index
  * the 1,200 marked `data-pagefind-body`; even given only those, it had to find them first and read
- * them back from disk after the render. Through Pagefind's Node API the renderer hands each
- * searchable page's HTML to Pagefind's indexing process as soon as it is rendered, so the indexing
- * runs on the other core meanwhile; only writing the index waits for the last page. Each page keeps
+ * them back from disk after the render. Through Pagefind's Node API each searchable page's HTML
+ * goes to Pagefind's indexing process as soon as it is rendered (render-pages.js renders the files
+ * holding searchable pages first, and feeds Pagefind from the main thread), so the indexing, and
+ * then the writing of the index, run on the other core while the rest of the site renders. Each page keeps
  * the URL `pagefind --site` gives it (from its path under the output folder): the same pages, the
  * same fragments, byte for byte (tests/site/search-index.test.ts). Pages are added in the render's
  * order, which is fixed, so the index is the same bytes on every build.
@@ -78,7 +79,12 @@ export class SearchIndex {
       await rm(outputPath, { recursive: true, force: true });
       await rename(temp, outputPath);
     } finally {
-      await pagefind.close();
+      await this.close();
     }
+  }
+
+  /** Stops Pagefind's process (the index unwritten, unless `write` did it). */
+  async close() {
+    await pagefind.close();
   }
 }

@@ -4,7 +4,7 @@
  * site (the same fragments, byte for byte), and it must be the same bytes on every build.
  */
 import { execFile } from 'node:child_process';
-import { cp, readFile, rm } from 'node:fs/promises';
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
@@ -70,6 +70,19 @@ describe('the search index written with the render', () => {
     await render(b);
     expectSameTree(await tree(path.join(b, 'pagefind')), first);
     await rm(b, { recursive: true });
+  });
+
+  it('stops the build rather than miss a searchable page it did not see coming', async () => {
+    // The searchable files render first, found by how records.ts writes the flag; a record written
+    // otherwise would come after the index is sealed.
+    const copy = path.join(work, 'odd');
+    await cp(site, path.join(copy, 'site'), { recursive: true });
+    const file = path.join(copy, 'site', '_generated', 'pages', 'technique', 'latest.json');
+    await writeFile(file, (await readFile(file, 'utf8')).replaceAll('"searchable":true', '"searchable": true'));
+    const inputDir = path.join(copy, 'site');
+    await expect(renderPages({ inputDir, includesDir: path.join(inputDir, '_includes'), outDir: path.join(copy, '_site'), globalData: { site: {} }, search: true })).rejects.toThrow(
+      /^_generated\/pages\/technique\/latest\.json: the searchable page \/techniques\/T\d+\/ was not found before the search index was written/,
+    );
   });
 });
 
