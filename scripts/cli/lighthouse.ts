@@ -18,8 +18,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import net from 'node:net';
 import { createGzip } from 'node:zlib';
-import lighthouse from 'lighthouse';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { CHROMIUM_ARGS, launchChromium } from '../chromium/launch.ts';
 import { ExpectedError } from '../lib/expected-error.ts';
 import { REPO_ROOT } from '../lib/repo-root.ts';
@@ -103,7 +102,7 @@ async function freePort(): Promise<number> {
 async function startChromium(port: number): Promise<{ browser: Browser; source: string }> {
   try {
     return await launchChromium({
-      launch: (executablePath, env) => chromium.launch({ executablePath, args: [...CHROMIUM_ARGS, `--remote-debugging-port=${port}`], headless: true, timeout: 60_000, env: env as Record<string, string> }),
+      launch: async (executablePath, env) => (await import('playwright-core')).chromium.launch({ executablePath, args: [...CHROMIUM_ARGS, `--remote-debugging-port=${port}`], headless: true, timeout: 60_000, env: env as Record<string, string> }),
     });
   } catch (e) {
     throw new LighthouseError((e as Error).message.split('\n').join(' '));
@@ -124,6 +123,8 @@ export interface PageScores {
 }
 
 async function measure(port: number, url: string): Promise<PageScores> {
+  // Loaded when a page is measured: Lighthouse takes over a second to import, which a usage error need not wait for.
+  const { default: lighthouse } = await import('lighthouse');
   const result = await lighthouse(url, { port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility'] });
   const lhr = result?.lhr;
   if (!lhr) throw new LighthouseError(`Lighthouse returned no result for ${url}`);
