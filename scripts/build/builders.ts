@@ -9,7 +9,7 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { IndexEntry } from '../artifacts/build.ts';
 import { rebuildExpected } from './expected.ts';
-import { parseShared, type SharedInputs, type SharedSources } from './shared.ts';
+import { parseSharedOnce, type SharedInputs, type SharedSources } from './shared.ts';
 import { runVersionJob, type VersionJob } from './version.ts';
 import type { VersionResult } from './worker.ts';
 
@@ -27,7 +27,7 @@ export class InlineBuilder implements VersionBuilder {
   constructor(private readonly inputs: SharedInputs) {}
   /** Parsed on first use, so a build that fails before its first version does not pay for it. */
   sharedSources(): SharedSources {
-    this.shared ??= parseShared(this.inputs);
+    this.shared ??= parseSharedOnce(this.inputs);
     return this.shared;
   }
   build(job: VersionJob): Promise<IndexEntry> {

@@ -110,22 +110,32 @@ describe('the install step', () => {
   });
 
   it('killing a real build process at many points leaves, once recovered, the old output or the new one', async () => {
-    const outcomes: string[] = [];
-    for (const ms of [400, 1500, 2500, 3200, 3800, 4400, 5200, 60_000]) {
+    // One build run to its end first: it must install the new build, and its length sets the kill
+    // points, spread over the run and thickest at its end, where the install is (points in fixed
+    // milliseconds fell after the end on a fast machine and all before the install on a slow one).
+    const build = async (killAfterMs: number | null): Promise<{ outcome: string; ms: number }> => {
       const out = await oldOutput();
       const old = await tree(out);
+      const t0 = performance.now();
       const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts', 'cli', 'data.ts'), '--attack', VERSIONS.join(','), '--mirror', sharedSourcesDir(), '--out', out, '--jobs', '1', '--no-cache', '--lock', path.join(repoRoot, 'scripts', 'sources.lock.json')], { cwd: repoRoot, stdio: 'ignore' });
       const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+      const timer = killAfterMs === null ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
       await exited;
+      const ms = performance.now() - t0;
       clearTimeout(timer);
       await recoverInstall(out);
-      outcomes.push(`${ms} ms: ${expectOldOrNew(await tree(out), old, `killed at ${ms} ms`)}`);
+      const label = killAfterMs === null ? 'not killed' : `killed at ${Math.round(killAfterMs)} ms`;
+      const outcome = expectOldOrNew(await tree(out), old, label);
       expect((await readdir(out)).filter((n) => n.startsWith('.'))).toEqual([]);
       expect((await readdir(path.join(out, 'enterprise-attack'))).filter((n) => n.startsWith('.'))).toEqual([]);
-    }
-    // The last one was never killed: it must have installed the new build.
-    expect(outcomes.at(-1)).toMatch(/: new$/);
+      return { outcome: `${label}: ${outcome}`, ms };
+    };
+    const whole = await build(null);
+    expect(whole.outcome).toMatch(/: new$/);
+    const outcomes = [whole.outcome];
+    for (const f of [0.15, 0.4, 0.6, 0.75, 0.85, 0.92, 0.97]) outcomes.push((await build(f * whole.ms)).outcome);
+    // Killed early, the old output stays; some kill must have stopped a build (not all were too late).
+    expect(outcomes[1]).toMatch(/: old$/);
   }, 240_000);
 });
 
