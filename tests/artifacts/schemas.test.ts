@@ -71,15 +71,13 @@ describe('mapping.csv', () => {
     const manifest = (await load(v, 'manifest.json')) as { counts: { rows: number; techniques: number } };
     expect(rows).toHaveLength(manifest.counts.rows);
     expect(new Set(rows.map((r) => r['technique_id'])).size).toBe(manifest.counts.techniques);
-    for (const r of rows) {
-      if (r['event_id']) {
-        expect(r['event_id']).toMatch(/^\d+$/);
-        expect(r['event_log']).not.toBe('');
-        expect(EVIDENCE_KINDS).toContain(r['evidence']);
-        expect(GRADES).toContain(r['grade']);
-      } else {
-        expect(r['grade']).toBe('');
-      }
-    }
+    // A row with an event has its log, a numeric ID, a known evidence kind and grade; one without
+    // has no grade. Checked row by row, reported once (an expect per field of 22,000 rows took seconds).
+    const kinds = new Set<string>(EVIDENCE_KINDS);
+    const grades = new Set<string>(GRADES);
+    const wrong = rows.filter((r) =>
+      r['event_id'] ? !(/^\d+$/.test(r['event_id']) && r['event_log'] !== '' && kinds.has(r['evidence'] ?? '') && grades.has(r['grade'] ?? '')) : r['grade'] !== '',
+    );
+    expect(wrong.slice(0, 5)).toEqual([]);
   });
 });
