@@ -4,7 +4,8 @@
  * durations of the last run on this machine when it has them (node_modules/.vite), and by file size
  * on a fresh clone, which put the slowest files late: a clean clone's run took 231 s of wall time
  * for 350 s of files on two workers. The list is the slowest files of a clean-clone run
- * (2026-12-02), longest first; it changes the order only, never what runs.
+ * (2026-12-02), longest first, the type-check third (beside the site's tests, which wait on
+ * Chromium now and then); it changes the order only, never what runs.
  */
 import path from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
@@ -12,6 +13,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 export const SLOWEST_FIRST = [
   'tests/pipeline/build.test.ts',
   'tests/site/site.test.ts',
+  'tests/typecheck/typecheck.test.ts',
   'tests/build/install.test.ts',
   'tests/nightly/nightly.test.ts',
   'tests/cli/run.test.ts',
