@@ -3,6 +3,7 @@
  * the new one, never a mix; leftovers of killed runs are removed; the shrink guard of npm run data.
  */
 import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, watch } from 'node:fs';
 import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +22,8 @@ const tmp = tempDirs();
 let lock: LockFile;
 /**
  * One build cache for this file: the first build of VERSIONS is cold, the others copy it (what is
- * tested here is the install, not the build; the killed processes below build cold).
+ * tested here is the install, not the build; one killed process below builds cold, the others
+ * copy from this cache, so that most of their run is the install).
  */
 let buildCache: string;
 /** The output of a clean build of VERSIONS into an empty folder. */
@@ -110,32 +112,51 @@ describe('the install step', () => {
   });
 
   it('killing a real build process at many points leaves, once recovered, the old output or the new one', async () => {
-    // One build run to its end first: it must install the new build, and its length sets the kill
-    // points, spread over the run and thickest at its end, where the install is (points in fixed
-    // milliseconds fell after the end on a fast machine and all before the install on a slow one).
-    const build = async (killAfterMs: number | null): Promise<{ outcome: string; ms: number }> => {
+    /** Runs `npm run data` of VERSIONS over an old output; `kill` says when to SIGKILL it, if at all. */
+    type Kill = { afterMs: number } | { when: (out: string) => boolean } | { onJournal: true };
+    const build = async (cold: boolean, kill: Kill | null): Promise<{ outcome: string; ms: number }> => {
       const out = await oldOutput();
       const old = await tree(out);
       const t0 = performance.now();
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts', 'cli', 'data.ts'), '--attack', VERSIONS.join(','), '--mirror', sharedSourcesDir(), '--out', out, '--jobs', '1', '--no-cache', '--lock', path.join(repoRoot, 'scripts', 'sources.lock.json')], { cwd: repoRoot, stdio: 'ignore' });
+      const cache = cold ? ['--no-cache'] : ['--build-cache', buildCache];
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts', 'cli', 'data.ts'), '--attack', VERSIONS.join(','), '--mirror', sharedSourcesDir(), '--out', out, '--jobs', '1', ...cache, '--lock', path.join(repoRoot, 'scripts', 'sources.lock.json')], { cwd: repoRoot, stdio: 'ignore' });
       const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-      const timer = killAfterMs === null ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      let timer: NodeJS.Timeout | undefined;
+      // The journal is the install's commit point: killed the moment it appears, the build is
+      // mid-install, and the next run must finish it.
+      const watcher = kill && 'onJournal' in kill ? watch(out, (_event, name) => name === JOURNAL && child.kill('SIGKILL')) : undefined;
+      if (kill && 'afterMs' in kill) timer = setTimeout(() => child.kill('SIGKILL'), kill.afterMs);
+      else if (kill && 'when' in kill) {
+        timer = setInterval(() => {
+          if (kill.when(out)) child.kill('SIGKILL');
+        }, 10);
+      }
       await exited;
       const ms = performance.now() - t0;
       clearTimeout(timer);
+      clearInterval(timer);
+      watcher?.close();
       await recoverInstall(out);
-      const label = killAfterMs === null ? 'not killed' : `killed at ${Math.round(killAfterMs)} ms`;
+      const label = `${cold ? 'cold' : 'from the cache'}, ${kill === null ? 'not killed' : 'afterMs' in kill ? `killed at ${Math.round(kill.afterMs)} ms` : 'when' in kill ? 'killed mid-build' : 'killed when its journal appeared'}`;
       const outcome = expectOldOrNew(await tree(out), old, label);
       expect((await readdir(out)).filter((n) => n.startsWith('.'))).toEqual([]);
       expect((await readdir(path.join(out, 'enterprise-attack'))).filter((n) => n.startsWith('.'))).toEqual([]);
       return { outcome: `${label}: ${outcome}`, ms };
     };
-    const whole = await build(null);
+    // A cold build killed once it has written a version into its staging tree.
+    const staged = (out: string): boolean => readdirSync(out).some((n) => n.startsWith('.staging-') && existsSync(path.join(out, n, 'enterprise-attack', VERSIONS[0] ?? '', 'manifest.json')));
+    const outcomes = [(await build(true, { when: staged })).outcome];
+    expect(outcomes[0]).toMatch(/: old$/);
+    // Builds copied from the cache, so most of each run is the install: one run to its end (which
+    // must install the new build), then kills at 15 to 97 % of its length, thickest at the end
+    // (points in fixed milliseconds fell after the end on a fast machine, before the install on a slow one).
+    const whole = await build(false, null);
     expect(whole.outcome).toMatch(/: new$/);
-    const outcomes = [whole.outcome];
-    for (const f of [0.15, 0.4, 0.6, 0.75, 0.85, 0.92, 0.97]) outcomes.push((await build(f * whole.ms)).outcome);
-    // Killed early, the old output stays; some kill must have stopped a build (not all were too late).
-    expect(outcomes[1]).toMatch(/: old$/);
+    outcomes.push(whole.outcome);
+    for (const f of [0.15, 0.4, 0.6, 0.75, 0.85, 0.92, 0.97]) outcomes.push((await build(false, { afterMs: f * whole.ms })).outcome);
+    outcomes.push((await build(false, { onJournal: true })).outcome);
+    // Killed at its start, the old output stays: the kills did stop builds.
+    expect(outcomes[2]).toMatch(/: old$/);
   }, 240_000);
 });
 
