@@ -160,7 +160,8 @@ function fileForSync(siteDir: string, urlPath: string): string | null {
     return null;
   }
   const file = path.join(siteDir, ...p.split('/').filter(Boolean));
-  if (!file.startsWith(siteDir)) return null;
+  // Inside the folder: `/site-other` merely starts like `/site`.
+  if (file !== siteDir && !file.startsWith(siteDir + path.sep)) return null;
   const candidates = p.endsWith('/') ? [path.join(file, 'index.html')] : [file, path.join(file, 'index.html')];
   return candidates.find((c) => statSync(c, { throwIfNoEntry: false })?.isFile() === true) ?? null;
 }
