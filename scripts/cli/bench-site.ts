@@ -78,13 +78,22 @@ function benchVersion(input: SiteInput, version: string, repeat: number): SiteBe
   return { version, pages, ms: best, pagesPerSecond: Math.round(pages / (best / 1000)) };
 }
 
+/**
+ * A throw-away folder Eleventy can build in (a copy of site/ without its _generated/, node_modules
+ * linked), so that a bench leaves the repository's site/_generated/ and _site/ alone. The caller removes it.
+ */
+export async function benchWorkspace(prefix: string): Promise<string> {
+  const work = await mkdtemp(path.join(os.tmpdir(), prefix));
+  await writeFile(path.join(work, 'package.json'), '{ "private": true, "type": "module" }\n');
+  await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(work, 'node_modules'), 'dir');
+  await cp(path.join(REPO_ROOT, 'site'), path.join(work, 'site'), { recursive: true, filter: (src) => path.basename(src) !== '_generated' });
+  return work;
+}
+
 export async function benchSite(o: { dataDir?: string; repeat?: number } = {}): Promise<SiteBench> {
   const dataDir = o.dataDir ?? DEFAULT_DATA;
-  const work = await mkdtemp(path.join(os.tmpdir(), 'bench-site-'));
+  const work = await benchWorkspace('bench-site-');
   try {
-    await writeFile(path.join(work, 'package.json'), '{ "private": true, "type": "module" }\n');
-    await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(work, 'node_modules'), 'dir');
-    await cp(path.join(REPO_ROOT, 'site'), path.join(work, 'site'), { recursive: true, filter: (src) => path.basename(src) !== '_generated' });
 
     // The pages CLI as `npm run site` runs it (its own process, package.json's node flags).
     const generated = path.join(work, 'site', '_generated');

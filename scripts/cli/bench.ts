@@ -20,6 +20,7 @@ import { DEFAULT_LOCK } from './data.ts';
 import { parseCliArgs, runCli } from './errors.ts';
 import { benchBuild, formatBuildBench } from './bench-build.ts';
 import { benchSite, formatSiteBench } from './bench-site.ts';
+import { benchStart, benchTests, formatStartBench } from './bench-start.ts';
 import { loadShared, runBuild } from '../build/run.ts';
 
 interface Row {
@@ -55,16 +56,17 @@ class PeakMemory {
   }
 }
 
-const USAGE = `Usage: npm run bench -- [--mirror DIR] [--attack V[,V…]] [--no-site]
+const USAGE = `Usage: npm run bench -- [--mirror DIR] [--attack V[,V…]] [--no-site] [--no-test]
 
   --mirror DIR    the offline mirror to build from (default: ../shared/sources)
   --attack LIST   versions to time (default: the lock's attackVersions)
-  --no-site       leave out the site build
+  --no-site       leave out the site build and npm start
+  --no-test       leave out npm test (vitest run, about 2 min)
   -h, --help      this text
 `;
 
 async function main(): Promise<void> {
-  const { values } = parseCliArgs(process.argv.slice(2), { mirror: { type: 'string' }, attack: { type: 'string' }, 'no-site': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, USAGE);
+  const { values } = parseCliArgs(process.argv.slice(2), { mirror: { type: 'string' }, attack: { type: 'string' }, 'no-site': { type: 'boolean' }, 'no-test': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, USAGE);
   if (values.help) {
     process.stdout.write(USAGE);
     return;
@@ -145,6 +147,10 @@ async function main(): Promise<void> {
     // The figures of issue 14, beside their targets: time and peak memory against the floor, each run in its own process.
     lines.push('', formatBuildBench(await benchBuild({ mirror, versions })));
     if (!values['no-site']) lines.push('', formatSiteBench(await benchSite()));
+    // Last, each alone on the machine: npm start, then the test suite.
+    const start = values['no-site'] ? null : await benchStart();
+    const tests = values['no-test'] ? null : await benchTests();
+    lines.push('', formatStartBench(start, tests));
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
     await fetcher.close();
