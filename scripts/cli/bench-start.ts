@@ -13,6 +13,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { REPO_ROOT } from '../lib/repo-root.ts';
 import { benchWorkspace } from './bench-site.ts';
+import { isMain, parseCliArgs, runCli } from './errors.ts';
 import { DEFAULT_DATA } from './pages.ts';
 
 export const START_TARGETS = { homeSeconds: 10, testSeconds: 120 } as const;
@@ -108,4 +109,24 @@ export function formatStartBench(start: StartBench | null, tests: TestBench | nu
   if (tests) lines.push(`| npm test (vitest run, in this checkout: ${tests.passed} passed, ${tests.failed} failed) | ${tests.seconds.toFixed(1)} s | ≤ ${t.testSeconds} s (${met(tests.failed === 0 && tests.seconds <= t.testSeconds)}) |`);
   else lines.push('| npm test | skipped (--no-test) | |');
   return `${lines.join('\n')}\n`;
+}
+
+const USAGE = `Usage: node --import tsx scripts/cli/bench-start.ts [--no-test] (npm run bench runs it too)
+
+Times npm start (its home page, then every version and the search index) and npm test.
+
+  --no-test    leave out npm test (vitest run, about 2 min)
+  -h, --help   this text
+`;
+
+if (isMain(import.meta.url)) {
+  await runCli(async () => {
+    const { values } = parseCliArgs(process.argv.slice(2), { 'no-test': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, USAGE);
+    if (values.help) {
+      process.stdout.write(USAGE);
+      return;
+    }
+    const start = await benchStart();
+    process.stdout.write(formatStartBench(start, values['no-test'] ? null : await benchTests()));
+  });
 }
