@@ -12,7 +12,7 @@
  * same fragments, byte for byte (tests/site/search-index.test.ts). Pages are added in the render's
  * order, which is fixed, so the index is the same bytes on every build.
  */
-import { rename, rm } from 'node:fs/promises';
+import { readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as pagefind from 'pagefind';
 
@@ -69,15 +69,21 @@ export class SearchIndex {
    * @param {string} outputPath
    */
   async write(outputPath) {
+    const dir = path.dirname(outputPath);
+    const prefix = `${path.basename(outputPath)}.tmp-`;
+    const temp = path.join(dir, `${prefix}${process.pid}`);
     try {
       await Promise.all(this.#pending);
       if (this.#errors.length > 0) throw new SearchIndexError(`Pagefind refused ${this.#errors.length} page(s): ${this.#errors.slice(0, 3).join(' | ')}`);
-      const temp = `${outputPath}.tmp-${process.pid}`;
-      await rm(temp, { recursive: true, force: true });
-      const { errors } = await this.#index.writeFiles({ outputPath: temp });
-      if (errors.length > 0) throw new SearchIndexError(`Pagefind could not write the index: ${errors.join('; ')}`);
+      // Leftovers of a killed build (pagefind.tmp-<pid>) would be published with the site.
+      for (const name of await readdir(dir).catch(() => /** @type {string[]} */ ([]))) if (name.startsWith(prefix)) await rm(path.join(dir, name), { recursive: true, force: true });
+      const { errors } = await this.#index.writeFiles({ outputPath: temp }).catch((/** @type {unknown} */ e) => ({ errors: [String(e)] }));
+      if (errors.length > 0) throw new SearchIndexError(`Pagefind could not write the index into ${temp}: ${errors.join('; ')}`);
       await rm(outputPath, { recursive: true, force: true });
       await rename(temp, outputPath);
+    } catch (e) {
+      await rm(temp, { recursive: true, force: true });
+      throw e;
     } finally {
       await this.close();
     }

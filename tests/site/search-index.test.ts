@@ -4,7 +4,7 @@
  * site (the same fragments, byte for byte), and it must be the same bytes on every build.
  */
 import { execFile } from 'node:child_process';
-import { cp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
@@ -66,6 +66,10 @@ describe('the search index written with the render', () => {
     const first = await tree(path.join(a, 'pagefind'));
     await render(a);
     expectSameTree(await tree(path.join(a, 'pagefind')), first);
+    // A killed build's leftover beside the index goes; nothing else is left beside it.
+    await mkdir(path.join(a, 'pagefind.tmp-99999', 'fragment'), { recursive: true });
+    await render(a);
+    expect((await readdir(a)).filter((n) => n.startsWith('pagefind'))).toEqual(['pagefind']);
     const b = path.join(work, 'twice-b');
     await render(b);
     expectSameTree(await tree(path.join(b, 'pagefind')), first);
