@@ -258,7 +258,11 @@ export async function renderPages(o) {
   };
   worker.on('message', (/** @type {RenderMessage} */ m) => {
     if ('page' in m) index?.add(m.page[0], m.page[1]);
-    else if ('searchableSent' in m) written = index?.write(path.join(o.outDir, 'pagefind'));
+    else if ('searchableSent' in m) {
+      written = index?.write(path.join(o.outDir, 'pagefind'));
+      // Awaited through `search` below; if the render fails first, nobody awaits it.
+      written?.catch(() => {});
+    }
     else if ('result' in m) rendered.resolve(m.result);
     else if ('error' in m) fail(new RenderPagesError(m.error));
   });
