@@ -240,12 +240,25 @@ export function buildCoverageLayer(data: VersionData, report: CoverageReport, op
   });
 }
 
+type RankedTechniques = Array<{ t: CoverageTechnique; links: ReturnType<typeof rankedLinks> }>;
+const rankedCache = new WeakMap<VersionData, RankedTechniques>();
+
+/** Every technique by ID with its links strongest first: once per version, not once per log's layer (21 of them). */
+function rankedTechniques(data: VersionData): RankedTechniques {
+  let ranked = rankedCache.get(data);
+  if (!ranked) {
+    const events = new Map(data.events.map((e) => [e.key, e]));
+    ranked = [...data.techniques].sort(byId).map((t) => ({ t, links: rankedLinks(t, events) }));
+    rankedCache.set(data, ranked);
+  }
+  return ranked;
+}
+
 /** Heat map of the events of `log` (all logs when undefined): score = best grade of those events. */
 function heatLayer(data: VersionData, log: string | undefined): NavigatorLayer {
   const v = data.attackVersion;
-  const events = new Map(data.events.map((e) => [e.key, e]));
   const what = log === undefined ? 'Windows event' : `${log} event`;
-  const scored = [...data.techniques].sort(byId).map((t) => ({ t, links: rankedLinks(t, events).filter((l) => log === undefined || l.log === log) }));
+  const scored = rankedTechniques(data).map(({ t, links }) => ({ t, links: log === undefined ? links : links.filter((l) => l.log === log) }));
   const best = new Map<string, Grade>();
   const entries = scored.flatMap(({ t, links }) => {
     const top = links[0];
