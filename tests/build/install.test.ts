@@ -148,12 +148,12 @@ describe('the install step', () => {
     const outcomes = [(await build(true, { when: staged })).outcome];
     expect(outcomes[0]).toMatch(/: old$/);
     // Builds copied from the cache, so most of each run is the install: one run to its end (which
-    // must install the new build), then kills at 15 to 97 % of its length, thickest at the end
+    // must install the new build), then kills at 20 to 97 % of its length, thickest at the end
     // (points in fixed milliseconds fell after the end on a fast machine, before the install on a slow one).
     const whole = await build(false, null);
     expect(whole.outcome).toMatch(/: new$/);
     outcomes.push(whole.outcome);
-    for (const f of [0.15, 0.4, 0.6, 0.75, 0.85, 0.92, 0.97]) outcomes.push((await build(false, { afterMs: f * whole.ms })).outcome);
+    for (const f of [0.2, 0.6, 0.85, 0.92, 0.97]) outcomes.push((await build(false, { afterMs: f * whole.ms })).outcome);
     outcomes.push((await build(false, { onJournal: true })).outcome);
     // Killed at its start, the old output stays: the kills did stop builds.
     expect(outcomes[2]).toMatch(/: old$/);
