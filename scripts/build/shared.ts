@@ -120,8 +120,8 @@ export function parseShared(inputs: SharedInputs): SharedSources {
 let lastParsed: { key: string; shared: SharedSources } | undefined;
 
 /**
- * `parseShared`, but a process that builds again from the same verified bytes (the tests, a
- * nightly's check after its build) reuses the catalogue and rules it parsed last time instead of
+ * `parseShared`, but a process that builds again from the same verified bytes (a test worker
+ * builds up to a dozen times a file) reuses the catalogue and rules it parsed last time instead of
  * unpacking three archives again: about a second a build. Safe because parsing is pure and the
  * builds only read what it returns (every version of one build already shares it). One set is
  * kept, so memory stays that of one build.
