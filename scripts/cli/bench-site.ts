@@ -9,7 +9,7 @@
  * Pagefind) within 15 s on the project's 2-core machine (issue 14).
  */
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -18,6 +18,8 @@ import { coverageDataPath } from '../pages/coverage.ts';
 import { buildSite } from '../pages/site.ts';
 import type { SiteInput } from '../pages/types.ts';
 import { REPO_ROOT } from '../lib/repo-root.ts';
+import { npmScriptNodeArgs } from '../local-run/npm-script.ts';
+import { siteWorkspace } from '../local-run/workspace.ts';
 import { isMain, parseCliArgs, runCli } from './errors.ts';
 import { DEFAULT_DATA, readSiteInput } from './pages.ts';
 
@@ -55,13 +57,9 @@ const bin = {
   eleventy: path.join(REPO_ROOT, 'node_modules', '@11ty', 'eleventy', 'cmd.cjs'),
 };
 
-/** The pages CLI and the node flags package.json runs it with (`site:pages`, `site`). */
-const PAGES_CLI = path.join(REPO_ROOT, 'scripts', 'cli', 'pages.ts');
-const PAGES_NODE_FLAGS = ['--max-semi-space-size=64', '--import', 'tsx'];
-
-async function timedNode(script: string, args: string[], cwd: string, nodeFlags: string[] = []): Promise<{ seconds: number; stdout: string; stderr: string }> {
+async function timedNode(nodeArgs: string[], cwd: string): Promise<{ seconds: number; stdout: string; stderr: string }> {
   const t0 = performance.now();
-  const { stdout, stderr } = await run(process.execPath, [...nodeFlags, script, ...args], { cwd, maxBuffer: 64 * 1024 * 1024 });
+  const { stdout, stderr } = await run(process.execPath, nodeArgs, { cwd, maxBuffer: 64 * 1024 * 1024 });
   return { seconds: (performance.now() - t0) / 1000, stdout, stderr };
 }
 
@@ -78,15 +76,10 @@ function benchVersion(input: SiteInput, version: string, repeat: number): SiteBe
   return { version, pages, ms: best, pagesPerSecond: Math.round(pages / (best / 1000)) };
 }
 
-/**
- * A throw-away folder Eleventy can build in (a copy of site/ without its _generated/, node_modules
- * linked), so that a bench leaves the repository's site/_generated/ and _site/ alone. The caller removes it.
- */
+/** A throw-away site workspace (see siteWorkspace) in a new temporary folder; the caller removes it. */
 export async function benchWorkspace(prefix: string): Promise<string> {
   const work = await mkdtemp(path.join(os.tmpdir(), prefix));
-  await writeFile(path.join(work, 'package.json'), '{ "private": true, "type": "module" }\n');
-  await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(work, 'node_modules'), 'dir');
-  await cp(path.join(REPO_ROOT, 'site'), path.join(work, 'site'), { recursive: true, filter: (src) => path.basename(src) !== '_generated' });
+  await siteWorkspace(work);
   return work;
 }
 
@@ -95,13 +88,13 @@ export async function benchSite(o: { dataDir?: string; repeat?: number } = {}): 
   const work = await benchWorkspace('bench-site-');
   try {
 
-    // The pages CLI as `npm run site` runs it (its own process, package.json's node flags).
+    // The pages CLI as `npm run site:pages` runs it (its own process, package.json's node flags).
     const generated = path.join(work, 'site', '_generated');
-    const pagesRun = await timedNode(PAGES_CLI, ['--data', dataDir, '--out', generated], REPO_ROOT, PAGES_NODE_FLAGS);
+    const pagesRun = await timedNode([...npmScriptNodeArgs('site:pages'), '--data', dataDir, '--out', generated], REPO_ROOT);
     const line = /wrote (\d+) pages of \d+ versions? to .* \(read and diff (\d+) ms, build (\d+) ms, (\d+) pages\/s, bundles (\d+) ms, .*write (\d+) ms\)/.exec(pagesRun.stderr);
     if (!line) throw new Error(`bench: the pages CLI did not report its stages:\n${pagesRun.stderr}`);
     const generation = { pages: Number(line[1]), seconds: pagesRun.seconds, readMs: Number(line[2]), buildMs: Number(line[3]), pagesPerSecond: Number(line[4]), bundlesMs: Number(line[5]), writeMs: Number(line[6]) };
-    const eleventy = await timedNode(bin.eleventy, ['--config=site/eleventy.config.js', '--quiet'], work);
+    const eleventy = await timedNode([bin.eleventy, '--config=site/eleventy.config.js', '--quiet'], work);
     const written = /Wrote (\d+) files?/.exec(eleventy.stdout);
     const rendered = /\[site\] (\d+) generated pages rendered in ([\d.]+) s/.exec(eleventy.stdout);
     const indexed = /\[site\] search index of (\d+) pages written \(Pagefind, ([\d.]+) s since the render began\)/.exec(eleventy.stdout);

@@ -9,9 +9,10 @@
  */
 import { spawn } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { REPO_ROOT } from '../lib/repo-root.ts';
+import { freePort } from '../local-run/free-port.ts';
+import { npmScriptNodeArgs } from '../local-run/npm-script.ts';
 import { benchWorkspace } from './bench-site.ts';
 import { isMain, parseCliArgs, runCli } from './errors.ts';
 import { DEFAULT_DATA } from './pages.ts';
@@ -31,29 +32,11 @@ export interface TestBench {
   failed: number;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** `node <flags> <script> <args>` as package.json's `start` runs it: its flags, read from package.json. */
-async function startCommand(): Promise<string[]> {
-  const pkg = JSON.parse(await readFile(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const words = (pkg.scripts['start'] ?? '').split(/\s+/);
-  if (words[0] !== 'node') throw new Error(`bench: package.json's start script is not a node command: ${pkg.scripts['start']}`);
-  return words.slice(1).map((w) => (w.startsWith('scripts/') ? path.join(REPO_ROOT, w) : w));
-}
-
 export async function benchStart(o: { dataDir?: string; timeoutSeconds?: number } = {}): Promise<StartBench> {
   const work = await benchWorkspace('bench-start-');
   const port = await freePort();
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...(await startCommand()), '--data', o.dataDir ?? DEFAULT_DATA, '--port', String(port)], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...npmScriptNodeArgs('start'), '--data', o.dataDir ?? DEFAULT_DATA, '--port', String(port)], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   let allSeconds = 0;
   for (const stream of [child.stdout, child.stderr]) {

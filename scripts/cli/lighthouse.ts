@@ -12,16 +12,16 @@
  */
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { stat } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import net from 'node:net';
 import { createGzip } from 'node:zlib';
 import type { Browser } from 'playwright-core';
 import { CHROMIUM_ARGS, launchChromium } from '../chromium/launch.ts';
 import { ExpectedError } from '../lib/expected-error.ts';
 import { REPO_ROOT } from '../lib/repo-root.ts';
+import { freePort } from '../local-run/free-port.ts';
+import { siteFileFor } from '../local-run/site-file.ts';
 import { isMain, parseCliArgs, runCli } from './errors.ts';
 
 const LIGHTHOUSE_VERSION = (JSON.parse(readFileSync(createRequire(import.meta.url).resolve('lighthouse/package.json'), 'utf8')) as { version: string }).version;
@@ -52,50 +52,25 @@ const TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
-async function fileFor(dir: string, urlPath: string): Promise<string | null> {
-  let p: string;
-  try {
-    p = decodeURIComponent(urlPath);
-  } catch {
-    return null;
-  }
-  const file = path.join(dir, ...p.split('/').filter(Boolean));
-  if (file !== dir && !file.startsWith(dir + path.sep)) return null;
-  for (const c of p.endsWith('/') ? [path.join(file, 'index.html')] : [file, path.join(file, 'index.html')]) {
-    if ((await stat(c).catch(() => null))?.isFile()) return c;
-  }
-  return null;
-}
-
 /** A static server for `dir` on 127.0.0.1, gzipping text as GitHub Pages does. */
 export async function serveSite(dir: string): Promise<{ url: string; close: () => Promise<void> }> {
   const server = http.createServer((req, res) => {
     const urlPath = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    void fileFor(dir, urlPath).then((file) => {
-      if (!file) {
-        res.writeHead(404, { 'content-type': 'text/plain' });
-        res.end('not found');
-        return;
-      }
-      const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
-      const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')) && type !== 'application/wasm';
-      res.writeHead(200, { 'content-type': type, 'cache-control': 'max-age=600', ...(gzip ? { 'content-encoding': 'gzip', vary: 'accept-encoding' } : {}) });
-      const body = createReadStream(file);
-      (gzip ? body.pipe(createGzip()) : body).pipe(res);
-    });
+    const file = siteFileFor(dir, urlPath);
+    if (!file) {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found');
+      return;
+    }
+    const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
+    const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')) && type !== 'application/wasm';
+    res.writeHead(200, { 'content-type': type, 'cache-control': 'max-age=600', ...(gzip ? { 'content-encoding': 'gzip', vary: 'accept-encoding' } : {}) });
+    const body = createReadStream(file);
+    (gzip ? body.pipe(createGzip()) : body).pipe(res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
-/** A free TCP port on 127.0.0.1, for Chromium's DevTools endpoint (Lighthouse drives the browser through it). */
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
 }
 
 /** Chromium as the browser tests start it (CHROMIUM_PATH, a system one, the npm one), with a DevTools port for Lighthouse. */

@@ -6,7 +6,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EVIL_EVENT_NAME, EVIL_NAME, SCRIPT, writeFixtureData } from './fixture.ts';
-import { type BuiltSite, checkLinks, fileFor, walk } from './helpers.ts';
+import { type BuiltSite, checkLinks, walk } from './helpers.ts';
+import { siteFileFor } from '../../scripts/local-run/site-file.ts';
 import { sharedSite } from './shared-sites.ts';
 
 let site: BuiltSite;
@@ -155,9 +156,9 @@ describe('a site served from a sub-path (GitHub Pages project site)', () => {
     expect(page).toContain('data-event-base="/sub/dir/events/"');
     expect(page).toContain('<script type="module" src="/sub/dir/assets/coverage.js"></script>');
     for (const url of [...page.matchAll(/data-data="([^"]+)"/g)].map((m) => m[1] ?? '')) {
-      expect(await fileFor(sub.dir, url.replace('/sub/dir/', '/')), url).not.toBeNull();
+      expect(siteFileFor(sub.dir, url.replace('/sub/dir/', '/')), url).not.toBeNull();
     }
-    expect(await fileFor(sub.dir, '/assets/coverage.js')).not.toBeNull();
+    expect(siteFileFor(sub.dir, '/assets/coverage.js')).not.toBeNull();
   });
 
   it('writes the pages at the same output paths', async () => {

@@ -5,13 +5,16 @@
  * after resolving it (npx's own start-up costs about a second per command here).
  */
 import { execFile } from 'node:child_process';
-import { createReadStream, readFileSync, statSync } from 'node:fs';
-import { cp, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { createReadStream, readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from '../../scripts/lib/repo-root.ts';
+import { npmScriptNodeArgs } from '../../scripts/local-run/npm-script.ts';
+import { siteFileFor } from '../../scripts/local-run/site-file.ts';
+import { siteWorkspace } from '../../scripts/local-run/workspace.ts';
 
 const run = promisify(execFile);
 
@@ -40,25 +43,16 @@ async function timed(cmd: string, args: string[], cwd: string): Promise<number> 
   return (performance.now() - t0) / 1000;
 }
 
-/**
- * A folder Eleventy can build in, apart from the repository: `work/` (made if missing) gets a copy
- * of site/ without its _generated/, node_modules linked and a package.json. Returns `work/site`.
- */
-export async function siteWorkspace(work: string): Promise<string> {
-  await mkdir(work, { recursive: true });
-  await writeFile(path.join(work, 'package.json'), '{ "private": true, "type": "module" }\n');
-  await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(work, 'node_modules'), 'dir');
-  await cp(path.join(REPO_ROOT, 'site'), path.join(work, 'site'), { recursive: true, filter: (src) => path.basename(src) !== '_generated' });
-  return path.join(work, 'site');
-}
+/** A folder Eleventy can build in, apart from the repository (scripts/local-run/workspace.ts). */
+export { siteWorkspace };
 
 /** `npm run site`, into `work/` (a `siteWorkspace`): runs the pages CLI on `dataDir`, then Eleventy. */
 export async function buildSite(work: string, dataDir: string, o: { base?: string } = {}): Promise<BuiltSite> {
   const t0 = performance.now();
   await siteWorkspace(work);
   const generated = path.join(work, 'site', '_generated');
-  // As package.json runs it (see the README's Speed section: a larger young generation for the page builders).
-  const pages = await timed(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', path.join(REPO_ROOT, 'scripts', 'cli', 'pages.ts'), '--data', dataDir, '--out', generated, '--base', o.base ?? '/'], REPO_ROOT);
+  // As `npm run site:pages` runs it, with package.json's node flags.
+  const pages = await timed(process.execPath, [...npmScriptNodeArgs('site:pages'), '--data', dataDir, '--out', generated, '--base', o.base ?? '/'], REPO_ROOT);
   const eleventy = await timed(process.execPath, [BIN.eleventy, '--config=site/eleventy.config.js', '--quiet'], work);
   return { dir: path.join(work, '_site'), generated, seconds: { pages, eleventy, total: (performance.now() - t0) / 1000 } };
 }
@@ -75,11 +69,6 @@ export async function walk(dir: string, filter: (rel: string) => boolean = () =>
   };
   await visit('');
   return out.sort();
-}
-
-/** The file a site URL path is served from (`/a/` → `a/index.html`), or null when none is. */
-export async function fileFor(siteDir: string, urlPath: string): Promise<string | null> {
-  return fileForSync(siteDir, urlPath);
 }
 
 export interface LinkReport {
@@ -132,7 +121,7 @@ export async function checkLinks(siteDir: string, prefix = '/'): Promise<LinkRep
       }
       let file = files.get(url.pathname);
       if (file === undefined) {
-        file = fileForSync(siteDir, `/${url.pathname.slice(prefix.length)}`);
+        file = siteFileFor(siteDir, `/${url.pathname.slice(prefix.length)}`);
         files.set(url.pathname, file);
       }
       if (!file) {
@@ -151,21 +140,6 @@ export async function checkLinks(siteDir: string, prefix = '/'): Promise<LinkRep
   return { pages: pages.length, links, broken };
 }
 
-/** `fileFor`, synchronously: the link check looks up thousands of paths, and a stat through the thread pool costs more here than the stat. */
-function fileForSync(siteDir: string, urlPath: string): string | null {
-  let p: string;
-  try {
-    p = decodeURIComponent(urlPath);
-  } catch {
-    return null;
-  }
-  const file = path.join(siteDir, ...p.split('/').filter(Boolean));
-  // Inside the folder: `/site-other` merely starts like `/site`.
-  if (file !== siteDir && !file.startsWith(siteDir + path.sep)) return null;
-  const candidates = p.endsWith('/') ? [path.join(file, 'index.html')] : [file, path.join(file, 'index.html')];
-  return candidates.find((c) => statSync(c, { throwIfNoEntry: false })?.isFile() === true) ?? null;
-}
-
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
@@ -181,20 +155,19 @@ const TYPES: Record<string, string> = {
 export async function serveStatic(dir: string): Promise<{ url: string; close: () => Promise<void> }> {
   const server = http.createServer((req, res) => {
     const urlPath = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    void fileFor(dir, urlPath).then((file) => {
-      if (!file) {
-        res.writeHead(404, { 'content-type': TYPES['.html'] ?? '' });
-        createReadStream(path.join(dir, '404.html')).on('error', () => res.end('not found')).pipe(res);
-        return;
-      }
-      if (!urlPath.endsWith('/') && file.endsWith(`${path.sep}index.html`) && !urlPath.endsWith('index.html')) {
-        res.writeHead(301, { location: `${urlPath}/` });
-        res.end();
-        return;
-      }
-      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
-      createReadStream(file).pipe(res);
-    });
+    const file = siteFileFor(dir, urlPath);
+    if (!file) {
+      res.writeHead(404, { 'content-type': TYPES['.html'] ?? '' });
+      createReadStream(path.join(dir, '404.html')).on('error', () => res.end('not found')).pipe(res);
+      return;
+    }
+    if (!urlPath.endsWith('/') && file.endsWith(`${path.sep}index.html`) && !urlPath.endsWith('index.html')) {
+      res.writeHead(301, { location: `${urlPath}/` });
+      res.end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

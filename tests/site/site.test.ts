@@ -30,7 +30,8 @@ import { decodeText } from '../../scripts/coverage/load.ts';
 import { changeSummary } from '../../scripts/pages/changes.ts';
 import { dataComponentSlug, eventSlug } from '../../scripts/pages/urls.ts';
 import { downloadText, sharedChromium } from '../helpers/chromium.ts';
-import { type BuiltSite, checkLinks, fileFor, serveStatic, walk } from './helpers.ts';
+import { type BuiltSite, checkLinks, serveStatic, walk } from './helpers.ts';
+import { siteFileFor } from '../../scripts/local-run/site-file.ts';
 import { fullSite } from './shared-sites.ts';
 
 const DATA = path.join(REPO_ROOT, 'data');
@@ -89,14 +90,14 @@ describe('pages', () => {
     ];
     expect(urls.length).toBeGreaterThan(200);
     const out: string[] = [];
-    for (const u of urls) if (!(await fileFor(site.dir, u))) out.push(u);
+    for (const u of urls) if (!(siteFileFor(site.dir, u))) out.push(u);
     return out;
   };
 
   it(`has a page for every technique, tactic, event and data component of the latest version (${LATEST}) at the root`, async () => {
     expect(await missing('/', LATEST)).toEqual([]);
-    expect(await fileFor(site.dir, '/events/security-4688/')).not.toBeNull();
-    expect(await fileFor(site.dir, '/techniques/T1112/')).not.toBeNull();
+    expect(siteFileFor(site.dir, '/events/security-4688/')).not.toBeNull();
+    expect(siteFileFor(site.dir, '/techniques/T1112/')).not.toBeNull();
   });
 
   it(`has them again under /v/${LATEST}/`, async () => {
@@ -169,9 +170,9 @@ describe('what changed pages', () => {
   const pageOf = (version: string): string => (version === LATEST ? '/changes/' : `/v/${version}/changes/`);
 
   it('has one for every version after the first (the latest also at /changes/), and none for the first', async () => {
-    for (const v of versions.slice(1)) expect(await fileFor(site.dir, `/v/${v}/changes/`), v).not.toBeNull();
-    expect(await fileFor(site.dir, '/changes/')).not.toBeNull();
-    expect(await fileFor(site.dir, `/v/${OLDEST}/changes/`)).toBeNull();
+    for (const v of versions.slice(1)) expect(siteFileFor(site.dir, `/v/${v}/changes/`), v).not.toBeNull();
+    expect(siteFileFor(site.dir, '/changes/')).not.toBeNull();
+    expect(siteFileFor(site.dir, `/v/${OLDEST}/changes/`)).toBeNull();
     const home = await readFile(path.join(site.dir, 'index.html'), 'utf8');
     expect(home).toContain(`<a href="/changes/">What changed since ATT&CK v${versions.at(-2)}</a>`);
     expect(home).toMatch(/<nav class="wrap site-nav"[\s\S]*href="\/changes\/"[\s\S]*<\/nav>/);
@@ -185,14 +186,14 @@ describe('what changed pages', () => {
     let links = 0;
     for (const d of diffs) {
       const url = pageOf(d.newVersion);
-      const html = await readFile((await fileFor(site.dir, url)) ?? '', 'utf8');
+      const html = await readFile((siteFileFor(site.dir, url)) ?? '', 'utf8');
       expect(html, url).toContain(`<h1>What changed from ATT&CK v${d.oldVersion} to v${d.newVersion}</h1>`);
       for (const row of changeSummary(d)) {
         const cell = new RegExp(`<th scope="row">${row.kind}</th><td[^>]*>([^<]*)</td>`).exec(html)?.[1];
         expect(cell, `${url} ${row.kind}`).toBe(row.changed ? row.text.replace(/&/g, '&amp;') : 'No change.');
       }
       const hrefs = [...html.matchAll(/href="([^"]*\/(?:techniques|events)\/[^"]+)"/g)].map((m) => m[1] ?? '');
-      for (const href of new Set(hrefs)) expect(await fileFor(site.dir, href), `${url} → ${href}`).not.toBeNull();
+      for (const href of new Set(hrefs)) expect(siteFileFor(site.dir, href), `${url} → ${href}`).not.toBeNull();
       links += hrefs.length;
       // Names and counts of the report's sections are on the page.
       for (const t of d.techniques.added.slice(0, 3)) expect(html, url).toContain(`>${t.id}</a>`);

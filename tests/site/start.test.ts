@@ -5,10 +5,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../scripts/lib/repo-root.ts';
+import { freePort } from '../../scripts/local-run/free-port.ts';
+import { npmScriptNodeArgs } from '../../scripts/local-run/npm-script.ts';
 import { tempDirs } from '../helpers/tmp-dir.ts';
 import { writeFixtureData } from './fixture.ts';
 import { siteWorkspace } from './helpers.ts';
@@ -50,16 +50,11 @@ beforeAll(async () => {
   await writeFixtureData(data);
   work = path.join(root, 'work');
   await siteWorkspace(work);
-  // A free port: let the OS pick one, then hand it to Eleventy.
-  const port = await new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
+  // A free port: the OS picks one, handed to Eleventy.
+  const port = await freePort();
   const site = path.join(work, '_site');
-  child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'scripts', 'cli', 'start.ts'), '--data', data, '--port', String(port)], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+  // As `npm start` runs it, with package.json's node flags.
+  child = spawn(process.execPath, [...npmScriptNodeArgs('start'), '--data', data, '--port', String(port)], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
   let checking: Promise<void> | undefined;
   for (const stream of [child.stdout, child.stderr]) {
     let rest = '';
