@@ -4,7 +4,8 @@
  * each page's record (its front data, its view, and its body: the HTML-escaped summary and any
  * Markdown after it). Upstream text only ever sits in the JSON (read by autoescaping Nunjucks
  * layouts) or in the escaped summary, so neither Markdown nor a template engine interprets it.
- * One page per line, so a diff of two builds reads page by page.
+ * One page per line, so a diff of two builds reads page by page. The first line counts the
+ * searchable pages (`{"searchable": 3,`).
  */
 import type { GeneratedFile, Page, PageKind, PageMeta } from './types.ts';
 
@@ -38,18 +39,21 @@ export function pageRecord<T>(page: Page<T>, dir: string): GeneratedPage<T> {
 
 /** The record files of `pages`, in the order the pages come (grouped by kind, then folder). */
 export function recordFiles(pages: readonly GeneratedPage[], source: string): GeneratedFile[] {
-  const groups = new Map<string, { kind: PageKind; lines: string[] }>();
+  const groups = new Map<string, { kind: PageKind; lines: string[]; searchable: number }>();
   for (const p of pages) {
     const key = recordFilePath(p.record.kind, p.dir);
     let g = groups.get(key);
     if (!g) {
-      g = { kind: p.record.kind, lines: [] };
+      g = { kind: p.record.kind, lines: [], searchable: 0 };
       groups.set(key, g);
     }
     g.lines.push(JSON.stringify(p.record));
+    if (p.record.searchable) g.searchable++;
   }
+  // The count of searchable pages comes first: the renderer reads it from the file's first line to
+  // render the files that feed the search index before the others.
   return [...groups].map(([key, g]) => ({
     path: key,
-    text: `{"generated": ${JSON.stringify(generatedNotice(source))},\n"layout": ${JSON.stringify(`layouts/${g.kind}.njk`)},\n"pages": [\n${g.lines.join(',\n')}\n]}\n`,
+    text: `{"searchable": ${g.searchable},\n"generated": ${JSON.stringify(generatedNotice(source))},\n"layout": ${JSON.stringify(`layouts/${g.kind}.njk`)},\n"pages": [\n${g.lines.join(',\n')}\n]}\n`,
   }));
 }

@@ -9,10 +9,11 @@
  * same HTML, byte for byte. The layouts, filters, Markdown options and global data are the ones Eleventy uses,
  * so a page renders the same either way; the site tests compare the output.
  *
- * Input: `_generated/pages/<kind>/<latest|v<version>>.json`, each `{ layout, pages: [{ permalink, …,
- * view, body }] }`; a page's `body` is Markdown (an HTML summary, and the "what changed" report).
+ * Input: `_generated/pages/<kind>/<latest|v<version>>.json`, each `{ searchable, layout, pages: [{
+ * permalink, …, view, body }] }` (`searchable`: how many of its pages are); a page's `body` is
+ * Markdown (an HTML summary, and the "what changed" report).
  */
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import markdownIt from 'markdown-it';
@@ -125,8 +126,23 @@ export function inputKey(inputDir, includesDir) {
  * @typedef {{ pages: number; seconds: number }} SearchResult
  */
 
-/** How a searchable page's record reads in its file (records.ts writes each with JSON.stringify). */
-const SEARCHABLE = '"searchable":true';
+/**
+ * How many searchable pages a record file holds, from its first line (`{"searchable": 3,`, as
+ * scripts/pages/records.ts writes it), read without reading the file; null when it does not say.
+ * @param {string} file
+ * @returns {number | null}
+ */
+function searchableCount(file) {
+  const head = Buffer.alloc(64);
+  const fd = openSync(file, 'r');
+  try {
+    const n = readSync(fd, head, 0, head.length, 0);
+    const m = /^\{"searchable": (\d+),/.exec(head.subarray(0, n).toString('utf8'));
+    return m ? Number(m[1]) : null;
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /**
  * What the render thread tells the main thread: a searchable page (its file under the output
@@ -206,9 +222,9 @@ function renderFiles(files, o, toSearch) {
       const existing = statSync(target, { throwIfNoEntry: false });
       if (!(existing?.size === bytes.length && readFileSync(target).equals(bytes))) writeFileSync(target, bytes);
       if (toSearch && page['searchable'] === true) {
-        // Cannot happen while records.ts writes records with JSON.stringify; if it ever did, the
+        // Cannot happen while records.ts counts the file's searchable pages; if it ever did, the
         // index would miss the page, so the build stops instead.
-        if (sealed) throw new RenderPagesError(`${rel}: the searchable page ${String(page['permalink'])} was not found before the search index was written (its record does not read ${SEARCHABLE})`);
+        if (sealed) throw new RenderPagesError(`${rel}: the searchable page ${String(page['permalink'])} was not found before the search index was written (the file's first line counts no searchable page)`);
         toSearch.page(path.relative(o.outDir, target), content);
       }
       pages++;
@@ -217,9 +233,9 @@ function renderFiles(files, o, toSearch) {
   /** @type {string[]} */
   const later = [];
   for (const file of files) {
-    const text = readFileSync(file, 'utf8');
-    if (toSearch && !text.includes(SEARCHABLE)) later.push(file);
-    else renderFile(file, text);
+    // A file that does not say how many it holds is rendered first, as one that holds some.
+    if (toSearch && searchableCount(file) === 0) later.push(file);
+    else renderFile(file, readFileSync(file, 'utf8'));
   }
   if (toSearch) {
     sealed = true;

@@ -45,6 +45,9 @@ describe('the search index written with the render', () => {
     const out = path.join(work, 'a');
     const { pages, indexed } = await render(out);
     const searchable = built.records.flatMap((r) => (r.record.searchable === true ? [r.record.permalink] : []));
+    // Each record file counts its searchable pages on its first line, which orders the render.
+    const counted = built.files.filter((f) => f.path.startsWith('pages/')).reduce((n, f) => n + Number(/^\{"searchable": (\d+),/.exec(f.text)?.[1] ?? NaN), 0);
+    expect(counted).toBe(searchable.length);
     expect(searchable.length).toBeGreaterThan(3);
     expect(searchable.length).toBeLessThan(pages);
     expect(indexed).toBe(searchable.length);
@@ -77,12 +80,14 @@ describe('the search index written with the render', () => {
   });
 
   it('stops the build rather than miss a searchable page it did not see coming', async () => {
-    // The searchable files render first, found by how records.ts writes the flag; a record written
-    // otherwise would come after the index is sealed.
+    // The files that hold searchable pages render first, found by the count on their first line; a
+    // file whose count is wrong would come after the index is sealed.
     const copy = path.join(work, 'odd');
     await cp(site, path.join(copy, 'site'), { recursive: true });
     const file = path.join(copy, 'site', '_generated', 'pages', 'technique', 'latest.json');
-    await writeFile(file, (await readFile(file, 'utf8')).replaceAll('"searchable":true', '"searchable": true'));
+    const text = await readFile(file, 'utf8');
+    expect(text).toMatch(/^\{"searchable": [1-9]\d*,\n/);
+    await writeFile(file, text.replace(/^\{"searchable": \d+,/, '{"searchable": 0,'));
     const inputDir = path.join(copy, 'site');
     await expect(renderPages({ inputDir, includesDir: path.join(inputDir, '_includes'), outDir: path.join(copy, '_site'), globalData: { site: {} }, search: true })).rejects.toThrow(
       /^_generated\/pages\/technique\/latest\.json: the searchable page \/techniques\/T\d+\/ was not found before the search index was written/,
