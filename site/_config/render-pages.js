@@ -267,10 +267,13 @@ export async function renderPages(o) {
   const result = new Promise((resolve, reject) => (rendered = { resolve, reject }));
   /** @type {Promise<void> | undefined} */
   let written;
+  // A render that fails before the index is being written leaves the previous index; Pagefind's process goes.
+  const abandonIndex = () => {
+    if (index && !written) void index.close();
+  };
   const fail = (/** @type {Error} */ e) => {
     rendered.reject(e);
-    // A render that fails leaves the previous index; Pagefind's process goes.
-    if (index && !written) void index.close();
+    abandonIndex();
   };
   worker.on('message', (/** @type {RenderMessage} */ m) => {
     if ('page' in m) index?.add(m.page[0], m.page[1]);
@@ -291,7 +294,7 @@ export async function renderPages(o) {
   for (const [target, rel] of targets) {
     const earlier = seen.get(target);
     if (earlier) {
-      if (index && !written) void index.close();
+      abandonIndex();
       throw new RenderPagesError(`two pages are written to ${path.relative(o.outDir, target)}: from ${earlier} and ${rel}`);
     }
     seen.set(target, rel);
