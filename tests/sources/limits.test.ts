@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readCacheEntry, writeCacheEntry } from '../../scripts/sources/cache.ts';
 import { createFetcher, DEFAULT_TUNING, type Fetcher } from '../../scripts/sources/fetcher.ts';
-import { readFromMirror } from '../../scripts/sources/mirror.ts';
+import { inflateChunkSize, readFromMirror } from '../../scripts/sources/mirror.ts';
 import { DEFAULT_MAX_BODY_BYTES, type FetchTuning, type SourceMode } from '../../scripts/sources/types.ts';
 import { sourceErrorOf } from '../helpers/expect-source-error.ts';
 import { startMirrorServer, type MirrorServer } from '../helpers/mirror-server.ts';
@@ -137,6 +137,25 @@ describe('a gzip bomb', () => {
     const plain = await sourceErrorOf(pinned.get(A_URL));
     expect(plain.reason).toBe('too-large');
     expect(plain.message).toContain(`(${Buffer.byteLength(A_BODY)} bytes; nothing was read)`);
+  });
+
+  it('inflates in one chunk sized from the pin or the gzip trailer, which bounds nothing but the allocation', async () => {
+    const gz = gzipSync(zeros4);
+    // The trailer's size (plus one byte, so the end of the stream fits in the same call).
+    expect(inflateChunkSize(gz, { maxBytes: DEFAULT_MAX_BODY_BYTES, pin: null })).toBe(4 * MiB + 1);
+    // A pin's size wins over the trailer; the limit and 64 MiB cap a trailer that claims more.
+    expect(inflateChunkSize(gz, { maxBytes: 4 * MiB, pin: { sha256: '', size: 3 * MiB } })).toBe(3 * MiB + 1);
+    const liar = Buffer.from(gz);
+    liar.writeUInt32LE(0xffffffff, liar.length - 4);
+    expect(inflateChunkSize(liar, { maxBytes: MiB, pin: null })).toBe(MiB + 1);
+    expect(inflateChunkSize(liar, { maxBytes: DEFAULT_MAX_BODY_BYTES, pin: null })).toBe(64 * MiB);
+    // zlib's own 16 KiB at least, whatever the trailer says.
+    liar.writeUInt32LE(0, liar.length - 4);
+    expect(inflateChunkSize(liar, { maxBytes: DEFAULT_MAX_BODY_BYTES, pin: null })).toBe(16 * 1024);
+    // A trailer claiming too little only means more chunks: in a two-member file the trailer holds
+    // the last member's size (1 byte), and the whole body still comes out.
+    await writeTree(root, { 'example.org/files/members.json.gz': Buffer.concat([gz, gzipSync('x')]) });
+    expect((await readFromMirror(root, 'https://example.org/files/members.json')).equals(Buffer.concat([zeros4, Buffer.from('x')]))).toBe(true);
   });
 });
 
