@@ -26,8 +26,12 @@ import { sha256Hex } from './digest.ts';
 import { SourceError, checksumError, tooLargeError, type SourceErrorReason } from './errors.ts';
 import { bodyLimitFor, gzipRawLimit, type BodyLimit, type FetchTuning, type Fetched } from './types.ts';
 
-/** Inflated output per chunk: zlib's 16 KiB default made a 46 MB bundle some 2,800 chunks, each a turn of the main thread and a file write. */
-const INFLATE_CHUNK = 1024 * 1024;
+/**
+ * Inflated output per chunk: zlib's 16 KiB default made a 46 MB bundle some 2,800 chunks, each a turn
+ * of the main thread and a file write. Not more, because a gzip bomb is counted chunk by chunk: it
+ * is refused at most one chunk past the limit.
+ */
+const INFLATE_CHUNK = 256 * 1024;
 
 /** A server asking for more than this in Retry-After is not waited for longer than this. */
 const MAX_RETRY_AFTER_MS = 30_000;
