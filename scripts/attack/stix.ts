@@ -353,13 +353,16 @@ function mutableElements(o: JsonObject, where: string): MutableElement[] {
 
 /** Parses the text of a bundle. `label` names the source in errors (URL or file and ATT&CK version). */
 export function parseBundle(text: string, label: string): StixBundle {
-  let root: Json;
+  return readBundle(parseBundleJson(text, label), label);
+}
+
+/** The bundle's JSON, parsed; a text that is not JSON fails naming the bundle. */
+export function parseBundleJson(text: string, label: string): Json {
   try {
-    root = JSON.parse(text) as Json;
+    return JSON.parse(text) as Json;
   } catch (e) {
     throw new BundleError(label, `not valid JSON (${(e as Error).message})`);
   }
-  return readBundle(root, label);
 }
 
 export function readBundle(root: Json, label: string): StixBundle {
