@@ -14,8 +14,11 @@ import { runVersionJob, type VersionJob } from './version.ts';
 import type { VersionResult } from './worker.ts';
 
 export interface VersionBuilder {
-  /** Builds one version into `job.dir`; resolves with its index entry. */
-  build(job: VersionJob): Promise<IndexEntry>;
+  /**
+   * Builds one version into `job.dir`; resolves with its index entry. `onParsed` is called once the
+   * bundle is parsed (in a worker: when the job is handed over), to start fetching the next one.
+   */
+  build(job: VersionJob, onParsed?: () => void): Promise<IndexEntry>;
   /** How many versions it builds at once. */
   readonly lanes: number;
   close(): Promise<void>;
@@ -30,8 +33,8 @@ export class InlineBuilder implements VersionBuilder {
     this.shared ??= parseSharedOnce(this.inputs);
     return this.shared;
   }
-  build(job: VersionJob): Promise<IndexEntry> {
-    return runVersionJob(job, this.sharedSources());
+  build(job: VersionJob, onParsed?: () => void): Promise<IndexEntry> {
+    return runVersionJob(job, this.sharedSources(), onParsed);
   }
   async close(): Promise<void> {}
 }
@@ -65,8 +68,9 @@ export class WorkerBuilder implements VersionBuilder {
     const w = this.idle.shift();
     return w ? Promise.resolve(w) : new Promise((resolve) => this.waiting.push(resolve));
   }
-  async build(job: VersionJob): Promise<IndexEntry> {
+  async build(job: VersionJob, onParsed?: () => void): Promise<IndexEntry> {
     const w = await this.acquire();
+    onParsed?.();
     try {
       const result = await new Promise<VersionResult>((resolve, reject) => {
         const onError = (e: Error): void => reject(e);

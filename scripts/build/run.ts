@@ -111,7 +111,9 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
     const cacheOutcomes: Record<string, CacheOutcome> = {};
     const entries: IndexEntry[] = [];
     try {
-      // Bundles are fetched (and gunzipped, on libuv's thread pool) one ahead of the builders.
+      // Bundles are fetched (and gunzipped, on libuv's thread pool) one ahead of the builders: the
+      // next one once the current one is parsed, so the memory peak (a bundle's text and JSON) never
+      // holds a second bundle's bytes.
       const fetches = new Map<string, Promise<Fetched>>();
       const fetchBundle = (version: string | undefined): Promise<Fetched> | undefined => {
         if (version === undefined) return undefined;
@@ -124,13 +126,11 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
         }
         return p;
       };
-      // The job of the i-th version, its bundle fetched (the next one's fetch started). Its own
-      // function so that only the job holds the bundle's bytes: the build lets go of them once decoded.
+      // The job of the i-th version, its bundle fetched. Its own function so that only the job holds
+      // the bundle's bytes: the build lets go of them once decoded.
       const jobAt = async (i: number): Promise<VersionJob> => {
         const version = versions[i] ?? '';
-        const current = fetchBundle(version) as Promise<Fetched>;
-        fetchBundle(versions[i + 1]);
-        const fetched = await current;
+        const fetched = await (fetchBundle(version) as Promise<Fetched>);
         fetches.delete(version);
         return versionJob(verify(opts, fetched, 'attack-bundle'), {
           version,
@@ -147,7 +147,7 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
           const i = next++;
           const job = await jobAt(i);
           const version = job.version;
-          const { entry, outcome } = await buildThroughCache(cache, job, (j) => builder.build(j));
+          const { entry, outcome } = await buildThroughCache(cache, job, (j) => builder.build(j, () => fetchBundle(versions[i + 1])));
           cacheOutcomes[version] = outcome;
           built[i] = entry;
           const c = entry.counts;

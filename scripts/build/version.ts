@@ -88,9 +88,15 @@ export function versionJob(bundle: Verified, o: Omit<VersionJob, 'bundle'>): Ver
   return { ...o, bundle: bundle.fetched.bytes, sources: [bundle.record, ...o.sources] };
 }
 
-/** Builds a job's version and writes its files; resolves with its index entry. Takes the job's bundle bytes (see takeBundle). */
-export async function runVersionJob(job: VersionJob, shared: Pick<SharedSources, 'catalog' | 'rules' | 'ruleProblems'>): Promise<IndexEntry> {
-  const built = buildOneVersion(job.version, takeBundle(job), shared, job.sources, job.includeDeprecated);
+/**
+ * Builds a job's version and writes its files; resolves with its index entry. Takes the job's bundle
+ * bytes (see takeBundle). `onParsed` is called once the bundle's text and JSON are garbage, the
+ * moment to fetch the next bundle without holding both at the memory peak.
+ */
+export async function runVersionJob(job: VersionJob, shared: Pick<SharedSources, 'catalog' | 'rules' | 'ruleProblems'>, onParsed?: () => void): Promise<IndexEntry> {
+  const bundle = takeBundle(job);
+  onParsed?.();
+  const built = buildOneVersion(job.version, bundle, shared, job.sources, job.includeDeprecated);
   await writeVersionFiles(job.dir, built.bytes);
   return built.entry;
 }
