@@ -4,8 +4,9 @@
  *
  * A reader of our own, not node-tar: node-tar's per-entry streams cost 0.5 s of the build's 1 s of
  * shared sources on the 33,511 entries of OSSEM-DD; this reads the same archive in about half that,
- * most of it the inflate (the whole archive is inflated in memory: 47 MB for OSSEM-DD, about 100 MB
- * for upstream's whole Splunk archive, before a bundle is parsed, so not at the build's peak). What
+ * most of it the inflate. The whole archive is inflated in memory (47 MB for OSSEM-DD; upstream's
+ * whole Splunk archive is 13 MB of gzip'd YAML, so on the order of 100 MB), before the first bundle
+ * is parsed, so not at the build's memory peak. What
  * it reads is the subset GitHub writes (POSIX ustar with pax headers; GNU long names too), and
  * anything else is refused rather than guessed at: a header whose checksum is wrong, a size field
  * that is not a number, a pax record that does not parse, an archive that ends before its end
