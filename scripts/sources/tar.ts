@@ -6,9 +6,8 @@
  * shared sources on the 33,511 entries of OSSEM-DD; this reads the same archive in about half that,
  * most of it the inflate. The whole archive is inflated in memory (47 MB for OSSEM-DD; upstream's
  * whole Splunk archive is 13 MB of gzip'd YAML, so on the order of 100 MB), before the first bundle
- * is parsed, so not at the build's memory peak. What
- * it reads is the subset GitHub writes (POSIX ustar with pax headers; GNU long names too), and
- * anything else is refused rather than guessed at: a header whose checksum is wrong, a size field
+ * is parsed, so not at the build's memory peak. What it reads is the subset GitHub writes (POSIX
+ * ustar with pax headers; GNU long names too), and anything else is refused rather than guessed at: a header whose checksum is wrong, a size field
  * that is not a number, a pax record that does not parse, an archive that ends before its end
  * marker. Untrusted archive: paths are checked, and the inflated size, the unpacked size of the kept
  * files and their number are capped, so a tar bomb fails with a message instead of eating memory.
