@@ -64,7 +64,7 @@ function header(o: { name: string; type?: string; size?: number | Buffer; prefix
   return h;
 }
 const pad = (b: Buffer): Buffer => Buffer.concat([b, Buffer.alloc((512 - (b.length % 512)) % 512)]);
-const entry = (name: string, body: string | Buffer, extra: Parameters<typeof header>[0] extends infer H ? Partial<H> : never = {}): Buffer => {
+const entry = (name: string, body: string | Buffer, extra: Partial<Parameters<typeof header>[0]> = {}): Buffer => {
   const b = Buffer.from(body);
   return Buffer.concat([header({ name, size: b.length, ...extra }), pad(b)]);
 };
